@@ -1,0 +1,59 @@
+package io.riskgate.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code riskgate}: the command line over the same core as the Jenkins steps. */
+@Command(name = "riskgate", mixinStandardHelpOptions = true, versionProvider = RiskGate.Version.class,
+        description = "Scores, gates and records deployments: how big and how reversible is this change?",
+        subcommands = {AssessCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above.", "Docs: docs/cli.md"})
+public final class RiskGate implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new RiskGate());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler(RiskGate::badUsage);
+        cli.setExecutionExceptionHandler(RiskGate::failure);
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        cmd.getErr().println("riskgate: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        return ExitCodes.BAD_INPUT;
+    }
+
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof io.riskgate.RiskGateException) {
+            cmd.getErr().println("riskgate: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        cmd.getErr().println("riskgate: internal error: " + e);
+        e.printStackTrace(cmd.getErr());
+        return ExitCodes.INTERNAL_ERROR;
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = RiskGate.class.getPackage().getImplementationVersion();
+            return new String[] {"riskgate " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.riskgate.git;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A git repository read through the git command line: resolves refs, lists the commits of a change
+ * and streams its diff. Every failure a user can fix becomes a {@link GitException} with one line that
+ * names the input and the fix.
+ */
+public final class GitRepository {
+    private static final char FIELD = 0x1f;
+    private static final char RECORD = 0x1e;
+
+    private final Git git;
+    private final Path topLevel;
+
+    private GitRepository(Git git, Path topLevel) {
+        this.git = git;
+        this.topLevel = topLevel;
+    }
+
+    /** Opens the repository that contains {@code directory}. */
+    public static GitRepository open(Path directory) {
+        Path dir = directory.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new GitException("repository directory " + directory + " does not exist: pass an existing checkout with --repo");
+        }
+        Git git = new Git(dir);
+        Git.Result result = git.run("rev-parse", "--show-toplevel");
+        if (!result.ok()) {
+            String reason = result.firstErrorLine();
+            if (reason.contains("dubious ownership")) {
+                throw new GitException(dir + " is owned by another user and git refuses it: run"
+                        + " 'git config --global --add safe.directory " + dir + "' and retry");
+            }
+            if (reason.contains("not a git repository")) {
+                throw new GitException(dir + " is not a git repository: run inside a clone or pass the clone's directory with --repo");
+            }
+            throw new GitException("cannot read git repository " + dir + ": " + reason);
+        }
+        return new GitRepository(git, Path.of(result.stdout().strip()));
+    }
+
+    public Path topLevel() {
+        return topLevel;
+    }
+
+    public boolean isShallow() {
+        Git.Result result = git.run("rev-parse", "--is-shallow-repository");
+        return result.ok() && result.stdout().strip().equals("true");
+    }
+
+    /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */
+    public Optional<String> resolve(String ref) {
+        if (ref == null || ref.isBlank() || ref.startsWith("-")) {
+            return Optional.empty();
+        }
+        Git.Result result = git.run("rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
+        return result.ok() ? Optional.of(result.stdout().strip()) : Optional.empty();
+    }
+
+    /**
+     * The change from {@code baseRef} to {@code headRef}: both resolved, the baseline checked to be an
+     * ancestor of head, and the commits between them listed.
+     */
+    public Change change(String baseRef, String headRef) {
+        String head = resolve(headRef).orElseThrow(() -> new GitException(
+                "head '" + headRef + "' is not a commit in " + topLevel + ": check the ref, or fetch it (git fetch origin " + headRef + ")"));
+        String baseline = resolve(baseRef).orElseThrow(() -> missingBaseline(baseRef));
+        if (!isAncestor(baseline, head)) {
+            if (isShallow()) {
+                throw new GitException("baseline '" + baseRef + "' is not connected to head '" + headRef
+                        + "' in this shallow clone: fetch the full history (git fetch --unshallow) and retry");
+            }
+            throw new GitException("baseline '" + baseRef + "' (" + shortSha(baseline) + ") is not an ancestor of head '" + headRef
+                    + "' (" + shortSha(head) + "): use a commit that head builds on, e.g. git merge-base " + baseRef + " " + headRef);
+        }
+        return new Change(topLevel, baseRef, baseline, headRef, head, commits(baseline, head));
+    }
+
+    private GitException missingBaseline(String baseRef) {
+        if (isShallow()) {
+            return new GitException("baseline '" + baseRef + "' is not in this shallow clone of " + topLevel
+                    + ": fetch the full history (git fetch --unshallow, or clone with depth 0) and retry");
+        }
+        return new GitException("baseline '" + baseRef + "' is not a commit in " + topLevel
+                + ": check the ref, or fetch it (git fetch origin " + baseRef + ")");
+    }
+
+    private boolean isAncestor(String ancestor, String descendant) {
+        Git.Result result = git.run("merge-base", "--is-ancestor", ancestor, descendant);
+        if (result.exitCode() > 1) {
+            throw new GitException("cannot compare " + shortSha(ancestor) + " and " + shortSha(descendant) + ": " + result.firstErrorLine());
+        }
+        return result.ok();
+    }
+
+    private List<Commit> commits(String baseline, String head) {
+        List<Commit> commits = new ArrayList<>();
+        String format = "%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1e";
+        git.stream(reader -> {
+            StringBuilder record = new StringBuilder();
+            int c;
+            while ((c = reader.read()) >= 0) {
+                if (c == RECORD) {
+                    commits.add(parseCommit(record.toString().strip()));
+                    record.setLength(0);
+                } else {
+                    record.append((char) c);
+                }
+            }
+        }, "log", "--no-color", "--format=" + format, baseline + ".." + head, "--");
+        return commits;
+    }
+
+    private static Commit parseCommit(String record) {
+        String[] f = record.split(String.valueOf(FIELD), -1);
+        int parents = f[1].isBlank() ? 0 : f[1].strip().split(" ").length;
+        return new Commit(f[0], parents, f[2], f[3],
+                Instant.ofEpochSecond(Long.parseLong(f[4])), Instant.ofEpochSecond(Long.parseLong(f[5])), f[6]);
+    }
+
+    /**
+     * Streams the diff between two commits (the net change, so merges are counted once) with rename
+     * detection and no context lines.
+     */
+    public void diff(String baseline, String head, DiffListener listener) {
+        UnifiedDiffParser parser = new UnifiedDiffParser(listener);
+        git.stream(parser::parse, "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "-M",
+                "--src-prefix=a/", "--dst-prefix=b/", baseline, head, "--");
+    }
+
+    /** The content of a file at a commit, or empty if it does not exist there. */
+    public Optional<String> readFile(String commit, String path) {
+        Git.Result result = git.run("show", commit + ":" + path);
+        return result.ok() ? Optional.of(result.stdout()) : Optional.empty();
+    }
+
+    static String shortSha(String sha) {
+        return sha.length() > 10 ? sha.substring(0, 10) : sha;
+    }
+
+    /** For callers that need the runner itself (tests, benchmarks). */
+    public Git git() {
+        return git;
+    }
+
+}

@@ -1,0 +1,277 @@
+package io.riskgate.policy;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.riskgate.risk.DetectionRules;
+import io.riskgate.risk.FindingKind;
+import io.riskgate.risk.Level;
+import io.riskgate.risk.PathPatterns;
+import io.riskgate.risk.ScoringRules;
+import io.riskgate.risk.Thresholds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads {@code .riskgate.yml}: every field optional, every value checked, unknown fields refused
+ * with the list of known ones. Lists of path patterns extend the built-in ones. See docs/policy.md.
+ */
+public final class PolicyLoader {
+    /** File names looked for at the top of the assessed repository, in order. */
+    public static final List<String> FILE_NAMES = List.of(".riskgate.yml", ".riskgate.yaml");
+
+    private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
+            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers"));
+    private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "migrations", "infrastructure",
+            "dependencies", "publicApi", "config", "secrets"));
+
+    private PolicyLoader() {
+    }
+
+    /**
+     * The policy for a repository: {@code explicitFile} if given (it must exist), else the repository's
+     * own policy file if it has one, else the built-in defaults.
+     */
+    public static RiskPolicy load(Path repositoryTop, Path explicitFile) {
+        if (explicitFile != null) {
+            if (!Files.isRegularFile(explicitFile)) {
+                throw new PolicyException("policy file " + explicitFile + " does not exist: check the --policy path");
+            }
+            return fromFile(explicitFile);
+        }
+        if (repositoryTop != null) {
+            for (String name : FILE_NAMES) {
+                Path candidate = repositoryTop.resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    return fromFile(candidate);
+                }
+            }
+        }
+        return RiskPolicy.defaults();
+    }
+
+    public static RiskPolicy fromFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses policy text; {@code source} names it in error messages. */
+    public static RiskPolicy parse(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw PolicyException.at(source, "", where + "not valid YAML (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return new RiskPolicy(ScoringRules.defaults(), DetectionRules.defaults(), source);
+        }
+        return new Reader(source).read(root);
+    }
+
+    /** Walks the document, keeping the source for messages. */
+    private static final class Reader {
+        private final String source;
+
+        Reader(String source) {
+            this.source = source;
+        }
+
+        RiskPolicy read(JsonNode root) {
+            requireObject(root, "");
+            checkKeys(root, "", TOP_LEVEL);
+            if (root.has("version")) {
+                JsonNode v = root.get("version");
+                if (!v.canConvertToInt() || v.asInt() != 1) {
+                    throw fail("version", "only version 1 is supported (got " + v + ")");
+                }
+            }
+            ScoringRules defaults = ScoringRules.defaults();
+            Map<String, Double> weights = numbers(root, "weights", defaults.weights(), 0, 1000);
+            Map<String, Double> saturation = numbers(root, "saturation", defaults.saturation(), 1, Double.MAX_VALUE);
+            Thresholds thresholds = thresholds(root.get("thresholds"), defaults.thresholds());
+            Map<FindingKind, Level> minimum = minimumLevels(root.get("minimumLevel"), defaults.minimumLevel());
+            double deletedShare = share(root, "deletedLineShare", defaults.deletedLineShare());
+            double docsShare = share(root, "docsOnlySizeShare", defaults.docsOnlySizeShare());
+            ScoringRules scoring = new ScoringRules(weights, saturation, thresholds, minimum, deletedShare, docsShare);
+
+            JsonNode paths = root.get("paths");
+            if (paths != null) {
+                requireObject(paths, "paths");
+                checkKeys(paths, "paths", PATH_KEYS);
+            }
+            DetectionRules d = DetectionRules.defaults();
+            DetectionRules detection = new DetectionRules(
+                    extend(paths, "exclude", d.exclude()), extend(paths, "docs", d.docs()),
+                    extend(paths, "migrations", d.migrations()), extend(paths, "infrastructure", d.infrastructure()),
+                    extend(paths, "dependencies", d.dependencies()), extend(paths, "publicApi", d.publicApi()),
+                    extend(paths, "config", d.config()), extend(paths, "secrets", d.secrets()),
+                    markers(root.get("featureFlagMarkers"), d.featureFlagMarkers()));
+            return new RiskPolicy(scoring, detection, source);
+        }
+
+        private Map<String, Double> numbers(JsonNode root, String field, Map<String, Double> defaults, double min, double max) {
+            Map<String, Double> result = new LinkedHashMap<>(defaults);
+            JsonNode node = root.get(field);
+            if (node == null) {
+                return result;
+            }
+            requireObject(node, field);
+            checkKeys(node, field, defaults.keySet());
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                result.put(e.getKey(), number(e.getValue(), field + "." + e.getKey(), min, max));
+            }
+            return result;
+        }
+
+        private Thresholds thresholds(JsonNode node, Thresholds defaults) {
+            if (node == null) {
+                return defaults;
+            }
+            requireObject(node, "thresholds");
+            checkKeys(node, "thresholds", Set.of("medium", "high", "critical"));
+            int medium = node.has("medium") ? (int) number(node.get("medium"), "thresholds.medium", 1, 100) : defaults.medium();
+            int high = node.has("high") ? (int) number(node.get("high"), "thresholds.high", 1, 100) : defaults.high();
+            int critical = node.has("critical") ? (int) number(node.get("critical"), "thresholds.critical", 1, 100) : defaults.critical();
+            try {
+                return new Thresholds(medium, high, critical);
+            } catch (IllegalArgumentException e) {
+                throw fail("thresholds", e.getMessage());
+            }
+        }
+
+        private Map<FindingKind, Level> minimumLevels(JsonNode node, Map<FindingKind, Level> defaults) {
+            Map<FindingKind, Level> result = new EnumMap<>(FindingKind.class);
+            result.putAll(defaults);
+            if (node == null) {
+                return result;
+            }
+            requireObject(node, "minimumLevel");
+            Map<String, FindingKind> byKey = new LinkedHashMap<>();
+            for (FindingKind kind : FindingKind.values()) {
+                if (!kind.mitigation()) {
+                    byKey.put(kind.weightKey(), kind);
+                }
+            }
+            checkKeys(node, "minimumLevel", byKey.keySet());
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String field = "minimumLevel." + e.getKey();
+                JsonNode value = e.getValue();
+                if (!value.isTextual()) {
+                    throw fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got " + value + ")");
+                }
+                try {
+                    result.put(byKey.get(e.getKey()), Level.valueOf(value.asText().strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException ex) {
+                    throw fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got '" + value.asText() + "')");
+                }
+            }
+            return result;
+        }
+
+        private double share(JsonNode root, String field, double defaultValue) {
+            return root.has(field) ? number(root.get(field), field, 0, 1) : defaultValue;
+        }
+
+        private PathPatterns extend(JsonNode paths, String key, PathPatterns defaults) {
+            if (paths == null || !paths.has(key)) {
+                return defaults;
+            }
+            List<String> globs = strings(paths.get(key), "paths." + key);
+            for (int i = 0; i < globs.size(); i++) {
+                try {
+                    PathPatterns.of(List.of(globs.get(i)));
+                } catch (IllegalArgumentException e) {
+                    throw fail("paths." + key + "[" + i + "]", e.getMessage());
+                }
+            }
+            return defaults.plus(globs);
+        }
+
+        private List<String> markers(JsonNode node, List<String> defaults) {
+            if (node == null) {
+                return defaults;
+            }
+            List<String> all = new ArrayList<>(defaults);
+            all.addAll(strings(node, "featureFlagMarkers"));
+            return all;
+        }
+
+        private List<String> strings(JsonNode node, String field) {
+            if (!node.isArray()) {
+                throw fail(field, "must be a list of strings (got " + describe(node) + ")");
+            }
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode item = node.get(i);
+                if (!item.isTextual() || item.asText().isBlank()) {
+                    throw fail(field + "[" + i + "]", "must be a non-empty string (got " + describe(item) + ")");
+                }
+                values.add(item.asText());
+            }
+            return values;
+        }
+
+        private double number(JsonNode node, String field, double min, double max) {
+            if (!node.isNumber()) {
+                throw fail(field, "must be a number (got " + describe(node) + ")");
+            }
+            double value = node.asDouble();
+            if (value < min || value > max) {
+                throw fail(field, "must be between " + plain(min) + " and " + plain(max) + " (got " + plain(value) + ")");
+            }
+            return value;
+        }
+
+        private void requireObject(JsonNode node, String field) {
+            if (!node.isObject()) {
+                throw fail(field, "must be a mapping of keys to values (got " + describe(node) + ")");
+            }
+        }
+
+        private void checkKeys(JsonNode node, String field, Set<String> known) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!known.contains(key)) {
+                    throw fail(field.isEmpty() ? key : field + "." + key, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                }
+            }
+        }
+
+        private PolicyException fail(String field, String reason) {
+            return PolicyException.at(source, field, reason);
+        }
+
+        private static String describe(JsonNode node) {
+            if (node.getNodeType() == JsonNodeType.STRING) {
+                return "'" + node.asText() + "'";
+            }
+            return node.isContainerNode() ? (node.isArray() ? "a list" : "a mapping") : node.toString();
+        }
+
+        private static String plain(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+        }
+    }
+}

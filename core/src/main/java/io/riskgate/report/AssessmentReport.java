@@ -1,0 +1,132 @@
+package io.riskgate.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.riskgate.git.Change;
+import io.riskgate.git.Commit;
+import io.riskgate.risk.ChangeMetrics;
+import io.riskgate.risk.Factor;
+import io.riskgate.risk.ReversibilityFinding;
+import io.riskgate.risk.RiskAssessment;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The assessment as plain maps, lists, strings and numbers: the JSON contract of
+ * {@code riskgate assess --format json} and the value Pipeline steps return. Keys are documented in
+ * docs/cli.md; new keys may be added, existing ones keep their meaning.
+ */
+public final class AssessmentReport {
+    private static final int COMMITS_LISTED = 50;
+
+    private AssessmentReport() {
+    }
+
+    public static Map<String, Object> toMap(RiskAssessment a) {
+        Change change = a.change();
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("score", a.score());
+        map.put("level", a.level().name());
+        map.put("model", a.model());
+        map.put("baseline", change.baseline());
+        map.put("head", change.head());
+        map.put("baseRef", change.baseRef());
+        map.put("headRef", change.headRef());
+        List<Object> factors = new ArrayList<>();
+        for (Factor f : a.factors()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("id", f.id());
+            fm.put("points", f.points());
+            fm.put("explanation", f.explanation());
+            factors.add(fm);
+        }
+        map.put("factors", factors);
+        map.put("metrics", metrics(a.metrics()));
+        List<Object> findings = new ArrayList<>();
+        for (ReversibilityFinding f : a.findings()) {
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("kind", f.kind().name());
+            fm.put("path", f.path());
+            fm.put("line", f.line() > 0 ? f.line() : null);
+            fm.put("evidence", f.evidence());
+            findings.add(fm);
+        }
+        map.put("reversibility", findings);
+        List<Object> commits = new ArrayList<>();
+        for (Commit c : change.commits().subList(0, Math.min(COMMITS_LISTED, change.commits().size()))) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("sha", c.sha());
+            cm.put("author", c.authorName());
+            cm.put("email", c.authorEmail());
+            cm.put("time", c.commitTime().toString());
+            cm.put("subject", c.subject());
+            cm.put("merge", c.isMerge());
+            commits.add(cm);
+        }
+        map.put("commits", commits);
+        map.put("authors", new ArrayList<>(change.authors()));
+        change.firstCommitTime().ifPresent(t -> map.put("firstCommitTime", t.toString()));
+        return map;
+    }
+
+    private static Map<String, Object> metrics(ChangeMetrics m) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("linesAdded", m.linesAdded());
+        map.put("linesDeleted", m.linesDeleted());
+        map.put("files", m.files());
+        map.put("directories", m.directories());
+        map.put("subsystems", m.subsystems());
+        map.put("entropy", Math.round(m.entropy() * 10000) / 10000.0);
+        map.put("commits", m.commits());
+        map.put("authors", m.authors());
+        map.put("binaryFiles", m.binaryFiles());
+        map.put("renames", m.renames());
+        map.put("excludedFiles", m.excludedFiles());
+        map.put("merges", m.merges());
+        return map;
+    }
+
+    public static String toJson(RiskAssessment a) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(a));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A report for people: headline, size, factor table and findings. */
+    public static String toText(RiskAssessment a) {
+        StringBuilder out = new StringBuilder();
+        Change c = a.change();
+        ChangeMetrics m = a.metrics();
+        out.append(String.format(Locale.ROOT, "Risk %d/100 %s   %s (%s) -> %s (%s)%n", a.score(), a.level(),
+                c.baseRef(), shortSha(c.baseline()), c.headRef(), shortSha(c.head())));
+        out.append(String.format(Locale.ROOT, "Change: +%d -%d lines in %d file%s, %d director%s, %d subsystem%s, entropy %.2f; %d commit%s by %d author%s%n",
+                m.linesAdded(), m.linesDeleted(), m.files(), m.files() == 1 ? "" : "s", m.directories(), m.directories() == 1 ? "y" : "ies",
+                m.subsystems(), m.subsystems() == 1 ? "" : "s", m.entropy(), m.commits(), m.commits() == 1 ? "" : "s",
+                m.authors(), m.authors() == 1 ? "" : "s"));
+        out.append(System.lineSeparator()).append("Factors (points add up to the score)").append(System.lineSeparator());
+        int idWidth = a.factors().stream().mapToInt(f -> f.id().length()).max().orElse(10);
+        for (Factor f : a.factors()) {
+            out.append(String.format(Locale.ROOT, "  %+4d  %-" + idWidth + "s  %s%n", f.points(), f.id(), f.explanation()));
+        }
+        out.append(String.format(Locale.ROOT, "  ----%n  %4d  %s%n", a.score(), "score"));
+        if (!a.findings().isEmpty()) {
+            out.append(System.lineSeparator()).append("Reversibility").append(System.lineSeparator());
+            int kindWidth = a.findings().stream().mapToInt(f -> f.kind().name().length()).max().orElse(10);
+            for (ReversibilityFinding f : a.findings()) {
+                out.append(String.format(Locale.ROOT, "  %-" + kindWidth + "s  %s  %s%n", f.kind(), f.location(), f.evidence()));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String shortSha(String sha) {
+        return sha.length() > 10 ? sha.substring(0, 10) : sha;
+    }
+}

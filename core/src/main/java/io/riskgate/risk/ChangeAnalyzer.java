@@ -1,0 +1,328 @@
+package io.riskgate.risk;
+
+import io.riskgate.git.Change;
+import io.riskgate.git.Commit;
+import io.riskgate.git.DiffListener;
+import io.riskgate.git.FileDiff;
+import io.riskgate.git.FileStatus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Listens to a streamed diff and measures the change: size and spread over the counted files, and
+ * the reversibility findings of every file. Memory grows with the number of files, never with the
+ * number of changed lines.
+ */
+public final class ChangeAnalyzer implements DiffListener {
+    private static final Pattern K8S_API_VERSION = Pattern.compile("^\\s*apiVersion:\\s*\\S+");
+    private static final Pattern K8S_KIND = Pattern.compile("^\\s*kind:\\s*[A-Z]\\w+");
+
+    /** Progress of a long analysis: files and changed lines read so far. */
+    public record Progress(int files, long lines) {
+    }
+
+    private enum Category { MIGRATION, INFRASTRUCTURE, DEPENDENCY, PUBLIC_API, SECRET, CONFIG, DOCS, CODE }
+
+    private final DetectionRules rules;
+    private final Consumer<Progress> progress;
+
+    private final List<ReversibilityFinding> findings = new ArrayList<>();
+    private final Set<String> directories = new HashSet<>();
+    private final Set<String> subsystems = new TreeSet<>();
+    private final List<Integer> churnPerFile = new ArrayList<>();
+    private int linesAdded;
+    private int linesDeleted;
+    private int files;
+    private int docsFiles;
+    private int binaryFiles;
+    private int renames;
+    private int excludedFiles;
+    private int secretsLikeFiles;
+    private boolean breakingApi;
+    private int filesSeen;
+    private long linesSeen;
+
+    // state of the current file
+    private Category category;
+    private boolean excluded;
+    private MigrationScanner migration;
+    private int firstAddedLine;
+    private String firstAddedText;
+    private String versionLine;
+    private boolean flagFound;
+    private boolean manifestApiVersion;
+    private int manifestKindLine;
+    private boolean cloudFormation;
+    private int cloudFormationLine;
+
+    public ChangeAnalyzer(DetectionRules rules, Consumer<Progress> progress) {
+        this.rules = rules;
+        this.progress = progress;
+    }
+
+    @Override
+    public void fileStarted(FileDiff file) {
+        String path = file.path();
+        excluded = rules.exclude().matches(path);
+        category = categorize(path);
+        migration = category == Category.MIGRATION && file.status() != FileStatus.DELETED ? new MigrationScanner(path) : null;
+        firstAddedLine = 0;
+        firstAddedText = null;
+        versionLine = null;
+        flagFound = false;
+        manifestApiVersion = false;
+        manifestKindLine = 0;
+        cloudFormation = false;
+        cloudFormationLine = 0;
+    }
+
+    private Category categorize(String path) {
+        if (rules.migrations().matches(path)) {
+            return Category.MIGRATION;
+        }
+        if (rules.infrastructure().matches(path)) {
+            return Category.INFRASTRUCTURE;
+        }
+        if (rules.dependencies().matches(path)) {
+            return Category.DEPENDENCY;
+        }
+        if (rules.publicApi().matches(path)) {
+            return Category.PUBLIC_API;
+        }
+        if (rules.secrets().matches(path)) {
+            return Category.SECRET;
+        }
+        if (rules.config().matches(path)) {
+            return Category.CONFIG;
+        }
+        if (rules.docs().matches(path)) {
+            return Category.DOCS;
+        }
+        return Category.CODE;
+    }
+
+    @Override
+    public void addedLine(FileDiff file, int lineNumber, String text) {
+        if (firstAddedLine == 0 && !text.isBlank()) {
+            firstAddedLine = lineNumber;
+            firstAddedText = text;
+        }
+        switch (category) {
+            case MIGRATION -> {
+                if (migration != null) {
+                    migration.addedLine(lineNumber, text);
+                }
+            }
+            case DEPENDENCY -> {
+                if (versionLine == null && text.toLowerCase(Locale.ROOT).contains("version")) {
+                    versionLine = text;
+                }
+            }
+            case CODE, CONFIG -> {
+                if (!excluded) {
+                    scanForFlag(file, lineNumber, text);
+                    scanForManifest(lineNumber, text);
+                }
+            }
+            default -> {
+                // the path alone tells what these files are
+            }
+        }
+    }
+
+    private void scanForFlag(FileDiff file, int lineNumber, String text) {
+        if (flagFound) {
+            return;
+        }
+        for (String marker : rules.featureFlagMarkers()) {
+            if (text.contains(marker)) {
+                flagFound = true;
+                findings.add(new ReversibilityFinding(FindingKind.FEATURE_FLAG, file.path(), lineNumber,
+                        "'" + marker + "' in: " + MigrationScanner.abbreviate(text)));
+                return;
+            }
+        }
+    }
+
+    /** Kubernetes manifests and CloudFormation templates that live outside the usual folders. */
+    private void scanForManifest(int lineNumber, String text) {
+        if (text.contains("AWSTemplateFormatVersion")) {
+            cloudFormation = true;
+            cloudFormationLine = lineNumber;
+        } else if (!manifestApiVersion && K8S_API_VERSION.matcher(text).find()) {
+            manifestApiVersion = true;
+        } else if (manifestKindLine == 0 && K8S_KIND.matcher(text).find()) {
+            manifestKindLine = lineNumber;
+        }
+    }
+
+    @Override
+    public void fileFinished(FileDiff file) {
+        filesSeen++;
+        linesSeen += file.linesAdded() + file.linesDeleted();
+        if (progress != null && filesSeen % 1000 == 0) {
+            progress.accept(new Progress(filesSeen, linesSeen));
+        }
+        count(file);
+        findingsOf(file);
+    }
+
+    private void count(FileDiff file) {
+        if (excluded) {
+            excludedFiles++;
+            return;
+        }
+        if (file.pureRename()) {
+            renames++;
+            return;
+        }
+        files++;
+        if (category == Category.DOCS) {
+            docsFiles++;
+        }
+        if (file.binary()) {
+            binaryFiles++;
+        }
+        linesAdded += file.linesAdded();
+        linesDeleted += file.linesDeleted();
+        churnPerFile.add(file.linesAdded() + file.linesDeleted());
+        String path = file.path();
+        int slash = path.lastIndexOf('/');
+        directories.add(slash < 0 ? "" : path.substring(0, slash));
+        int first = path.indexOf('/');
+        subsystems.add(first < 0 ? "(root)" : path.substring(0, first));
+    }
+
+    private void findingsOf(FileDiff file) {
+        String path = file.path();
+        boolean deleted = file.status() == FileStatus.DELETED;
+        if (deleted && !excluded && category != Category.DOCS) {
+            findings.add(new ReversibilityFinding(FindingKind.DELETED_FILES, path, 0,
+                    "file deleted" + (file.linesDeleted() > 0 ? " (" + file.linesDeleted() + " lines)" : "")));
+        }
+        int line = firstAddedLine;
+        switch (category) {
+            case MIGRATION -> {
+                if (migration != null) {
+                    findings.addAll(migration.finish());
+                }
+            }
+            case INFRASTRUCTURE -> findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, line,
+                    infrastructureKind(path) + (deleted ? " deleted" : " changed") + churn(file)));
+            case DEPENDENCY -> findings.add(new ReversibilityFinding(FindingKind.DEPENDENCY, path, line,
+                    "build or dependency manifest changed" + churn(file)
+                            + (versionLine != null ? ": " + MigrationScanner.abbreviate(versionLine)
+                            : firstAddedText != null ? ": " + MigrationScanner.abbreviate(firstAddedText) : "")));
+            case PUBLIC_API -> {
+                boolean breaking = deleted || file.linesDeleted() > 0;
+                breakingApi |= breaking;
+                findings.add(new ReversibilityFinding(FindingKind.PUBLIC_API, path, line, breaking
+                        ? "API schema " + (deleted ? "deleted" : "lost " + file.linesDeleted() + " line" + plural(file.linesDeleted()))
+                                + ": clients built against it may break"
+                        : "API schema extended" + churn(file) + ": additive, existing clients keep working"));
+            }
+            case SECRET -> {
+                secretsLikeFiles++;
+                findings.add(new ReversibilityFinding(FindingKind.CONFIG, path, line, "secrets-like file changed" + churn(file)));
+            }
+            case CONFIG -> {
+                if (cloudFormation) {
+                    findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, cloudFormationLine, "CloudFormation template changed" + churn(file)));
+                } else if (manifestApiVersion && manifestKindLine > 0) {
+                    findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, manifestKindLine, "Kubernetes manifest changed" + churn(file)));
+                } else {
+                    findings.add(new ReversibilityFinding(FindingKind.CONFIG, path, line, "configuration changed" + churn(file)));
+                }
+            }
+            case CODE -> {
+                String lower = path.toLowerCase(Locale.ROOT);
+                boolean yamlOrJson = lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
+                if (yamlOrJson && cloudFormation) {
+                    findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, cloudFormationLine, "CloudFormation template changed" + churn(file)));
+                } else if (yamlOrJson && manifestApiVersion && manifestKindLine > 0) {
+                    findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, manifestKindLine, "Kubernetes manifest changed" + churn(file)));
+                }
+            }
+            default -> {
+                // documentation carries no reversibility finding
+            }
+        }
+    }
+
+    private static String infrastructureKind(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        String name = lower.substring(lower.lastIndexOf('/') + 1);
+        if (lower.endsWith(".tf") || lower.endsWith(".tfvars") || lower.endsWith(".tf.json") || lower.endsWith(".hcl") || lower.contains("terraform/")) {
+            return "Terraform";
+        }
+        if (name.startsWith("dockerfile") || name.endsWith(".dockerfile") || name.equals("containerfile")) {
+            return "Dockerfile";
+        }
+        if (name.contains("compose")) {
+            return "Docker Compose file";
+        }
+        if (name.equals("chart.yaml") || lower.contains("charts/") || lower.contains("helm/")) {
+            return "Helm chart";
+        }
+        if (lower.contains("k8s/") || lower.contains("kubernetes/") || lower.contains("kube/") || name.startsWith("kustomization")) {
+            return "Kubernetes manifest";
+        }
+        if (lower.contains("cloudformation/") || name.contains(".cfn.") || name.startsWith("template.")) {
+            return "CloudFormation template";
+        }
+        if (lower.contains("ansible/") || name.startsWith("playbook")) {
+            return "Ansible playbook";
+        }
+        return "infrastructure definition";
+    }
+
+    private static String churn(FileDiff file) {
+        if (file.binary()) {
+            return " (binary)";
+        }
+        return " (+" + file.linesAdded() + " -" + file.linesDeleted() + ")";
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+
+    /** The measurements and findings once the whole diff was read. */
+    public ChangeAnalysis result(Change change) {
+        List<Commit> nonMerge = change.nonMergeCommits();
+        int merges = change.commits().size() - nonMerge.size();
+        ChangeMetrics metrics = new ChangeMetrics(linesAdded, linesDeleted, files, directories.size(), subsystems.size(),
+                entropy(), nonMerge.size(), change.authors().size(), binaryFiles, renames, excludedFiles, merges);
+        return new ChangeAnalysis(metrics, findings, files > 0 && docsFiles == files, secretsLikeFiles, breakingApi,
+                new ArrayList<>(subsystems));
+    }
+
+    /** Shannon entropy of changed lines over files, normalised by log2 of the number of files with changed lines. */
+    private double entropy() {
+        long total = 0;
+        int n = 0;
+        for (int churn : churnPerFile) {
+            if (churn > 0) {
+                total += churn;
+                n++;
+            }
+        }
+        if (n < 2) {
+            return 0.0;
+        }
+        double h = 0;
+        for (int churn : churnPerFile) {
+            if (churn > 0) {
+                double p = (double) churn / total;
+                h -= p * Math.log(p);
+            }
+        }
+        return h / Math.log(n);
+    }
+}
