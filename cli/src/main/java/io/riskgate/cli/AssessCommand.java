@@ -60,8 +60,12 @@ final class AssessCommand implements Callable<Integer> {
         GitRepository repository = GitRepository.open(repo);
         RiskPolicy riskPolicy = PolicyLoader.load(repository.topLevel(), policy);
         Change change = repository.change(base, head);
-        ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), progress(err));
+        TerminalProgress progress = TerminalProgress.forStream(err);
+        ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), progress);
         RiskAssessment assessment = assessor.assess(repository, change);
+        if (progress != null) {
+            progress.clear();
+        }
         out.print(format == Format.json ? AssessmentReport.toJson(assessment) + System.lineSeparator() : AssessmentReport.toText(assessment));
         if (format == Format.text && !riskPolicy.source().equals(RiskPolicy.defaults().source())) {
             out.println(System.lineSeparator() + "Policy: " + riskPolicy.source());
@@ -75,13 +79,31 @@ final class AssessCommand implements Callable<Integer> {
     }
 
     /** On a terminal, a progress line for large diffs; silent in pipes and CI logs. */
-    private static Consumer<ChangeAnalyzer.Progress> progress(PrintWriter err) {
-        if (System.console() == null) {
-            return null;
+    static final class TerminalProgress implements Consumer<ChangeAnalyzer.Progress> {
+        private final PrintWriter err;
+        private int width;
+
+        private TerminalProgress(PrintWriter err) {
+            this.err = err;
         }
-        return p -> {
-            err.print("\rreading diff: " + p.files() + " files, " + p.lines() + " changed lines");
+
+        static TerminalProgress forStream(PrintWriter err) {
+            return System.console() == null ? null : new TerminalProgress(err);
+        }
+
+        @Override
+        public void accept(ChangeAnalyzer.Progress p) {
+            String line = "reading diff: " + p.files() + " files, " + p.lines() + " changed lines";
+            width = Math.max(width, line.length());
+            err.print("\r" + line);
             err.flush();
-        };
+        }
+
+        void clear() {
+            if (width > 0) {
+                err.print("\r" + " ".repeat(width) + "\r");
+                err.flush();
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ public final class PolicyLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw PolicyException.at(source, "", where + "not valid YAML (" + e.getOriginalMessage() + ")");
+            throw PolicyException.at(source, "", where + "not valid YAML (" + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new RiskPolicy(ScoringRules.defaults(), DetectionRules.defaults(), source);

@@ -51,8 +51,10 @@ public final class RiskScorer {
         factors.add(size("directories", m.directories() - 1, "spread over " + m.directories() + " director" + (m.directories() == 1 ? "y" : "ies")));
         factors.add(size("subsystems", m.subsystems() - 1, "touches " + m.subsystems() + " top-level area" + s(m.subsystems())
                 + (analysis.subsystemNames().isEmpty() ? "" : " (" + list(analysis.subsystemNames()) + ")")));
-        factors.add(new Factor("size.entropy", round(rules.weight("entropy") * m.entropy()),
-                String.format(Locale.ROOT, "changed lines spread over files with entropy %.2f of 1%s", m.entropy(),
+        double sizeShare = saturate(weightedLines, rules.saturationOf("lines"));
+        factors.add(new Factor("size.entropy", round(rules.weight("entropy") * m.entropy() * sizeShare),
+                String.format(Locale.ROOT, "changed lines spread over files with entropy %.2f of 1, counted at the change's size (%d%%)%s",
+                        m.entropy(), Math.round(sizeShare * 100),
                         m.entropy() >= 0.8 ? ": scattered edits are harder to review than focused ones" : "")));
         factors.add(size("commits", m.commits() - 1, m.commits() + " commit" + s(m.commits())
                 + (m.merges() > 0 ? " (and " + m.merges() + " merge" + s(m.merges()) + ")" : "")));

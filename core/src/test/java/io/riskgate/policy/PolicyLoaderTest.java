@@ -1,0 +1,107 @@
+package io.riskgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.riskgate.risk.FindingKind;
+import io.riskgate.risk.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PolicyLoaderTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anAbsentFileMeansTheBuiltInDefaults() {
+        RiskPolicy policy = PolicyLoader.load(tmp, null);
+        assertThat(policy.source()).isEqualTo("built-in defaults");
+        assertThat(policy.scoring().weight("lines")).isEqualTo(30.0);
+        assertThat(policy.scoring().minimumLevel()).containsEntry(FindingKind.DESTRUCTIVE_MIGRATION, Level.HIGH);
+    }
+
+    @Test
+    void theRepositoryFileOverridesOnlyWhatItNames() throws Exception {
+        Files.writeString(tmp.resolve(".riskgate.yml"), String.join("\n",
+                "version: 1",
+                "weights:",
+                "  lines: 40",
+                "thresholds: {medium: 20, high: 45, critical: 70}",
+                "minimumLevel:",
+                "  infrastructure: medium",
+                "deletedLineShare: 1",
+                "paths:",
+                "  exclude: ['generated-sources/']",
+                "  migrations: ['schema/']",
+                "featureFlagMarkers: ['Flags.on(']",
+                ""));
+        RiskPolicy policy = PolicyLoader.load(tmp, null);
+        assertThat(policy.source()).endsWith(".riskgate.yml");
+        assertThat(policy.scoring().weight("lines")).isEqualTo(40.0);
+        assertThat(policy.scoring().weight("files")).isEqualTo(15.0);
+        assertThat(policy.scoring().thresholds().levelOf(45)).isEqualTo(Level.HIGH);
+        assertThat(policy.scoring().minimumLevel())
+                .containsEntry(FindingKind.INFRASTRUCTURE, Level.MEDIUM)
+                .containsEntry(FindingKind.DESTRUCTIVE_MIGRATION, Level.HIGH);
+        assertThat(policy.scoring().deletedLineShare()).isEqualTo(1.0);
+        assertThat(policy.detection().exclude().matches("generated-sources/A.java")).isTrue();
+        assertThat(policy.detection().exclude().matches("vendor/x.go")).as("defaults are kept").isTrue();
+        assertThat(policy.detection().migrations().matches("schema/001.sql")).isTrue();
+        assertThat(policy.detection().featureFlagMarkers()).contains("Flags.on(", "isFeatureEnabled");
+    }
+
+    @Test
+    void anExplicitFileWinsAndMustExist() throws Exception {
+        Files.writeString(tmp.resolve(".riskgate.yml"), "weights: {lines: 40}\n");
+        Path other = tmp.resolve("strict.yml");
+        Files.writeString(other, "weights: {lines: 50}\n");
+        assertThat(PolicyLoader.load(tmp, other).scoring().weight("lines")).isEqualTo(50.0);
+        assertThatThrownBy(() -> PolicyLoader.load(tmp, tmp.resolve("missing.yml")))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("missing.yml does not exist");
+    }
+
+    @Test
+    void anEmptyFileIsTheDefaults() {
+        assertThat(PolicyLoader.parse("", "empty.yml").scoring().weight("lines")).isEqualTo(30.0);
+        assertThat(PolicyLoader.parse("# only a comment\n", "c.yml").scoring().weight("lines")).isEqualTo(30.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "weigths: {lines: 1}|weigths: unknown field (known: deletedLineShare",
+            "weights: {lnes: 1}|weights.lnes: unknown field (known: additiveMigration",
+            "weights: {lines: many}|weights.lines: must be a number (got 'many')",
+            "weights: {lines: -1}|weights.lines: must be between 0 and 1000 (got -1)",
+            "weights: [1, 2]|weights: must be a mapping",
+            "thresholds: {medium: 60, high: 50}|thresholds: thresholds must rise",
+            "thresholds: {low: 10}|thresholds.low: unknown field",
+            "minimumLevel: {destructiveMigration: SEVERE}|minimumLevel.destructiveMigration: must be one of LOW, MEDIUM, HIGH, CRITICAL (got 'SEVERE')",
+            "minimumLevel: {featureFlag: HIGH}|minimumLevel.featureFlag: unknown field",
+            "deletedLineShare: 2|deletedLineShare: must be between 0 and 1 (got 2)",
+            "paths: {migrations: 'db/'}|paths.migrations: must be a list of strings (got 'db/')",
+            "paths: {migrations: ['db/[x']}|paths.migrations[0]: unclosed '['",
+            "paths: {exclude: [1]}|paths.exclude[0]: must be a non-empty string (got 1)",
+            "featureFlagMarkers: ['']|featureFlagMarkers[0]: must be a non-empty string",
+            "version: 2|version: only version 1 is supported",
+            "weights: {lines: 1|not valid YAML",
+            "- just\\n- a list|must be a mapping",
+    })
+    void invalidFilesFailWithFileFieldAndReason(String yaml, String message) {
+        assertThatThrownBy(() -> PolicyLoader.parse(yaml.replace("\\n", "\n"), "repo/.riskgate.yml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageStartingWith("invalid policy repo/.riskgate.yml: ")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void yamlSyntaxErrorsNameTheLine() {
+        assertThatThrownBy(() -> PolicyLoader.parse("weights:\n  lines: 1\n bad: [\n", "p.yml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageMatching("invalid policy p\\.yml: line \\d+, column \\d+: not valid YAML \\([^\\n]+\\)");
+    }
+}
