@@ -34,7 +34,7 @@ public final class PolicyLoader {
 
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
             "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers"));
-    private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "migrations", "infrastructure",
+    private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
             "dependencies", "publicApi", "config", "secrets"));
 
     private PolicyLoader() {
@@ -121,7 +121,7 @@ public final class PolicyLoader {
             }
             DetectionRules d = DetectionRules.defaults();
             DetectionRules detection = new DetectionRules(
-                    extend(paths, "exclude", d.exclude()), extend(paths, "docs", d.docs()),
+                    extend(paths, "exclude", d.exclude()), extend(paths, "docs", d.docs()), extend(paths, "tests", d.tests()),
                     extend(paths, "migrations", d.migrations()), extend(paths, "infrastructure", d.infrastructure()),
                     extend(paths, "dependencies", d.dependencies()), extend(paths, "publicApi", d.publicApi()),
                     extend(paths, "config", d.config()), extend(paths, "secrets", d.secrets()),

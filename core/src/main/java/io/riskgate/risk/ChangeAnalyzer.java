@@ -27,7 +27,7 @@ public final class ChangeAnalyzer implements DiffListener {
     public record Progress(int files, long lines) {
     }
 
-    private enum Category { MIGRATION, INFRASTRUCTURE, DEPENDENCY, PUBLIC_API, SECRET, CONFIG, DOCS, CODE }
+    private enum Category { TEST, MIGRATION, INFRASTRUCTURE, DEPENDENCY, PUBLIC_API, SECRET, CONFIG, DOCS, CODE }
 
     private final DetectionRules rules;
     private final Consumer<Progress> progress;
@@ -83,6 +83,9 @@ public final class ChangeAnalyzer implements DiffListener {
     }
 
     private Category categorize(String path) {
+        if (rules.tests().matches(path)) {
+            return Category.TEST;
+        }
         if (rules.migrations().matches(path)) {
             return Category.MIGRATION;
         }
@@ -202,7 +205,7 @@ public final class ChangeAnalyzer implements DiffListener {
     private void findingsOf(FileDiff file) {
         String path = file.path();
         boolean deleted = file.status() == FileStatus.DELETED;
-        if (deleted && !excluded && category != Category.DOCS) {
+        if (deleted && !excluded && category != Category.DOCS && category != Category.TEST) {
             findings.add(new ReversibilityFinding(FindingKind.DELETED_FILES, path, 0,
                     "file deleted" + (file.linesDeleted() > 0 ? " (" + file.linesDeleted() + " lines)" : "")));
         }
@@ -250,7 +253,7 @@ public final class ChangeAnalyzer implements DiffListener {
                 }
             }
             default -> {
-                // documentation carries no reversibility finding
+                // documentation and tests carry no reversibility finding
             }
         }
     }

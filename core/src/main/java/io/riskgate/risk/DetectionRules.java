@@ -3,11 +3,11 @@ package io.riskgate.risk;
 import java.util.List;
 
 /**
- * Which paths are excluded from size, which are documentation, and which make a change harder to
- * undo; and the markers that show new code is behind a feature flag. Defaults cover the common
+ * Which paths are excluded from size, which are documentation or tests (counted for size, never a
+ * reversibility finding), and which make a change harder to undo; and the markers that show new code is behind a feature flag. Defaults cover the common
  * tools; a policy file adds to them (a {@code !glob} removes paths again).
  */
-public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatterns migrations,
+public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatterns tests, PathPatterns migrations,
                              PathPatterns infrastructure, PathPatterns dependencies, PathPatterns publicApi,
                              PathPatterns config, PathPatterns secrets, List<String> featureFlagMarkers) {
 
@@ -26,6 +26,12 @@ public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatter
             "*.md", "*.markdown", "*.adoc", "*.asciidoc", "*.rst", "docs/", "doc/", "documentation/",
             "LICENSE", "LICENSE.*", "LICENCE", "NOTICE", "NOTICE.*", "AUTHORS", "AUTHORS.*", "CHANGELOG*",
             "CHANGES", "CHANGES.*", "CONTRIBUTING*", "CODEOWNERS", "README", "README.*", ".github/ISSUE_TEMPLATE/");
+
+    public static final List<String> DEFAULT_TESTS = List.of(
+            "**/src/test/**", "**/src/it/**", "**/test/**", "**/tests/**", "**/__tests__/**", "**/spec/**",
+            "**/testdata/**", "**/fixtures/**", "*Test.java", "*Tests.java", "*IT.java", "*Test.kt", "*_test.go",
+            "*_test.py", "test_*.py", "*.test.js", "*.test.ts", "*.test.tsx", "*.spec.js", "*.spec.ts", "*.spec.tsx",
+            "*_spec.rb", "*Tests.cs", "*Test.cs");
 
     public static final List<String> DEFAULT_MIGRATIONS = List.of(
             "**/db/migration/**", "**/db/migrations/**", "V*__*.sql", "U*__*.sql", "R__*.sql",
@@ -83,7 +89,7 @@ public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatter
 
     public static DetectionRules defaults() {
         return new DetectionRules(PathPatterns.of(DEFAULT_EXCLUDE), PathPatterns.of(DEFAULT_DOCS),
-                PathPatterns.of(DEFAULT_MIGRATIONS), PathPatterns.of(DEFAULT_INFRASTRUCTURE),
+                PathPatterns.of(DEFAULT_TESTS), PathPatterns.of(DEFAULT_MIGRATIONS), PathPatterns.of(DEFAULT_INFRASTRUCTURE),
                 PathPatterns.of(DEFAULT_DEPENDENCIES), PathPatterns.of(DEFAULT_PUBLIC_API),
                 PathPatterns.of(DEFAULT_CONFIG), PathPatterns.of(DEFAULT_SECRETS), DEFAULT_FEATURE_FLAG_MARKERS);
     }

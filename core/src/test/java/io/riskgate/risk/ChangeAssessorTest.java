@@ -274,6 +274,19 @@ class ChangeAssessorTest {
     }
 
     @Test
+    void testsCountForSizeButRaiseNoFinding() {
+        repo.write("src/test/resources/db/migration/V1__fixture.sql", "DROP TABLE fixture;\n");
+        repo.write("src/test/java/app/CheckoutTest.java", "if (flags.isFeatureEnabled(\"x\")) {}\n");
+        repo.delete("src/main/java/app/Other.java");
+        repo.write("src/main/java/app/OtherTest.java", "class OtherTest {}\n");
+        repo.commit("tests");
+        RiskAssessment a = assess();
+        assertExplained(a);
+        assertThat(a.findings()).extracting(ReversibilityFinding::kind).containsExactly(FindingKind.DELETED_FILES);
+        assertThat(a.metrics().files()).isEqualTo(4);
+    }
+
+    @Test
     void aMitigationNeverPushesTheScoreBelowZero() {
         repo.write("src/main/java/app/Service.java", "// service 1\nif (featureFlag) {}\n");
         repo.commit("tiny flagged");
