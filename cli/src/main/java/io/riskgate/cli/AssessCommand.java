@@ -1,6 +1,5 @@
 package io.riskgate.cli;
 
-import io.riskgate.git.Change;
 import io.riskgate.git.GitRepository;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
@@ -59,10 +58,9 @@ final class AssessCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GitRepository repository = GitRepository.open(repo);
         RiskPolicy riskPolicy = PolicyLoader.load(repository.topLevel(), policy);
-        Change change = repository.change(base, head);
         TerminalProgress progress = TerminalProgress.forStream(err);
         ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), progress);
-        RiskAssessment assessment = assessor.assess(repository, change);
+        RiskAssessment assessment = assessor.assess(repository, base, head);
         if (progress != null) {
             progress.clear();
         }

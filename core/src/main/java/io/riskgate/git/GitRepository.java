@@ -57,11 +57,15 @@ public final class GitRepository {
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */
     public Optional<String> resolve(String ref) {
-        if (ref == null || ref.isBlank() || ref.startsWith("-")) {
+        if (!safeRef(ref)) {
             return Optional.empty();
         }
         Git.Result result = git.run("rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}");
         return result.ok() ? Optional.of(result.stdout().strip()) : Optional.empty();
+    }
+
+    /** The two commits of a change, resolved and checked: {@code baseline} is an ancestor of {@code head}. */
+    public record Endpoints(String baseRef, String baseline, String headRef, String head) {
     }
 
     /**
@@ -69,18 +73,56 @@ public final class GitRepository {
      * ancestor of head, and the commits between them listed.
      */
     public Change change(String baseRef, String headRef) {
-        String head = resolve(headRef).orElseThrow(() -> new GitException(
-                "head '" + headRef + "' is not a commit in " + topLevel + ": check the ref, or fetch it (git fetch origin " + headRef + ")"));
-        String baseline = resolve(baseRef).orElseThrow(() -> missingBaseline(baseRef));
-        if (!isAncestor(baseline, head)) {
+        Endpoints ends = endpoints(baseRef, headRef);
+        return change(ends, commits(ends));
+    }
+
+    /** The change for resolved endpoints and their commits (listed separately, e.g. while the diff streams). */
+    public Change change(Endpoints ends, List<Commit> commits) {
+        return new Change(topLevel, ends.baseRef(), ends.baseline(), ends.headRef(), ends.head(), commits);
+    }
+
+    /** Resolves both refs (in one git call when both exist) and checks that the baseline is an ancestor of head. */
+    public Endpoints endpoints(String baseRef, String headRef) {
+        Endpoints ends = resolveEndpoints(baseRef, headRef);
+        checkAncestry(ends);
+        return ends;
+    }
+
+    /** Resolves both refs (in one git call when both exist), without checking their ancestry. */
+    public Endpoints resolveEndpoints(String baseRef, String headRef) {
+        String head;
+        String baseline;
+        Git.Result both = safeRef(baseRef) && safeRef(headRef)
+                ? git.run("rev-parse", "--end-of-options", headRef + "^{commit}", baseRef + "^{commit}")
+                : new Git.Result(1, "", "");
+        String[] shas = both.stdout().strip().split("\\s+");
+        if (both.ok() && shas.length == 2) {
+            head = shas[0];
+            baseline = shas[1];
+        } else {
+            head = resolve(headRef).orElseThrow(() -> new GitException(
+                    "head '" + headRef + "' is not a commit in " + topLevel + ": check the ref, or fetch it (git fetch origin " + headRef + ")"));
+            baseline = resolve(baseRef).orElseThrow(() -> missingBaseline(baseRef));
+        }
+        return new Endpoints(baseRef, baseline, headRef, head);
+    }
+
+    /** Fails unless the baseline is an ancestor of head, with the fix for shallow clones. */
+    public void checkAncestry(Endpoints ends) {
+        if (!isAncestor(ends.baseline(), ends.head())) {
             if (isShallow()) {
-                throw new GitException("baseline '" + baseRef + "' is not connected to head '" + headRef
+                throw new GitException("baseline '" + ends.baseRef() + "' is not connected to head '" + ends.headRef()
                         + "' in this shallow clone: fetch the full history (git fetch --unshallow) and retry");
             }
-            throw new GitException("baseline '" + baseRef + "' (" + shortSha(baseline) + ") is not an ancestor of head '" + headRef
-                    + "' (" + shortSha(head) + "): use a commit that head builds on, e.g. git merge-base " + baseRef + " " + headRef);
+            throw new GitException("baseline '" + ends.baseRef() + "' (" + shortSha(ends.baseline()) + ") is not an ancestor of head '"
+                    + ends.headRef() + "' (" + shortSha(ends.head()) + "): use a commit that head builds on, e.g. git merge-base "
+                    + ends.baseRef() + " " + ends.headRef());
         }
-        return new Change(topLevel, baseRef, baseline, headRef, head, commits(baseline, head));
+    }
+
+    private static boolean safeRef(String ref) {
+        return ref != null && !ref.isBlank() && !ref.startsWith("-");
     }
 
     private GitException missingBaseline(String baseRef) {
@@ -100,7 +142,10 @@ public final class GitRepository {
         return result.ok();
     }
 
-    private List<Commit> commits(String baseline, String head) {
+    /** The commits of {@code baseline..head}, newest first. */
+    public List<Commit> commits(Endpoints ends) {
+        String baseline = ends.baseline();
+        String head = ends.head();
         List<Commit> commits = new ArrayList<>();
         String format = "%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%s%x1e";
         git.stream(reader -> {

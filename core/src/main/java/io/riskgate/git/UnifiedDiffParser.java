@@ -15,6 +15,7 @@ public final class UnifiedDiffParser {
     private static final String DIFF_HEADER = "diff --git ";
 
     private final DiffListener listener;
+    private final boolean deletedLines;
 
     // header state of the file being read
     private String headerOld;
@@ -37,6 +38,7 @@ public final class UnifiedDiffParser {
 
     public UnifiedDiffParser(DiffListener listener) {
         this.listener = listener;
+        this.deletedLines = listener.wantsDeletedLines();
     }
 
     public void parse(BufferedReader reader) throws IOException {
@@ -160,7 +162,10 @@ public final class UnifiedDiffParser {
             case '-' -> {
                 current.linesDeleted++;
                 remainingOld--;
-                listener.deletedLine(current, oldLine++, line.substring(1));
+                if (deletedLines) {
+                    listener.deletedLine(current, oldLine, line.substring(1));
+                }
+                oldLine++;
             }
             case ' ' -> consumeContext();
             default -> {

@@ -20,8 +20,7 @@ import java.util.regex.Pattern;
  * number of changed lines.
  */
 public final class ChangeAnalyzer implements DiffListener {
-    private static final Pattern K8S_API_VERSION = Pattern.compile("^\\s*apiVersion:\\s*\\S+");
-    private static final Pattern K8S_KIND = Pattern.compile("^\\s*kind:\\s*[A-Z]\\w+");
+    private static final Pattern K8S_KIND = Pattern.compile("kind:\\s*[A-Z]\\w+");
 
     /** Progress of a long analysis: files and changed lines read so far. */
     public record Progress(int files, long lines) {
@@ -56,6 +55,7 @@ public final class ChangeAnalyzer implements DiffListener {
     private String firstAddedText;
     private String versionLine;
     private boolean flagFound;
+    private boolean yamlOrJson;
     private boolean manifestApiVersion;
     private int manifestKindLine;
     private boolean cloudFormation;
@@ -76,6 +76,8 @@ public final class ChangeAnalyzer implements DiffListener {
         firstAddedText = null;
         versionLine = null;
         flagFound = false;
+        String lower = path.toLowerCase(Locale.ROOT);
+        yamlOrJson = lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
         manifestApiVersion = false;
         manifestKindLine = 0;
         cloudFormation = false;
@@ -130,7 +132,9 @@ public final class ChangeAnalyzer implements DiffListener {
             case CODE, CONFIG -> {
                 if (!excluded) {
                     scanForFlag(file, lineNumber, text);
-                    scanForManifest(lineNumber, text);
+                    if (yamlOrJson) {
+                        scanForManifest(lineNumber, text);
+                    }
                 }
             }
             default -> {
@@ -155,12 +159,13 @@ public final class ChangeAnalyzer implements DiffListener {
 
     /** Kubernetes manifests and CloudFormation templates that live outside the usual folders. */
     private void scanForManifest(int lineNumber, String text) {
-        if (text.contains("AWSTemplateFormatVersion")) {
+        String code = text.strip();
+        if (code.contains("AWSTemplateFormatVersion")) {
             cloudFormation = true;
             cloudFormationLine = lineNumber;
-        } else if (!manifestApiVersion && K8S_API_VERSION.matcher(text).find()) {
+        } else if (!manifestApiVersion && code.startsWith("apiVersion:") && code.length() > "apiVersion:".length() + 1) {
             manifestApiVersion = true;
-        } else if (manifestKindLine == 0 && K8S_KIND.matcher(text).find()) {
+        } else if (manifestKindLine == 0 && code.startsWith("kind:") && K8S_KIND.matcher(code).lookingAt()) {
             manifestKindLine = lineNumber;
         }
     }
@@ -244,8 +249,6 @@ public final class ChangeAnalyzer implements DiffListener {
                 }
             }
             case CODE -> {
-                String lower = path.toLowerCase(Locale.ROOT);
-                boolean yamlOrJson = lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
                 if (yamlOrJson && cloudFormation) {
                     findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, cloudFormationLine, "CloudFormation template changed" + churn(file)));
                 } else if (yamlOrJson && manifestApiVersion && manifestKindLine > 0) {

@@ -1,8 +1,13 @@
 package io.riskgate.risk;
 
 import io.riskgate.git.Change;
+import io.riskgate.git.Commit;
 import io.riskgate.git.GitRepository;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /** Assesses the change between two commits of a repository: read from git, analysed, scored. */
@@ -22,14 +27,51 @@ public final class ChangeAssessor {
     }
 
     public RiskAssessment assess(Path repository, String baseRef, String headRef) {
-        GitRepository repo = GitRepository.open(repository);
-        Change change = repo.change(baseRef, headRef);
-        return assess(repo, change);
+        return assess(GitRepository.open(repository), baseRef, headRef);
     }
 
+    /**
+     * Resolves the change, then checks its ancestry and lists its commits on a second thread while
+     * the diff streams through the analyzer on this one. An ancestry failure wins over the diff.
+     */
+    public RiskAssessment assess(GitRepository repo, String baseRef, String headRef) {
+        GitRepository.Endpoints ends = repo.resolveEndpoints(baseRef, headRef);
+        CompletableFuture<List<Commit>> commits = CompletableFuture.supplyAsync(() -> {
+            repo.checkAncestry(ends);
+            return repo.commits(ends);
+        }, COMMIT_LISTER);
+        ChangeAnalyzer analyzer = new ChangeAnalyzer(detection, progress);
+        try {
+            repo.diff(ends.baseline(), ends.head(), analyzer);
+        } catch (RuntimeException e) {
+            join(commits);   // an ancestry error explains a failed diff better
+            throw e;
+        }
+        Change change = repo.change(ends, join(commits));
+        return new RiskScorer(scoring).score(change, analyzer.result(change));
+    }
+
+    /** Assesses a change whose commits are already listed. */
     public RiskAssessment assess(GitRepository repo, Change change) {
         ChangeAnalyzer analyzer = new ChangeAnalyzer(detection, progress);
         repo.diff(change.baseline(), change.head(), analyzer);
         return new RiskScorer(scoring).score(change, analyzer.result(change));
     }
+
+    private static List<Commit> join(CompletableFuture<List<Commit>> commits) {
+        try {
+            return commits.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static final Executor COMMIT_LISTER = task -> {
+        Thread thread = new Thread(task, "riskgate-git-log");
+        thread.setDaemon(true);
+        thread.start();
+    };
 }

@@ -16,11 +16,15 @@ import java.util.regex.Pattern;
  */
 public final class PathPattern {
     private final String glob;
+    private final boolean nameOnly;
+    private final String literalName;
     private final String regex;
     private final Pattern compiled;
 
-    private PathPattern(String glob, String regex) {
+    private PathPattern(String glob, boolean nameOnly, String literalName, String regex) {
         this.glob = glob;
+        this.nameOnly = nameOnly;
+        this.literalName = literalName;
         this.regex = regex;
         this.compiled = Pattern.compile(regex);
     }
@@ -34,23 +38,57 @@ public final class PathPattern {
         if (g.startsWith("/")) {
             g = g.substring(1);
         } else if (!g.substring(0, g.length() - 1).contains("/")) {
+            if (!g.endsWith("/") && !g.contains("**")) {
+                // a file-name pattern: matched against the name alone, which is much cheaper than the path
+                boolean literal = g.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0);
+                return new PathPattern(glob.strip(), true, literal ? g : null, toRegex(g, glob));
+            }
             g = "**/" + g;
         }
         if (g.endsWith("/")) {
             g = g + "**";
         }
-        return new PathPattern(glob.strip(), toRegex(g, glob));
+        return new PathPattern(glob.strip(), false, null, toRegex(g, glob));
     }
 
     public boolean matches(String path) {
-        return compiled.matcher(path).matches();
+        return compiled.matcher(nameOnly ? nameOf(path) : path).matches();
+    }
+
+    static String nameOf(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Whether this pattern is matched against the file name alone. */
+    boolean nameOnly() {
+        return nameOnly;
+    }
+
+    /**
+     * The longest run of the glob without wildcards, less the slashes at its ends (a {@code **}
+     * next to them may match nothing): every matching path contains it.
+     */
+    String literalPart() {
+        String best = "";
+        for (String part : glob.split("[*?\\[\\]{},]")) {
+            String core = part.replaceAll("^/+|/+$", "");
+            if (core.length() > best.length()) {
+                best = core;
+            }
+        }
+        return best;
+    }
+
+    /** The exact file name this pattern stands for, or null if it has wildcards or a path. */
+    String literalName() {
+        return literalName;
     }
 
     public String glob() {
         return glob;
     }
 
-    /** The regular expression this glob stands for; used to join many globs into one matcher. */
+    /** The regular expression this glob stands for (over the name, or the path); used to join many globs into one matcher. */
     String regex() {
         return regex;
     }

@@ -1,6 +1,8 @@
 package io.riskgate.risk;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -13,13 +15,49 @@ public final class PathPatterns {
     private static final Pattern NOTHING = Pattern.compile("(?!)");
 
     private final List<String> globs;
-    private final Pattern include;
-    private final Pattern exclude;
+    private final Matcher include;
+    private final Matcher exclude;
 
-    private PathPatterns(List<String> globs, Pattern include, Pattern exclude) {
+    private PathPatterns(List<String> globs, Matcher include, Matcher exclude) {
         this.globs = List.copyOf(globs);
         this.include = include;
         this.exclude = exclude;
+    }
+
+    /**
+     * Globs arranged for speed: exact file names in a hash set, file-name globs in one expression
+     * over the name, and path globs each behind a substring filter.
+     */
+    private record Matcher(Set<String> names, Pattern nameRegex, List<String> pathLiterals, List<PathPattern> byPath) {
+        static Matcher of(List<PathPattern> patterns) {
+            Set<String> names = new HashSet<>();
+            List<PathPattern> byName = new ArrayList<>();
+            List<PathPattern> byPath = new ArrayList<>();
+            for (PathPattern p : patterns) {
+                if (p.literalName() != null) {
+                    names.add(p.literalName());
+                } else if (p.nameOnly()) {
+                    byName.add(p);
+                } else {
+                    byPath.add(p);
+                }
+            }
+            return new Matcher(Set.copyOf(names), join(byName), byPath.stream().map(PathPattern::literalPart).toList(), List.copyOf(byPath));
+        }
+
+        boolean matches(String path) {
+            String name = PathPattern.nameOf(path);
+            if (names.contains(name) || nameRegex.matcher(name).matches()) {
+                return true;
+            }
+            for (int i = 0; i < byPath.size(); i++) {
+                // the literal part is a cheap filter: a path without it cannot match the glob
+                if (path.contains(pathLiterals.get(i)) && byPath.get(i).matches(path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     public static PathPatterns of(List<String> globs) {
@@ -33,11 +71,11 @@ public final class PathPatterns {
                 positive.add(PathPattern.of(g));
             }
         }
-        return new PathPatterns(globs, join(positive), join(negative));
+        return new PathPatterns(globs, Matcher.of(positive), Matcher.of(negative));
     }
 
     public static PathPatterns none() {
-        return new PathPatterns(List.of(), NOTHING, NOTHING);
+        return of(List.of());
     }
 
     private static Pattern join(List<PathPattern> patterns) {
@@ -48,7 +86,7 @@ public final class PathPatterns {
     }
 
     public boolean matches(String path) {
-        return include.matcher(path).matches() && !exclude.matcher(path).matches();
+        return include.matches(path) && !exclude.matches(path);
     }
 
     public List<String> globs() {

@@ -39,6 +39,11 @@ class UnifiedDiffParserTest {
         }
 
         @Override
+        public boolean wantsDeletedLines() {
+            return true;
+        }
+
+        @Override
         public void fileFinished(FileDiff file) {
             assertThat(files).containsKey(file.path());
         }

@@ -35,6 +35,12 @@ class PathPatternTest {
             "a+b(c).txt, x/a+b(c).txt, true",
             "vendor/**/x, vendor/x, true",
             "vendor/**/x, vendor/p/q/x, true",
+            "**/db/migrate/*.rb, db/migrate/1_x.rb, true",
+            "**/db/migrate/*.rb, app/db/migrate/1_x.rb, true",
+            "**/db/migrate/*.rb, app/db/migrate/x/1_x.rb, false",
+            "'**/config/**/*.{yml,json}', config/app.yml, true",
+            "'**/config/**/*.{yml,json}', svc/config/a/b.json, true",
+            "'**/config/**/*.{yml,json}', svc/config/a/b.java, false",
     })
     void matchesLikeGitignore(String glob, String path, boolean expected) {
         assertThat(PathPattern.of(glob).matches(path)).isEqualTo(expected);
@@ -47,6 +53,21 @@ class PathPatternTest {
         assertThat(set.matches("app/migrations/__init__.py")).isFalse();
         assertThat(set.plus(List.of("!app/**")).matches("app/migrations/0002_drop.py")).isFalse();
         assertThat(PathPatterns.none().matches("anything")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} in a set ~ {1} = {2}")
+    @CsvSource({
+            "**/db/migrate/*.rb, db/migrate/1_x.rb, true",
+            "**/src/test/**, src/test/A.java, true",
+            "**/src/test/**, mod/src/test/A.java, true",
+            "**/src/test/**, mod/src/testing/A.java, false",
+            "/docs/, docs/a.md, true",
+            "*.tf, main.tf, true",
+            "pom.xml, x/pom.xml, true",
+    })
+    void setsMatchLikeTheirGlobs(String glob, String path, boolean expected) {
+        // a set takes shortcuts (names in a hash set, literal prefilters); they must not change the answer
+        assertThat(PathPatterns.of(List.of(glob)).matches(path)).isEqualTo(expected).isEqualTo(PathPattern.of(glob).matches(path));
     }
 
     @Test

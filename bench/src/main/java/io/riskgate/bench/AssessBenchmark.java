@@ -1,0 +1,62 @@
+package io.riskgate.bench;
+
+import io.riskgate.risk.ChangeAssessor;
+import io.riskgate.risk.DetectionRules;
+import io.riskgate.risk.RiskAssessment;
+import io.riskgate.risk.ScoringRules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole assessment of a large change (resolve refs, list commits, stream and analyse the diff,
+ * score) against git's own {@code git diff --numstat} of the same change, in the same run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 10)
+@Fork(1)
+public class AssessBenchmark {
+    @Param("4000")
+    int files;
+
+    SyntheticChange change;
+    ChangeAssessor assessor;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        change = SyntheticChange.create(Files.createTempDirectory("riskgate-bench"), files);
+        assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        SyntheticChange.delete(change.dir);
+    }
+
+    @Benchmark
+    public long gitDiffNumstat() {
+        return SyntheticChange.gitOutputBytes(change.dir, "diff", "--numstat", "-M", change.base, change.head);
+    }
+
+    @Benchmark
+    public RiskAssessment assess() {
+        return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+}

@@ -1,0 +1,75 @@
+package io.riskgate.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the assessment benchmark and the memory probe and prints the figures recorded in
+ * docs/performance.md: median times of git's numstat and of the whole assessment, their ratio,
+ * and the peak heap of assessments of growing diffs under a fixed 64 MiB heap.
+ *
+ * <p>Usage: {@code java -jar bench/target/benchmarks.jar [files]} (default 4000 files).
+ */
+public final class BenchmarkReport {
+    private BenchmarkReport() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String files = args.length > 0 ? args[0] : "4000";
+        Options options = new OptionsBuilder()
+                .include(AssessBenchmark.class.getName())
+                .param("files", files)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        double numstat = Double.NaN;
+        double assess = Double.NaN;
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            double median = r.getPrimaryResult().getStatistics().getPercentile(50);
+            if (name.endsWith("gitDiffNumstat")) {
+                numstat = median;
+            } else if (name.endsWith("assess")) {
+                assess = median;
+            }
+        }
+        System.out.println();
+        System.out.println("| files | git diff --numstat median (ms) | riskgate assess median (ms) | ratio |");
+        System.out.println("| ---: | ---: | ---: | ---: |");
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", files, numstat, assess, assess / numstat);
+
+        System.out.println();
+        System.out.println("Memory: whole assessment in a JVM with -Xmx64m");
+        System.out.println("| files | changed lines | diff text (MiB) | peak heap (MiB) | score |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+        String jar = Path.of(BenchmarkReport.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        for (int n : new int[] {1000, 4000, 16000}) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx64m", "-cp", jar, MemoryProbe.class.getName(), String.valueOf(n)));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String line;
+            String last = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                while ((line = r.readLine()) != null) {
+                    last = line;
+                }
+            }
+            if (p.waitFor() != 0 || last == null) {
+                System.out.println("| " + n + " | failed: " + last + " | | | |");
+                continue;
+            }
+            String[] f = last.split(" ");
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %.1f | %s |%n", f[0], f[1],
+                    Long.parseLong(f[2]) / 1048576.0, Long.parseLong(f[3]) / 1048576.0, f[4]);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.riskgate.bench;
+
+import io.riskgate.risk.ChangeAssessor;
+import io.riskgate.risk.DetectionRules;
+import io.riskgate.risk.RiskAssessment;
+import io.riskgate.risk.ScoringRules;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Assesses a synthetic change of {@code args[0]} files in this JVM (run it with a small fixed heap)
+ * and prints: files, changed lines, bytes of diff text, the heap's peak use after the change was
+ * built, and the score. Peak use is read from the heap pools' peak counters, reset right before the
+ * assessment.
+ */
+public final class MemoryProbe {
+    private MemoryProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int files = Integer.parseInt(args[0]);
+        SyntheticChange change = SyntheticChange.create(Files.createTempDirectory("riskgate-mem"), files);
+        try {
+            long diffBytes = SyntheticChange.gitOutputBytes(change.dir, "diff", "-U0", "-M", change.base, change.head);
+            ChangeAssessor assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
+            System.gc();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                pool.resetPeakUsage();
+            }
+            RiskAssessment a = assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    peak += pool.getPeakUsage().getUsed();
+                }
+            }
+            System.out.printf("%d %d %d %d %d%n", files, a.metrics().linesChanged(), diffBytes, peak, a.score());
+        } finally {
+            SyntheticChange.delete(change.dir);
+        }
+    }
+}
