@@ -55,6 +55,12 @@ public class AssessBenchmark {
         return SyntheticChange.gitOutputBytes(change.dir, "diff", "--numstat", "-M", change.base, change.head);
     }
 
+    /** What git alone needs to write the patch the assessment reads: the floor of any patch-reading design. */
+    @Benchmark
+    public long gitDiffPatch() {
+        return SyntheticChange.gitOutputBytes(change.dir, "diff", "-U0", "-M", change.base, change.head);
+    }
+
     @Benchmark
     public RiskAssessment assess() {
         return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);

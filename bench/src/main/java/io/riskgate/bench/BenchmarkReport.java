@@ -32,20 +32,23 @@ public final class BenchmarkReport {
                 .build();
         Collection<RunResult> results = new Runner(options).run();
         double numstat = Double.NaN;
+        double patch = Double.NaN;
         double assess = Double.NaN;
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             double median = r.getPrimaryResult().getStatistics().getPercentile(50);
             if (name.endsWith("gitDiffNumstat")) {
                 numstat = median;
+            } else if (name.endsWith("gitDiffPatch")) {
+                patch = median;
             } else if (name.endsWith("assess")) {
                 assess = median;
             }
         }
         System.out.println();
-        System.out.println("| files | git diff --numstat median (ms) | riskgate assess median (ms) | ratio |");
-        System.out.println("| ---: | ---: | ---: | ---: |");
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", files, numstat, assess, assess / numstat);
+        System.out.println("| files | git diff --numstat (ms) | git diff -U0 -M (ms) | riskgate assess (ms) | assess / numstat | assess / patch |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%n", files, numstat, patch, assess, assess / numstat, assess / patch);
 
         System.out.println();
         System.out.println("Memory: whole assessment in a JVM with -Xmx64m");
