@@ -3,7 +3,6 @@ package io.riskgate.policy;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.riskgate.risk.DetectionRules;
 import io.riskgate.risk.FindingKind;
@@ -33,7 +32,7 @@ public final class PolicyLoader {
     public static final List<String> FILE_NAMES = List.of(".riskgate.yml", ".riskgate.yaml");
 
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
-            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers"));
+            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments"));
     private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
             "dependencies", "publicApi", "config", "secrets"));
 
@@ -83,7 +82,7 @@ public final class PolicyLoader {
             throw PolicyException.at(source, "", where + "not valid YAML (" + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new RiskPolicy(ScoringRules.defaults(), DetectionRules.defaults(), source);
+            return new RiskPolicy(ScoringRules.defaults(), DetectionRules.defaults(), PromotionPolicy.defaults(), false, source);
         }
         return new Reader(source).read(root);
     }
@@ -91,18 +90,20 @@ public final class PolicyLoader {
     /** Walks the document, keeping the source for messages. */
     private static final class Reader {
         private final String source;
+        private final PolicyFields f;
 
         Reader(String source) {
             this.source = source;
+            this.f = new PolicyFields(source);
         }
 
         RiskPolicy read(JsonNode root) {
-            requireObject(root, "");
-            checkKeys(root, "", TOP_LEVEL);
+            f.requireObject(root, "");
+            f.checkKeys(root, "", TOP_LEVEL);
             if (root.has("version")) {
                 JsonNode v = root.get("version");
                 if (!v.canConvertToInt() || v.asInt() != 1) {
-                    throw fail("version", "only version 1 is supported (got " + v + ")");
+                    throw f.fail("version", "only version 1 is supported (got " + v + ")");
                 }
             }
             ScoringRules defaults = ScoringRules.defaults();
@@ -116,8 +117,8 @@ public final class PolicyLoader {
 
             JsonNode paths = root.get("paths");
             if (paths != null) {
-                requireObject(paths, "paths");
-                checkKeys(paths, "paths", PATH_KEYS);
+                f.requireObject(paths, "paths");
+                f.checkKeys(paths, "paths", PATH_KEYS);
             }
             DetectionRules d = DetectionRules.defaults();
             DetectionRules detection = new DetectionRules(
@@ -126,7 +127,9 @@ public final class PolicyLoader {
                     extend(paths, "dependencies", d.dependencies()), extend(paths, "publicApi", d.publicApi()),
                     extend(paths, "config", d.config()), extend(paths, "secrets", d.secrets()),
                     markers(root.get("featureFlagMarkers"), d.featureFlagMarkers()));
-            return new RiskPolicy(scoring, detection, source);
+            PromotionPolicy promotion = root.has("environments")
+                    ? new EnvironmentsReader(f).read(root.get("environments")) : PromotionPolicy.defaults();
+            return new RiskPolicy(scoring, detection, promotion, root.has("environments"), source);
         }
 
         private Map<String, Double> numbers(JsonNode root, String field, Map<String, Double> defaults, double min, double max) {
@@ -135,11 +138,11 @@ public final class PolicyLoader {
             if (node == null) {
                 return result;
             }
-            requireObject(node, field);
-            checkKeys(node, field, defaults.keySet());
+            f.requireObject(node, field);
+            f.checkKeys(node, field, defaults.keySet());
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                result.put(e.getKey(), number(e.getValue(), field + "." + e.getKey(), min, max));
+                result.put(e.getKey(), f.number(e.getValue(), field + "." + e.getKey(), min, max));
             }
             return result;
         }
@@ -148,15 +151,15 @@ public final class PolicyLoader {
             if (node == null) {
                 return defaults;
             }
-            requireObject(node, "thresholds");
-            checkKeys(node, "thresholds", Set.of("medium", "high", "critical"));
-            int medium = node.has("medium") ? (int) number(node.get("medium"), "thresholds.medium", 1, 100) : defaults.medium();
-            int high = node.has("high") ? (int) number(node.get("high"), "thresholds.high", 1, 100) : defaults.high();
-            int critical = node.has("critical") ? (int) number(node.get("critical"), "thresholds.critical", 1, 100) : defaults.critical();
+            f.requireObject(node, "thresholds");
+            f.checkKeys(node, "thresholds", Set.of("medium", "high", "critical"));
+            int medium = node.has("medium") ? (int) f.number(node.get("medium"), "thresholds.medium", 1, 100) : defaults.medium();
+            int high = node.has("high") ? (int) f.number(node.get("high"), "thresholds.high", 1, 100) : defaults.high();
+            int critical = node.has("critical") ? (int) f.number(node.get("critical"), "thresholds.critical", 1, 100) : defaults.critical();
             try {
                 return new Thresholds(medium, high, critical);
             } catch (IllegalArgumentException e) {
-                throw fail("thresholds", e.getMessage());
+                throw f.fail("thresholds", e.getMessage());
             }
         }
 
@@ -166,44 +169,44 @@ public final class PolicyLoader {
             if (node == null) {
                 return result;
             }
-            requireObject(node, "minimumLevel");
+            f.requireObject(node, "minimumLevel");
             Map<String, FindingKind> byKey = new LinkedHashMap<>();
             for (FindingKind kind : FindingKind.values()) {
                 if (!kind.mitigation()) {
                     byKey.put(kind.weightKey(), kind);
                 }
             }
-            checkKeys(node, "minimumLevel", byKey.keySet());
+            f.checkKeys(node, "minimumLevel", byKey.keySet());
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String field = "minimumLevel." + e.getKey();
                 JsonNode value = e.getValue();
                 if (!value.isTextual()) {
-                    throw fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got " + value + ")");
+                    throw f.fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got " + value + ")");
                 }
                 try {
                     result.put(byKey.get(e.getKey()), Level.valueOf(value.asText().strip().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException ex) {
-                    throw fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got '" + value.asText() + "')");
+                    throw f.fail(field, "must be one of LOW, MEDIUM, HIGH, CRITICAL (got '" + value.asText() + "')");
                 }
             }
             return result;
         }
 
         private double share(JsonNode root, String field, double defaultValue) {
-            return root.has(field) ? number(root.get(field), field, 0, 1) : defaultValue;
+            return root.has(field) ? f.number(root.get(field), field, 0, 1) : defaultValue;
         }
 
         private PathPatterns extend(JsonNode paths, String key, PathPatterns defaults) {
             if (paths == null || !paths.has(key)) {
                 return defaults;
             }
-            List<String> globs = strings(paths.get(key), "paths." + key);
+            List<String> globs = f.strings(paths.get(key), "paths." + key);
             for (int i = 0; i < globs.size(); i++) {
                 try {
                     PathPatterns.of(List.of(globs.get(i)));
                 } catch (IllegalArgumentException e) {
-                    throw fail("paths." + key + "[" + i + "]", e.getMessage());
+                    throw f.fail("paths." + key + "[" + i + "]", e.getMessage());
                 }
             }
             return defaults.plus(globs);
@@ -214,64 +217,9 @@ public final class PolicyLoader {
                 return defaults;
             }
             List<String> all = new ArrayList<>(defaults);
-            all.addAll(strings(node, "featureFlagMarkers"));
+            all.addAll(f.strings(node, "featureFlagMarkers"));
             return all;
         }
 
-        private List<String> strings(JsonNode node, String field) {
-            if (!node.isArray()) {
-                throw fail(field, "must be a list of strings (got " + describe(node) + ")");
-            }
-            List<String> values = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                JsonNode item = node.get(i);
-                if (!item.isTextual() || item.asText().isBlank()) {
-                    throw fail(field + "[" + i + "]", "must be a non-empty string (got " + describe(item) + ")");
-                }
-                values.add(item.asText());
-            }
-            return values;
-        }
-
-        private double number(JsonNode node, String field, double min, double max) {
-            if (!node.isNumber()) {
-                throw fail(field, "must be a number (got " + describe(node) + ")");
-            }
-            double value = node.asDouble();
-            if (value < min || value > max) {
-                throw fail(field, "must be between " + plain(min) + " and " + plain(max) + " (got " + plain(value) + ")");
-            }
-            return value;
-        }
-
-        private void requireObject(JsonNode node, String field) {
-            if (!node.isObject()) {
-                throw fail(field, "must be a mapping of keys to values (got " + describe(node) + ")");
-            }
-        }
-
-        private void checkKeys(JsonNode node, String field, Set<String> known) {
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String key = it.next();
-                if (!known.contains(key)) {
-                    throw fail(field.isEmpty() ? key : field + "." + key, "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
-                }
-            }
-        }
-
-        private PolicyException fail(String field, String reason) {
-            return PolicyException.at(source, field, reason);
-        }
-
-        private static String describe(JsonNode node) {
-            if (node.getNodeType() == JsonNodeType.STRING) {
-                return "'" + node.asText() + "'";
-            }
-            return node.isContainerNode() ? (node.isArray() ? "a list" : "a mapping") : node.toString();
-        }
-
-        private static String plain(double v) {
-            return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
-        }
     }
 }

@@ -1,12 +1,16 @@
 package io.riskgate.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.riskgate.RiskGateException;
+import io.riskgate.gate.PromotionCandidate;
 import io.riskgate.git.Change;
 import io.riskgate.git.Commit;
 import io.riskgate.risk.ChangeMetrics;
 import io.riskgate.risk.Factor;
+import io.riskgate.risk.Level;
 import io.riskgate.risk.ReversibilityFinding;
 import io.riskgate.risk.RiskAssessment;
 import java.io.UncheckedIOException;
@@ -89,6 +93,34 @@ public final class AssessmentReport {
         map.put("excludedFiles", m.excludedFiles());
         map.put("merges", m.merges());
         return map;
+    }
+
+    /**
+     * Reads what a gate needs (head, score, level, authors) back from an assessment's JSON, as
+     * written by {@link #toJson}; {@code source} names the input in errors.
+     */
+    public static PromotionCandidate readCandidate(String json, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new RiskGateException(source + " is not valid JSON (" + e.getOriginalMessage().replaceAll("\\s+", " ")
+                    + "): pass the output of 'riskgate assess --format json'");
+        }
+        if (root == null || !root.isObject() || !root.path("score").canConvertToInt() || !root.path("level").isTextual()
+                || !root.path("head").isTextual()) {
+            throw new RiskGateException(source + " is not a riskgate assessment (it needs score, level and head):"
+                    + " pass the output of 'riskgate assess --format json'");
+        }
+        Level level;
+        try {
+            level = Level.valueOf(root.get("level").asText());
+        } catch (IllegalArgumentException e) {
+            throw new RiskGateException(source + ": unknown level '" + root.get("level").asText() + "'");
+        }
+        List<String> authors = new ArrayList<>();
+        root.path("authors").forEach(n -> authors.add(n.asText()));
+        return new PromotionCandidate(root.get("head").asText(), root.get("score").asInt(), level, authors);
     }
 
     public static String toJson(RiskAssessment a) {

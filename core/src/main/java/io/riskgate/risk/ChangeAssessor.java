@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /** Assesses the change between two commits of a repository: read from git, analysed, scored. */
 public final class ChangeAssessor {
     private final DetectionRules detection;
-    private final ScoringRules scoring;
+    private final List<ScoringRules> scorings;
     private final Consumer<ChangeAnalyzer.Progress> progress;
 
     public ChangeAssessor(DetectionRules detection, ScoringRules scoring) {
@@ -21,8 +21,19 @@ public final class ChangeAssessor {
     }
 
     public ChangeAssessor(DetectionRules detection, ScoringRules scoring, Consumer<ChangeAnalyzer.Progress> progress) {
+        this(detection, List.of(scoring), progress);
+    }
+
+    /**
+     * Scores each change with every one of {@code scorings} and keeps the highest score: how a
+     * repository's policy is kept from loosening a global one (the analysis runs once).
+     */
+    public ChangeAssessor(DetectionRules detection, List<ScoringRules> scorings, Consumer<ChangeAnalyzer.Progress> progress) {
+        if (scorings.isEmpty()) {
+            throw new IllegalArgumentException("at least one set of scoring rules is needed");
+        }
         this.detection = detection;
-        this.scoring = scoring;
+        this.scorings = List.copyOf(scorings);
         this.progress = progress;
     }
 
@@ -48,14 +59,25 @@ public final class ChangeAssessor {
             throw e;
         }
         Change change = repo.change(ends, join(commits));
-        return new RiskScorer(scoring).score(change, analyzer.result(change));
+        return highest(change, analyzer.result(change));
     }
 
     /** Assesses a change whose commits are already listed. */
     public RiskAssessment assess(GitRepository repo, Change change) {
         ChangeAnalyzer analyzer = new ChangeAnalyzer(detection, progress);
         repo.diff(change.baseline(), change.head(), analyzer);
-        return new RiskScorer(scoring).score(change, analyzer.result(change));
+        return highest(change, analyzer.result(change));
+    }
+
+    private RiskAssessment highest(Change change, ChangeAnalysis analysis) {
+        RiskAssessment best = null;
+        for (ScoringRules rules : scorings) {
+            RiskAssessment a = new RiskScorer(rules).score(change, analysis);
+            if (best == null || a.score() > best.score()) {
+                best = a;
+            }
+        }
+        return best;
     }
 
     private static List<Commit> join(CompletableFuture<List<Commit>> commits) {

@@ -87,6 +87,23 @@ public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatter
             "getBooleanDetails(", "get_boolean_value(", "FeatureManager", "Flipper.enabled?", "Flipper[",
             "ff4j.check(", "getTreatment(", "@FeatureGate", "flags.enabled(", "isToggleActive(");
 
+    /**
+     * These rules with the patterns and markers of {@code other} added; {@code other}'s {@code !}
+     * negations are left out, so that adding rules can find more but never hide what these find.
+     */
+    public DetectionRules including(DetectionRules other) {
+        return new DetectionRules(add(exclude, other.exclude), add(docs, other.docs), add(tests, other.tests),
+                add(migrations, other.migrations), add(infrastructure, other.infrastructure), add(dependencies, other.dependencies),
+                add(publicApi, other.publicApi), add(config, other.config), add(secrets, other.secrets),
+                java.util.stream.Stream.concat(featureFlagMarkers.stream(), other.featureFlagMarkers.stream()).distinct().toList());
+    }
+
+    private static PathPatterns add(PathPatterns mine, PathPatterns theirs) {
+        List<String> extra = theirs.globs().stream()
+                .filter(g -> !g.strip().startsWith("!") && !mine.globs().contains(g)).toList();
+        return extra.isEmpty() ? mine : mine.plus(extra);
+    }
+
     public static DetectionRules defaults() {
         return new DetectionRules(PathPatterns.of(DEFAULT_EXCLUDE), PathPatterns.of(DEFAULT_DOCS),
                 PathPatterns.of(DEFAULT_TESTS), PathPatterns.of(DEFAULT_MIGRATIONS), PathPatterns.of(DEFAULT_INFRASTRUCTURE),

@@ -1,0 +1,136 @@
+package io.riskgate.cli;
+
+import static io.riskgate.cli.RiskGateCliTest.riskgate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.testing.TestRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GateCommandTest {
+    @TempDir
+    Path tmp;
+
+    Path work;
+    Path lowRisk;
+    Path highRisk;
+    String head;
+
+    @BeforeEach
+    void assessments() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("repo"));
+        repo.write("src/App.java", "class App {}\n");
+        String base = repo.commit("base");
+        repo.write("src/App.java", "class App { int x; }\n");
+        repo.commit("small");
+        String small = repo.head();
+        repo.write("db/migration/V2__drop.sql", "DROP TABLE customers;\n");
+        head = repo.commit("drop");
+        work = Files.createDirectories(tmp.resolve("work"));
+        lowRisk = work.resolve("low.json");
+        highRisk = work.resolve("high.json");
+        Files.writeString(lowRisk, riskgate("assess", "--repo", repo.dir().toString(), "--base", base, "--head", small, "--format", "json").out());
+        Files.writeString(highRisk, riskgate("assess", "--repo", repo.dir().toString(), "--base", base, "--format", "json").out());
+        Files.createDirectories(work.resolve("target/surefire-reports"));
+        Files.writeString(work.resolve("target/surefire-reports/TEST-AppTest.xml"),
+                "<testsuite name=\"AppTest\" tests=\"2\"><testcase classname=\"AppTest\" name=\"a\"/><testcase classname=\"AppTest\" name=\"b\"/></testsuite>");
+    }
+
+    private RiskGateCliTest.Run gate(Path assessment, String environment, String... more) {
+        String[] base = {"gate", "--repo", work.toString(), "--environment", environment, "--assessment", assessment.toString(),
+                "--tests", "**/target/surefire-reports/*.xml"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return riskgate(all);
+    }
+
+    @Test
+    void allowExitsZeroAndPrintsEveryRule() {
+        RiskGateCliTest.Run run = gate(lowRisk, "dev");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Tests: 2 tests", "ALLOW promotion to dev: all 8 rules passed", "pass  tests.minimum");
+    }
+
+    @Test
+    void blockExitsThreeWithTheReasons() {
+        RiskGateCliTest.Run run = gate(lowRisk, "production");
+        assertThat(run.exit()).isEqualTo(3);
+        assertThat(run.out()).contains("BLOCK promotion to production", "FAIL  rollback.declared", "FAIL  previous-environment");
+    }
+
+    @Test
+    void needsApprovalExitsFourAndJsonHasTheDecision() throws Exception {
+        RiskGateCliTest.Run run = gate(highRisk, "production", "--rollback-command", "./deploy.sh --rollback",
+                "--runbook", "https://runbooks.example.com/app", "--deployed", "staging=" + head, "--format", "json");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(4);
+        JsonNode json = run.json();
+        assertThat(json.get("outcome").asText()).isEqualTo("NEEDS_APPROVAL");
+        assertThat(json.get("environment").asText()).isEqualTo("production");
+        assertThat(json.get("rules")).hasSize(8);
+        for (JsonNode rule : json.get("rules")) {
+            assertThat(rule.get("passed").asBoolean()).as(rule.toString()).isEqualTo(!rule.get("id").asText().equals("risk.approval"));
+        }
+    }
+
+    @Test
+    void freezeWindowsAndRehearsalsFollowThePolicyAndTheClock() throws Exception {
+        Files.writeString(work.resolve(".riskgate.yml"), String.join("\n",
+                "environments:",
+                "  - name: staging",
+                "  - name: production",
+                "    rollback: {rehearsedWithinDays: 30}",
+                "    freeze: [{name: weekend, weekly: {from: 'FRI 18:00', to: 'MON 08:00'}}]", ""));
+        String[] common = {"--rollback-command", "./rb.sh", "--deployed", "staging=" + head};
+        RiskGateCliTest.Run saturday = gate(highRisk, "production", concat(common, "--now", "2026-11-28T12:00:00Z", "--rollback-exercised", "2026-11-20"));
+        assertThat(saturday.exit()).isEqualTo(3);
+        assertThat(saturday.out()).contains("FAIL  freeze", "production is frozen: weekend");
+        RiskGateCliTest.Run stale = gate(highRisk, "production", concat(common, "--now", "2026-11-25T12:00:00Z", "--rollback-exercised", "2026-09-01"));
+        assertThat(stale.out()).contains("FAIL  rollback.rehearsed", "was last exercised 85 days ago");
+        RiskGateCliTest.Run fresh = gate(highRisk, "production", concat(common, "--now", "2026-11-25T12:00:00Z", "--rollback-exercised", "2026-11-20"));
+        assertThat(fresh.exit()).isEqualTo(4);
+    }
+
+    @Test
+    void missingReportsBlockButBrokenOnesAreBadInput() throws Exception {
+        RiskGateCliTest.Run none = riskgate("gate", "--repo", work.toString(), "--environment", "dev", "--assessment", lowRisk.toString(),
+                "--tests", "build/test-results/**/*.xml");
+        assertThat(none.exit()).isEqualTo(3);
+        assertThat(none.out()).contains("Tests: no reports match 'build/test-results/**/*.xml'", "no test results found");
+        Files.writeString(work.resolve("target/surefire-reports/TEST-Broken.xml"), "<testsuite name=\"x\"><testcase");
+        RiskGateCliTest.Run broken = gate(lowRisk, "dev");
+        assertThat(broken.exit()).isEqualTo(2);
+        assertThat(broken.err()).startsWith("riskgate: ").contains("TEST-Broken.xml");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() throws Exception {
+        assertBad(gate(lowRisk, "prod"), "unknown environment 'prod': known environments are dev, staging, production");
+        Path notJson = work.resolve("x.json");
+        Files.writeString(notJson, "{ not json");
+        assertBad(gate(notJson, "dev"), "is not valid JSON");
+        Files.writeString(notJson, "{\"hello\": 1}");
+        assertBad(gate(notJson, "dev"), "is not a riskgate assessment");
+        assertBad(gate(work.resolve("missing.json"), "dev"), "cannot read assessment");
+        assertBad(gate(lowRisk, "production", "--runbook", "ftp://x"), "must be an http(s) URL");
+        assertBad(gate(lowRisk, "production", "--now", "yesterday"), "--now must be a date");
+        assertBad(riskgate("gate", "--environment", "dev"), "Missing required option: '--assessment=FILE'");
+    }
+
+    private static void assertBad(RiskGateCliTest.Run run, String message) {
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.err()).startsWith("riskgate: ").contains(message);
+        assertThat(run.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -1,0 +1,53 @@
+package io.riskgate.gate;
+
+import io.riskgate.policy.EnvironmentRules;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+
+/**
+ * Whether a person may approve (or reject) a promotion under an environment's rules: they must be
+ * a named approver or in an approver group when the rules name any, must not be an author of the
+ * change, and must not have started the build, unless the rules allow it. Whether they hold the
+ * Approve permission at all is the caller's check (it depends on the host, e.g. Jenkins).
+ */
+public final class ApprovalCheck {
+    private final BiPredicate<String, String> sameUser;
+    private final BiPredicate<String, String> sameGroup;
+
+    /** Compare user ids and group names with these predicates (Jenkins' IdStrategy, for instance). */
+    public ApprovalCheck(BiPredicate<String, String> sameUser, BiPredicate<String, String> sameGroup) {
+        this.sameUser = sameUser;
+        this.sameGroup = sameGroup;
+    }
+
+    /** Ids and groups compared without case. */
+    public static ApprovalCheck caseInsensitive() {
+        return new ApprovalCheck(String::equalsIgnoreCase, String::equalsIgnoreCase);
+    }
+
+    /**
+     * @param startedBy user id of whoever started the build, or null
+     * @param authorEmails e-mail addresses of the change's authors
+     * @return why this person may not decide, or empty if they may
+     */
+    public Optional<String> refusal(EnvironmentRules rules, Approver who, String startedBy, List<String> authorEmails) {
+        if (rules.restrictsApprovers() && !named(rules, who)) {
+            return Optional.of(who.id() + " is not an approver of " + rules.name() + " (" + GateEvaluator.approvers(rules) + ")");
+        }
+        if (!rules.authorsMayApprove() && who.email() != null
+                && authorEmails.stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(who.email().toLowerCase(Locale.ROOT)))) {
+            return Optional.of(who.id() + " is an author of this change and may not approve its promotion to " + rules.name());
+        }
+        if (!rules.starterMayApprove() && startedBy != null && sameUser.test(startedBy, who.id())) {
+            return Optional.of(who.id() + " started this build and may not approve its promotion to " + rules.name());
+        }
+        return Optional.empty();
+    }
+
+    private boolean named(EnvironmentRules rules, Approver who) {
+        return rules.approvers().stream().anyMatch(a -> sameUser.test(a, who.id()))
+                || rules.approverGroups().stream().anyMatch(g -> who.groups().stream().anyMatch(mine -> sameGroup.test(g, mine)));
+    }
+}

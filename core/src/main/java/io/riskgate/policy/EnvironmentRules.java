@@ -1,0 +1,83 @@
+package io.riskgate.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a change must satisfy to enter one environment. See docs/policy.md for the defaults.
+ *
+ * @param minTests the fewest tests that must have run
+ * @param allowedFailures how many failed or erroneous tests are tolerated
+ * @param rollbackRehearsedWithinDays the rollback must have been exercised this recently; null = not required
+ * @param requirePreviousEnvironment the previous environment must have taken the same head commit successfully
+ * @param freezeExemptLowRisk LOW risk changes may enter during a freeze
+ * @param autoApproveBelow scores below this are allowed without approval; others wait for a release manager
+ * @param blockAbove scores above this are blocked outright
+ * @param approvers users allowed to approve (empty: anyone with the Approve permission)
+ * @param approverGroups groups whose members may approve
+ * @param authorsMayApprove whether an author of the change may approve it
+ * @param starterMayApprove whether the person who started the build may approve it
+ * @param rollbackOnFailure run the declared rollback command when the deployment fails
+ */
+public record EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
+                               Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
+                               List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
+                               int blockAbove, List<String> approvers, List<String> approverGroups,
+                               boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure) {
+    public EnvironmentRules {
+        freezes = List.copyOf(freezes);
+        approvers = List.copyOf(approvers);
+        approverGroups = List.copyOf(approverGroups);
+    }
+
+    /**
+     * The defaults of the {@code position}-th of {@code count} environments: the first has no previous
+     * one, needs no rollback and no approval; later ones need a rollback and the previous environment
+     * to have taken the commit; the last (production) asks for approval from HIGH risk (50), the ones
+     * in between from CRITICAL (75).
+     */
+    public static EnvironmentRules defaults(String name, int position, int count) {
+        boolean later = position > 0;
+        int approveFrom = !later ? 101 : position == count - 1 ? 50 : 75;
+        return new EnvironmentRules(name, 1, 0, later, null, later, List.of(), false, approveFrom, 100,
+                List.of(), List.of(), false, false, true);
+    }
+
+    /**
+     * The stricter of these rules and {@code other}'s for the same environment: how a repository's
+     * policy file tightens the global policy without loosening it.
+     */
+    public EnvironmentRules tightenedBy(EnvironmentRules other) {
+        List<FreezeWindow> allFreezes = new ArrayList<>(freezes);
+        allFreezes.addAll(other.freezes);
+        Integer rehearsal = rollbackRehearsedWithinDays == null ? other.rollbackRehearsedWithinDays
+                : other.rollbackRehearsedWithinDays == null ? rollbackRehearsedWithinDays
+                : Integer.valueOf(Math.min(rollbackRehearsedWithinDays, other.rollbackRehearsedWithinDays));
+        return new EnvironmentRules(name, Math.max(minTests, other.minTests), Math.min(allowedFailures, other.allowedFailures),
+                rollbackRequired || other.rollbackRequired, rehearsal, requirePreviousEnvironment || other.requirePreviousEnvironment,
+                allFreezes, freezeExemptLowRisk && other.freezeExemptLowRisk, Math.min(autoApproveBelow, other.autoApproveBelow),
+                Math.min(blockAbove, other.blockAbove), narrow(approvers, other.approvers), narrow(approverGroups, other.approverGroups),
+                authorsMayApprove && other.authorsMayApprove, starterMayApprove && other.starterMayApprove,
+                rollbackOnFailure || other.rollbackOnFailure);
+    }
+
+    /** An approver list can only shrink: the other list applies where this one is open, the overlap where both list people. */
+    private static List<String> narrow(List<String> mine, List<String> theirs) {
+        if (mine.isEmpty()) {
+            return theirs;
+        }
+        if (theirs.isEmpty()) {
+            return mine;
+        }
+        Set<String> overlap = new LinkedHashSet<>(mine);
+        overlap.retainAll(theirs);
+        return overlap.isEmpty() ? mine : List.copyOf(overlap);
+    }
+
+    /** Whether anyone in particular is named as approver. */
+    public boolean restrictsApprovers() {
+        return !approvers.isEmpty() || !approverGroups.isEmpty();
+    }
+}
