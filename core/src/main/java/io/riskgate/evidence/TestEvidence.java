@@ -66,8 +66,9 @@ public record TestEvidence(int total, int failed, int errors, int skipped, List<
 
     /** One line, e.g. {@code "412 tests: 409 passed, 1 failed, 0 errors, 2 skipped (from 37 reports)"}. */
     public String summary() {
+        // evidence without report files (e.g. test results a CI server recorded) does not claim "from 0 reports"
         return count(total, "test") + ": " + passed() + " passed, " + failed + " failed, " + count(errors, "error") + ", "
-                + skipped + " skipped (from " + count(reports(), "report") + ")";
+                + skipped + " skipped" + (sources.isEmpty() ? "" : " (from " + count(reports(), "report") + ")");
     }
 
     private static String count(int n, String noun) {

@@ -29,7 +29,7 @@ class TestEvidenceTest {
         assertThat(none.sources()).isEmpty();
         assertThat(none.failures()).isEmpty();
         assertThat(none.hasFailures()).isFalse();
-        assertThat(none.summary()).isEqualTo("0 tests: 0 passed, 0 failed, 0 errors, 0 skipped (from 0 reports)");
+        assertThat(none.summary()).isEqualTo("0 tests: 0 passed, 0 failed, 0 errors, 0 skipped");
     }
 
     @Test

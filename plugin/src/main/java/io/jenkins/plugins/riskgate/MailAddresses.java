@@ -1,0 +1,19 @@
+package io.jenkins.plugins.riskgate;
+
+import hudson.model.User;
+import hudson.tasks.Mailer;
+import jenkins.model.Jenkins;
+
+/** A user's e-mail address from the Mailer plugin, if installed: used to recognise a change's authors. */
+final class MailAddresses {
+    private MailAddresses() {
+    }
+
+    static String of(User user) {
+        if (user == null || Jenkins.get().getPlugin("mailer") == null) {
+            return null;
+        }
+        Mailer.UserProperty property = user.getProperty(Mailer.UserProperty.class);
+        return property == null ? null : property.getAddress();
+    }
+}

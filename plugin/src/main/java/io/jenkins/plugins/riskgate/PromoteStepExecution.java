@@ -1,0 +1,289 @@
+package io.jenkins.plugins.riskgate;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.console.HyperlinkNote;
+import hudson.model.Cause;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.riskgate.RiskGateException;
+import io.riskgate.evidence.TestEvidence;
+import io.riskgate.gate.GateDecision;
+import io.riskgate.gate.GateEvaluator;
+import io.riskgate.gate.PromotionCandidate;
+import io.riskgate.gate.RuleResult;
+import io.riskgate.policy.EnvironmentRules;
+import io.riskgate.policy.RiskPolicy;
+import io.riskgate.report.GateReport;
+import io.riskgate.risk.Level;
+import io.riskgate.rollback.RollbackPlan;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+import jenkins.model.CauseOfInterruption;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * The running {@code promote} step. It is serialized with the Pipeline's program, so it keeps only
+ * strings; what the build page shows lives in the {@link PromotionRecord} of the run.
+ */
+public class PromoteStepExecution extends AbstractStepExecutionImpl {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOGGER = Logger.getLogger(PromoteStepExecution.class.getName());
+
+    private final String environment;
+    private final String tests;
+    private String recordId;
+    private boolean rollbackOnFailure;
+
+    PromoteStepExecution(StepContext context, String environment, String tests) {
+        super(context);
+        this.environment = environment;
+        this.tests = tests;
+    }
+
+    String recordId() {
+        return recordId == null ? "" : recordId;
+    }
+
+    @Override
+    public boolean start() throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        TaskListener listener = getContext().get(TaskListener.class);
+        FilePath workspace = getContext().get(FilePath.class);
+        if (environment == null) {
+            throw new AbortException("promote needs an environment: promote(to: 'production') { ... }");
+        }
+        RiskAssessmentAction assessment = latestAssessment(run);
+        GateDecision decision;
+        EnvironmentRules rules;
+        try {
+            RiskPolicy policy = Policies.effective(workspace, listener);
+            rules = policy.promotion().environment(environment);
+            rollbackOnFailure = rules.rollbackOnFailure();
+            TestEvidence evidence = Evidence.of(run, workspace, tests, listener);
+            RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
+            RollbackPlan plan = plans == null ? null : plans.planFor(rules.name());
+            decision = GateEvaluator.evaluate(policy.promotion(), rules.name(), candidate(assessment), evidence, plan,
+                    new PromotionHistory(run), Clock.systemUTC());
+        } catch (RiskGateException e) {
+            throw new AbortException(e.getMessage());
+        }
+        recordId = UUID.randomUUID().toString();
+        PromotionRecord record = new PromotionRecord(recordId, decision, authors(assessment), startedBy(run), System.currentTimeMillis(), rules);
+        PromotionAction action = PromotionAction.of(run);
+        for (String line : GateReport.toText(decision).split("\\R")) {
+            listener.getLogger().println("[riskgate] " + line);
+        }
+        switch (decision.outcome()) {
+            case BLOCK -> {
+                record.setState(PromotionRecord.State.BLOCKED, System.currentTimeMillis());
+                action.add(record);
+                throw new AbortException(blockMessage(decision));
+            }
+            case NEEDS_APPROVAL -> {
+                record.setState(PromotionRecord.State.WAITING_FOR_APPROVAL, System.currentTimeMillis());
+                action.add(record);
+                String url = "/" + run.getUrl() + PromotionAction.URL + "/";
+                listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + decision.environment() + ": "
+                        + HyperlinkNote.encodeTo(url, "approve or reject it here"));
+                return false;
+            }
+            default -> {
+                record.setState(PromotionRecord.State.RUNNING, System.currentTimeMillis());
+                action.add(record);
+                startBody();
+                return false;
+            }
+        }
+    }
+
+    private static String blockMessage(GateDecision decision) {
+        StringBuilder out = new StringBuilder(decision.headline());
+        for (RuleResult r : decision.failed()) {
+            out.append(System.lineSeparator()).append("  - ").append(r.reason());
+        }
+        return out.toString();
+    }
+
+    private static RiskAssessmentAction latestAssessment(Run<?, ?> run) throws AbortException {
+        List<RiskAssessmentAction> all = run.getActions(RiskAssessmentAction.class);
+        if (all.isEmpty()) {
+            throw new AbortException("promote needs the change's risk: call assessChange(baseline: ...) earlier in this build");
+        }
+        return all.get(all.size() - 1);
+    }
+
+    private static PromotionCandidate candidate(RiskAssessmentAction a) {
+        return new PromotionCandidate(a.getHead(), a.getScore(), Level.valueOf(a.getLevel()), authors(a));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> authors(RiskAssessmentAction a) {
+        Object authors = a.getAssessment().get("authors");
+        return authors instanceof List<?> list ? new ArrayList<>((List<String>) list) : List.of();
+    }
+
+    private static String startedBy(Run<?, ?> run) {
+        Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
+        return cause == null ? null : cause.getUserId();
+    }
+
+    private PromotionRecord record() throws IOException, InterruptedException {
+        PromotionAction action = getContext().get(Run.class).getAction(PromotionAction.class);
+        return action == null ? null : action.get(recordId);
+    }
+
+    private void update(PromotionRecord.State state, String note) throws IOException, InterruptedException {
+        PromotionRecord record = record();
+        if (record != null) {
+            record.setState(state, System.currentTimeMillis());
+            if (note != null) {
+                record.note(note);
+            }
+            PromotionAction.of(getContext().get(Run.class)).save();
+        }
+    }
+
+    /** Called by {@link PromotionAction} once the approver was checked. */
+    void approve(String user, String comment) throws IOException, InterruptedException {
+        PromotionRecord record = record();
+        record.decide(user, true, comment, System.currentTimeMillis());
+        update(PromotionRecord.State.RUNNING, null);
+        getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " approved by " + user
+                + (comment == null ? "" : ": " + comment));
+        startBody();
+    }
+
+    /** Called by {@link PromotionAction} once the approver was checked. */
+    void reject(String user, String comment) throws IOException, InterruptedException {
+        PromotionRecord record = record();
+        record.decide(user, false, comment, System.currentTimeMillis());
+        update(PromotionRecord.State.REJECTED, comment);
+        getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " rejected by " + user
+                + (comment == null ? "" : ": " + comment));
+        getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, new CauseOfInterruption.UserInterruption(user)));
+    }
+
+    private void startBody() throws IOException, InterruptedException {
+        getContext().newBodyInvoker().withCallback(new Callback(recordId, environment, rollbackOnFailure)).start();
+    }
+
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        PromotionRecord record = record();
+        if (record != null && record.isWaiting()) {
+            update(PromotionRecord.State.ABORTED, "aborted while waiting for approval");
+        }
+        super.stop(cause);
+    }
+
+    @Override
+    public String getStatus() {
+        return "promotion " + recordId + " to " + environment;
+    }
+
+    /** Records the outcome of the deployment and runs the rollback when it failed. */
+    private static final class Callback extends BodyExecutionCallback {
+        private static final long serialVersionUID = 1L;
+        private final String recordId;
+        private final String environment;
+        private final boolean rollbackOnFailure;
+
+        Callback(String recordId, String environment, boolean rollbackOnFailure) {
+            this.recordId = recordId;
+            this.environment = environment;
+            this.rollbackOnFailure = rollbackOnFailure;
+        }
+
+        @Override
+        public void onSuccess(StepContext context, Object result) {
+            try {
+                finish(context, PromotionRecord.State.SUCCEEDED, null);
+                context.get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " SUCCEEDED");
+            } catch (IOException | InterruptedException e) {
+                LOGGER.log(java.util.logging.Level.WARNING, "could not record the promotion to " + environment, e);
+            }
+            context.onSuccess(result);
+        }
+
+        @Override
+        public void onFailure(StepContext context, Throwable failure) {
+            RollbackPlan plan = null;
+            try {
+                RollbackPlansAction plans = context.get(Run.class).getAction(RollbackPlansAction.class);
+                plan = plans == null ? null : plans.planFor(environment);
+            } catch (IOException | InterruptedException e) {
+                LOGGER.log(java.util.logging.Level.WARNING, "could not read the rollback plan of " + environment, e);
+            }
+            if (!rollbackOnFailure || plan == null || !plan.hasCommand()) {
+                try {
+                    finish(context, PromotionRecord.State.FAILED, plan == null ? "no rollback command declared" : null);
+                } catch (IOException | InterruptedException e) {
+                    LOGGER.log(java.util.logging.Level.WARNING, "could not record the promotion to " + environment, e);
+                }
+                context.onFailure(failure);
+                return;
+            }
+            String command = plan.command();
+            // launching a process blocks: never on the Pipeline's own thread
+            Timer.get().submit(() -> rollBack(context, command, failure));
+        }
+
+        private void rollBack(StepContext context, String command, Throwable failure) {
+            try {
+                TaskListener listener = context.get(TaskListener.class);
+                Launcher launcher = context.get(Launcher.class);
+                FilePath workspace = context.get(FilePath.class);
+                EnvVars env = context.get(EnvVars.class);
+                listener.getLogger().println("[riskgate] deployment to " + environment + " failed: running the declared rollback: " + command);
+                List<String> cmd = launcher.isUnix() ? List.of("sh", "-c", command) : List.of("cmd.exe", "/C", command);
+                int code = launcher.launch().cmds(cmd).envs(env).pwd(workspace).stdout(listener).join();
+                if (code == 0) {
+                    finish(context, PromotionRecord.State.ROLLED_BACK, "rollback '" + command + "' succeeded");
+                    listener.getLogger().println("[riskgate] promotion to " + environment + " ROLLED_BACK");
+                } else {
+                    finish(context, PromotionRecord.State.FAILED, "rollback '" + command + "' failed with exit code " + code);
+                    listener.getLogger().println("[riskgate] the rollback of " + environment + " FAILED with exit code " + code);
+                }
+            } catch (Exception e) {
+                LOGGER.log(java.util.logging.Level.WARNING, "rollback of " + environment + " failed", e);
+                try {
+                    finish(context, PromotionRecord.State.FAILED, "rollback could not run: " + e);
+                } catch (IOException | InterruptedException ignored) {
+                    // the build's failure below still reports the deployment's failure
+                }
+            }
+            context.onFailure(failure);
+        }
+
+        private void finish(StepContext context, PromotionRecord.State state, String note) throws IOException, InterruptedException {
+            Run<?, ?> run = context.get(Run.class);
+            PromotionAction action = run.getAction(PromotionAction.class);
+            PromotionRecord record = action == null ? null : action.get(recordId);
+            if (record != null) {
+                record.setState(state, System.currentTimeMillis());
+                if (note != null) {
+                    record.note(note);
+                }
+                RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
+                RollbackPlan plan = plans == null ? null : plans.planFor(environment);
+                if (plan != null) {
+                    record.rollback(plan.command(), plan.runbook());
+                }
+                action.save();
+            }
+        }
+    }
+
+}

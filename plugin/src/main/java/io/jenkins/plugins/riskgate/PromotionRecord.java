@@ -1,0 +1,296 @@
+package io.jenkins.plugins.riskgate;
+
+import io.riskgate.gate.GateDecision;
+import io.riskgate.gate.RuleResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * One promotion of this build into an environment: the gate's decision with every rule, the
+ * approvals, and the outcome. Kept in build.xml as plain fields.
+ */
+@ExportedBean(defaultVisibility = 2)
+public class PromotionRecord {
+    /** Where a promotion stands. */
+    public enum State {
+        WAITING_FOR_APPROVAL, RUNNING, BLOCKED, REJECTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
+
+        public boolean finished() {
+            return this != WAITING_FOR_APPROVAL && this != RUNNING;
+        }
+    }
+
+    /** One rule's result as shown on the build page. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class Rule {
+        private final String id;
+        private final boolean passed;
+        private final String effect;
+        private final String reason;
+
+        Rule(RuleResult r) {
+            this.id = r.id();
+            this.passed = r.passed();
+            this.effect = r.effect().name();
+            this.reason = r.reason();
+        }
+
+        @Exported
+        public String getId() {
+            return id;
+        }
+
+        @Exported
+        public boolean isPassed() {
+            return passed;
+        }
+
+        @Exported
+        public String getEffect() {
+            return effect;
+        }
+
+        @Exported
+        public String getReason() {
+            return reason;
+        }
+    }
+
+    /** An approval or rejection, with who, when and why. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class Decision {
+        private final String user;
+        private final boolean approved;
+        private final String comment;
+        private final long time;
+
+        Decision(String user, boolean approved, String comment, long time) {
+            this.user = user;
+            this.approved = approved;
+            this.comment = comment;
+            this.time = time;
+        }
+
+        @Exported
+        public String getUser() {
+            return user;
+        }
+
+        @Exported
+        public boolean isApproved() {
+            return approved;
+        }
+
+        @Exported
+        public String getComment() {
+            return comment;
+        }
+
+        @Exported
+        public long getTime() {
+            return time;
+        }
+
+        /** For pages: the time as a date. */
+        public java.util.Date getDate() {
+            return new java.util.Date(time);
+        }
+    }
+
+    private final String id;
+    private final String environment;
+    private final String head;
+    private final int score;
+    private final String level;
+    private final String gateOutcome;
+    private final List<Rule> rules;
+    private final List<String> authors;
+    private final String startedBy;
+    private final long requested;
+    // what the approval check needs, as the gate saw it
+    private final List<String> approvers;
+    private final List<String> approverGroups;
+    private final boolean authorsMayApprove;
+    private final boolean starterMayApprove;
+
+    private State state;
+    private final List<Decision> decisions = new ArrayList<>();
+    private long started;
+    private long finished;
+    private String rollbackCommand;
+    private String runbook;
+    private String note;
+
+    PromotionRecord(String id, GateDecision decision, List<String> authors, String startedBy, long requested,
+                    io.riskgate.policy.EnvironmentRules rules) {
+        this.id = id;
+        this.environment = decision.environment();
+        this.head = decision.head();
+        this.score = decision.score();
+        this.level = decision.level().name();
+        this.gateOutcome = decision.outcome().name();
+        this.rules = new ArrayList<>(decision.rules().stream().map(Rule::new).toList());
+        this.authors = new ArrayList<>(authors);
+        this.startedBy = startedBy;
+        this.requested = requested;
+        this.approvers = new ArrayList<>(rules.approvers());
+        this.approverGroups = new ArrayList<>(rules.approverGroups());
+        this.authorsMayApprove = rules.authorsMayApprove();
+        this.starterMayApprove = rules.starterMayApprove();
+    }
+
+    /** A deployment recorded without a gate ({@code recordDeployment}). */
+    PromotionRecord(String id, String environment, String head, int score, String level, State state, long time, String note) {
+        this.id = id;
+        this.environment = environment;
+        this.head = head;
+        this.score = score;
+        this.level = level;
+        this.gateOutcome = null;
+        this.rules = new ArrayList<>();
+        this.authors = new ArrayList<>();
+        this.startedBy = null;
+        this.requested = time;
+        this.approvers = new ArrayList<>();
+        this.approverGroups = new ArrayList<>();
+        this.authorsMayApprove = false;
+        this.starterMayApprove = false;
+        this.state = state;
+        this.started = time;
+        this.finished = time;
+        this.note = note;
+    }
+
+    @Exported
+    public String getId() {
+        return id;
+    }
+
+    @Exported
+    public String getEnvironment() {
+        return environment;
+    }
+
+    @Exported
+    public String getHead() {
+        return head;
+    }
+
+    public String getShortHead() {
+        return head == null ? "" : head.substring(0, Math.min(10, head.length()));
+    }
+
+    @Exported
+    public int getScore() {
+        return score;
+    }
+
+    @Exported
+    public String getLevel() {
+        return level;
+    }
+
+    @Exported
+    public String getGateOutcome() {
+        return gateOutcome;
+    }
+
+    @Exported
+    public List<Rule> getRules() {
+        return rules;
+    }
+
+    @Exported
+    public List<String> getAuthors() {
+        return authors;
+    }
+
+    @Exported
+    public String getStartedBy() {
+        return startedBy;
+    }
+
+    @Exported
+    public long getRequested() {
+        return requested;
+    }
+
+    @Exported
+    public synchronized State getState() {
+        return state;
+    }
+
+    @Exported
+    public synchronized List<Decision> getDecisions() {
+        return new ArrayList<>(decisions);
+    }
+
+    @Exported
+    public synchronized long getStarted() {
+        return started;
+    }
+
+    @Exported
+    public synchronized long getFinished() {
+        return finished;
+    }
+
+    @Exported
+    public synchronized String getRollbackCommand() {
+        return rollbackCommand;
+    }
+
+    @Exported
+    public synchronized String getRunbook() {
+        return runbook;
+    }
+
+    @Exported
+    public synchronized String getNote() {
+        return note;
+    }
+
+    public boolean isWaiting() {
+        return getState() == State.WAITING_FOR_APPROVAL;
+    }
+
+    List<String> approvers() {
+        return approvers;
+    }
+
+    List<String> approverGroups() {
+        return approverGroups;
+    }
+
+    boolean authorsMayApprove() {
+        return authorsMayApprove;
+    }
+
+    boolean starterMayApprove() {
+        return starterMayApprove;
+    }
+
+    synchronized void setState(State state, long now) {
+        this.state = state;
+        if (state == State.RUNNING) {
+            started = now;
+        } else if (state.finished()) {
+            finished = now;
+        }
+    }
+
+    synchronized void decide(String user, boolean approved, String comment, long now) {
+        decisions.add(new Decision(user, approved, comment, now));
+    }
+
+    synchronized void rollback(String command, String runbook) {
+        this.rollbackCommand = command;
+        this.runbook = runbook;
+    }
+
+    synchronized void note(String note) {
+        this.note = note;
+    }
+}

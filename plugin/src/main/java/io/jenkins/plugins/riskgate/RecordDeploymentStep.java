@@ -1,0 +1,128 @@
+package io.jenkins.plugins.riskgate;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * {@code recordDeployment(environment: 'production', result: 'SUCCEEDED')}: records a deployment
+ * made without the promote block (its outcome counts as history for later gates and reports).
+ */
+public class RecordDeploymentStep extends Step {
+    static final List<String> RESULTS = List.of("SUCCEEDED", "FAILED", "ROLLED_BACK");
+
+    private final String environment;
+    private final String result;
+    private String commit;
+
+    @DataBoundConstructor
+    public RecordDeploymentStep(String environment, String result) {
+        this.environment = Util.fixEmptyAndTrim(environment);
+        this.result = Util.fixEmptyAndTrim(result);
+    }
+
+    public String getEnvironment() {
+        return environment;
+    }
+
+    public String getResult() {
+        return result;
+    }
+
+    public String getCommit() {
+        return commit;
+    }
+
+    /** The deployed commit; by default the head of the build's last assessment. */
+    @DataBoundSetter
+    public void setCommit(String commit) {
+        this.commit = Util.fixEmptyAndTrim(commit);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, this);
+    }
+
+    private static final class Execution extends SynchronousStepExecution<Map<String, Object>> {
+        private static final long serialVersionUID = 1L;
+        private final transient RecordDeploymentStep step;
+
+        Execution(StepContext context, RecordDeploymentStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            if (step.environment == null) {
+                throw new AbortException("recordDeployment needs an environment");
+            }
+            String outcome = step.result == null ? "" : step.result.toUpperCase(Locale.ROOT);
+            if (!RESULTS.contains(outcome)) {
+                throw new AbortException("recordDeployment result must be one of " + String.join(", ", RESULTS) + " (got '" + step.result + "')");
+            }
+            List<RiskAssessmentAction> assessments = run.getActions(RiskAssessmentAction.class);
+            RiskAssessmentAction last = assessments.isEmpty() ? null : assessments.get(assessments.size() - 1);
+            String commit = step.commit != null ? step.commit : last != null ? last.getHead() : null;
+            if (commit == null) {
+                throw new AbortException("recordDeployment needs the deployed commit: pass commit: or call assessChange first");
+            }
+            long now = System.currentTimeMillis();
+            PromotionRecord record = new PromotionRecord(UUID.randomUUID().toString(), step.environment, commit,
+                    last == null ? -1 : last.getScore(), last == null ? null : last.getLevel(),
+                    PromotionRecord.State.valueOf(outcome), now, "recorded by recordDeployment");
+            PromotionAction.of(run).add(record);
+            listener.getLogger().println("[riskgate] recorded deployment of " + Summaries.shortSha(commit) + " to " + step.environment + ": " + outcome);
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("environment", step.environment);
+            map.put("commit", commit);
+            map.put("result", outcome);
+            map.put("id", record.getId());
+            return map;
+        }
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "recordDeployment";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Record a deployment's outcome";
+        }
+
+        public hudson.util.ListBoxModel doFillResultItems() {
+            hudson.util.ListBoxModel items = new hudson.util.ListBoxModel();
+            RESULTS.forEach(items::add);
+            return items;
+        }
+    }
+}

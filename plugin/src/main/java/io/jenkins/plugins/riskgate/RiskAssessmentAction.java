@@ -1,0 +1,116 @@
+package io.jenkins.plugins.riskgate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Run;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jenkins.model.RunAction2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * One assessment of this build's change, shown on the build page with its factor table. Stored
+ * as the JSON of {@code riskgate assess --format json}, so build.xml holds only a string.
+ */
+@ExportedBean
+public class RiskAssessmentAction implements RunAction2 {
+    private final String json;
+    private transient Map<String, Object> map;
+    private transient Run<?, ?> run;
+
+    public RiskAssessmentAction(String json) {
+        this.json = json;
+    }
+
+    /** The assessment as plain maps and lists (what the {@code assessChange} step returns). */
+    @SuppressWarnings("unchecked")
+    public synchronized Map<String, Object> getAssessment() {
+        if (map == null) {
+            try {
+                map = new ObjectMapper().readValue(json, LinkedHashMap.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored assessment is not JSON", e);
+            }
+        }
+        return map;
+    }
+
+    public String getJson() {
+        return json;
+    }
+
+    @Exported
+    public int getScore() {
+        return ((Number) getAssessment().get("score")).intValue();
+    }
+
+    @Exported
+    public String getLevel() {
+        return (String) getAssessment().get("level");
+    }
+
+    @Exported
+    public String getHead() {
+        return (String) getAssessment().get("head");
+    }
+
+    @Exported
+    public String getBaseline() {
+        return (String) getAssessment().get("baseline");
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> getFactors() {
+        return (List<Map<String, Object>>) getAssessment().get("factors");
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> getFindings() {
+        return (List<Map<String, Object>>) getAssessment().get("reversibility");
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> getMetrics() {
+        return (Map<String, Object>) getAssessment().get("metrics");
+    }
+
+    /** CSS colour class of the level for the summary badge. */
+    public String getLevelColor() {
+        return switch (getLevel()) {
+            case "LOW" -> "var(--success-color, #138347)";
+            case "MEDIUM" -> "var(--warning-color, #a67e00)";
+            default -> "var(--error-color, #cc0000)";
+        };
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Change risk";
+    }
+
+    @Override
+    public String getUrlName() {
+        return null;
+    }
+}

@@ -1,0 +1,38 @@
+package io.jenkins.plugins.riskgate;
+
+import java.util.List;
+import java.util.Map;
+
+/** Short console summaries of what the steps did. */
+final class Summaries {
+    private Summaries() {
+    }
+
+    static String assessment(RiskAssessmentAction a) {
+        Map<String, Object> m = a.getMetrics();
+        StringBuilder out = new StringBuilder();
+        out.append("[riskgate] risk ").append(a.getScore()).append("/100 ").append(a.getLevel())
+                .append(" (").append(shortSha(a.getBaseline())).append("..").append(shortSha(a.getHead())).append("): +")
+                .append(m.get("linesAdded")).append(" -").append(m.get("linesDeleted")).append(" lines in ")
+                .append(m.get("files")).append(" files, ").append(m.get("commits")).append(" commits");
+        for (Map<String, Object> f : a.getFactors()) {
+            int points = ((Number) f.get("points")).intValue();
+            if (points != 0) {
+                out.append(System.lineSeparator()).append(String.format("[riskgate]   %+4d  %s", points, f.get("explanation")));
+            }
+        }
+        List<Map<String, Object>> findings = a.getFindings();
+        for (Map<String, Object> f : findings.subList(0, Math.min(10, findings.size()))) {
+            out.append(System.lineSeparator()).append("[riskgate]   ").append(f.get("kind")).append(" ").append(f.get("path"))
+                    .append(f.get("line") == null ? "" : ":" + f.get("line")).append(": ").append(f.get("evidence"));
+        }
+        if (findings.size() > 10) {
+            out.append(System.lineSeparator()).append("[riskgate]   ... and ").append(findings.size() - 10).append(" more findings on the build page");
+        }
+        return out.toString();
+    }
+
+    static String shortSha(String sha) {
+        return sha == null ? "?" : sha.substring(0, Math.min(10, sha.length()));
+    }
+}

@@ -1,0 +1,74 @@
+package io.jenkins.plugins.riskgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hudson.model.Result;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+@WithJenkins
+class AssessChangeStepITest {
+    @Test
+    void assessesTheWorkspaceAndReturnsAPlainMap(JenkinsRule r) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, "assess");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
+                + "dir('app') {\n"
+                + "  def risk = assessChange(baseline: 'base')\n"
+                + "  echo \"score=${risk.score} level=${risk.level} files=${risk.metrics.files} kind=${risk.reversibility[0].kind}\"\n"
+                + "}\n}", true));
+        WorkflowRun run = r.buildAndAssertSuccess(job);
+        r.assertLogContains("level=HIGH files=1 kind=DESTRUCTIVE_MIGRATION", run);
+        r.assertLogContains("[riskgate] risk ", run);
+        RiskAssessmentAction action = run.getAction(RiskAssessmentAction.class);
+        assertThat(action).isNotNull();
+        assertThat(action.getLevel()).isEqualTo("HIGH");
+        assertThat(action.getFindings()).extracting(f -> f.get("path")).containsExactly("db/migration/V2__drop.sql");
+        // the build page shows the factor table, escaped
+        assertThat(r.createWebClient().getPage(run).getWebResponse().getContentAsString())
+                .contains("reversibility.destructive-migration").contains("db/migration/V2__drop.sql");
+    }
+
+    @Test
+    void failAboveFailsTheStepAfterRecording(JenkinsRule r) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, "fail-above");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
+                + "dir('app') { assessChange(baseline: 'base', failAbove: 40) }\n}", true));
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+        r.assertLogContains("is above failAbove: 40", run);
+        assertThat(run.getAction(RiskAssessmentAction.class)).isNotNull();
+    }
+
+    @Test
+    void badInputFailsWithOneClearMessage(JenkinsRule r) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, "bad");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') { assessChange(baseline: 'v9.9') }\n}", true));
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+        r.assertLogContains("baseline 'v9.9' is not a commit", run);
+        WorkflowJob env = r.createProject(WorkflowJob.class, "first-deployment");
+        env.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') { assessChange(baseline: 'production') }\n}", true));
+        r.assertLogContains("has no successful deployment to it yet", r.buildAndAssertStatus(Result.FAILURE, env));
+    }
+
+    @Test
+    void anEnvironmentBaselineIsItsLastSuccessfulDeployment(JenkinsRule r) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, "env-baseline");
+        // the repository is made once and grows by one commit in the second build
+        job.setDefinition(new CpsFlowDefinition("node {\n"
+                + "if (currentBuild.number == 1) {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE) + "}\n"
+                + "else { sh 'cd app && echo more >> App.java && git commit -qam more' }\n"
+                + "dir('app') {\n"
+                + "  if (currentBuild.number == 1) { assessChange(baseline: 'base'); recordDeployment(environment: 'production', result: 'SUCCEEDED') }\n"
+                + "  else { def risk = assessChange(baseline: 'production'); echo \"files=${risk.metrics.files}\" }\n"
+                + "}\n}", true));
+        r.buildAndAssertSuccess(job);
+        WorkflowRun second = r.buildAndAssertSuccess(job);
+        r.assertLogContains("[riskgate] baseline production = ", second);
+        r.assertLogContains("files=1", second);
+    }
+}
