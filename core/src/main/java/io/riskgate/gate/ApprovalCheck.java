@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.function.BiPredicate;
 
 /**
- * Whether a person may approve (or reject) a promotion under an environment's rules: they must be
- * a named approver or in an approver group when the rules name any, must not be an author of the
- * change, and must not have started the build, unless the rules allow it. Whether they hold the
- * Approve permission at all is the caller's check (it depends on the host, e.g. Jenkins).
+ * Whether a person may approve or reject a promotion under an environment's rules. To decide at all
+ * they must be a named approver or in an approver group when the rules name any. To approve, they
+ * must also not be an author of the change and not have started the build, unless the rules allow
+ * it: nobody waves their own change through, but anyone who may decide may stop one. Whether they
+ * hold the Approve permission is the caller's check (it depends on the host, e.g. Jenkins).
  */
 public final class ApprovalCheck {
     private final BiPredicate<String, String> sameUser;
@@ -33,8 +34,9 @@ public final class ApprovalCheck {
      * @return why this person may not decide, or empty if they may
      */
     public Optional<String> refusal(EnvironmentRules rules, Approver who, String startedBy, List<String> authorEmails) {
-        if (rules.restrictsApprovers() && !named(rules, who)) {
-            return Optional.of(who.id() + " is not an approver of " + rules.name() + " (" + GateEvaluator.approvers(rules) + ")");
+        Optional<String> notAnApprover = rejectionRefusal(rules, who);
+        if (notAnApprover.isPresent()) {
+            return notAnApprover;
         }
         if (!rules.authorsMayApprove() && who.email() != null
                 && authorEmails.stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(who.email().toLowerCase(Locale.ROOT)))) {
@@ -42,6 +44,14 @@ public final class ApprovalCheck {
         }
         if (!rules.starterMayApprove() && startedBy != null && sameUser.test(startedBy, who.id())) {
             return Optional.of(who.id() + " started this build and may not approve its promotion to " + rules.name());
+        }
+        return Optional.empty();
+    }
+
+    /** Why this person may not reject (stop) a promotion, or empty if they may. */
+    public Optional<String> rejectionRefusal(EnvironmentRules rules, Approver who) {
+        if (rules.restrictsApprovers() && !named(rules, who)) {
+            return Optional.of(who.id() + " is not an approver of " + rules.name() + " (" + GateEvaluator.approvers(rules) + ")");
         }
         return Optional.empty();
     }

@@ -32,6 +32,9 @@ class ApprovalCheckTest {
                 .hasValueSatisfying(r -> assertThat(r).contains("is an author of this change"));
         assertThat(check.refusal(rules, new Approver("alice", "alice@example.com", List.of()), "Alice", authors))
                 .hasValueSatisfying(r -> assertThat(r).contains("started this build"));
+        assertThat(check.rejectionRefusal(rules, new Approver("dev", "dev@example.com", List.of()))).as("an author may stop their change").isEmpty();
+        assertThat(check.rejectionRefusal(rules, new Approver("mallory", null, List.of())))
+                .hasValueSatisfying(r -> assertThat(r).contains("is not an approver of production"));
         EnvironmentRules relaxed = production("{users: [alice, dev], authorsMayApprove: true, starterMayApprove: true}");
         assertThat(check.refusal(relaxed, new Approver("dev", "dev@example.com", List.of()), "dev", authors)).isEmpty();
     }

@@ -103,7 +103,11 @@ public class PromotionAction implements RunAction2 {
         Authentication who = Jenkins.getAuthentication2();
         User user = User.current();
         String userId = user != null ? user.getId() : who.getName();
-        Optional<String> refusal = approvalCheck().refusal(rulesOf(record), approver(userId, user, who), record.getStartedBy(), record.getAuthors());
+        ApprovalCheck check = approvalCheck();
+        Approver approver = approver(userId, user, who);
+        Optional<String> refusal = approve
+                ? check.refusal(rulesOf(record), approver, record.getStartedBy(), record.getAuthors())
+                : check.rejectionRefusal(rulesOf(record), approver);
         if (refusal.isPresent()) {
             return HttpResponses.errorWithoutStack(403, refusal.get());
         }
