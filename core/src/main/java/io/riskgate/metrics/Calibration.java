@@ -1,0 +1,73 @@
+package io.riskgate.metrics;
+
+import io.riskgate.records.ChangeRecord;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Does the risk score predict failures? Change failure rate per risk level, and the AUC of the
+ * score against outcomes (0.5: no better than chance, 1: perfect), from a histogram of the 101
+ * possible scores, so any number of records fits in constant memory.
+ */
+public final class Calibration {
+    /** Deployments and failures of one level. */
+    public record LevelRow(String level, long deployments, long failures) {
+        public Double changeFailureRate() {
+            return deployments == 0 ? null : (double) failures / deployments;
+        }
+    }
+
+    private final long[] failedAt = new long[101];
+    private final long[] succeededAt = new long[101];
+    private final Map<io.riskgate.risk.Level, long[]> byLevel = new EnumMap<>(io.riskgate.risk.Level.class);
+    private long unscored;
+
+    public void add(ChangeRecord r) {
+        if (r.riskScore() == null) {
+            unscored++;
+            return;
+        }
+        (r.outcome().failure() ? failedAt : succeededAt)[r.riskScore()]++;
+        if (r.riskLevel() != null) {
+            try {
+                long[] counts = byLevel.computeIfAbsent(io.riskgate.risk.Level.valueOf(r.riskLevel()), l -> new long[2]);
+                counts[0]++;
+                if (r.outcome().failure()) {
+                    counts[1]++;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // an unknown level name counts for the AUC only
+            }
+        }
+    }
+
+    public java.util.List<LevelRow> levels() {
+        return java.util.Arrays.stream(io.riskgate.risk.Level.values())
+                .map(l -> new LevelRow(l.name(), byLevel.getOrDefault(l, new long[2])[0], byLevel.getOrDefault(l, new long[2])[1]))
+                .toList();
+    }
+
+    public long unscored() {
+        return unscored;
+    }
+
+    /** Probability that a failed deployment scored higher than a successful one (ties count half); null without both kinds. */
+    public Double auc() {
+        long failures = 0;
+        long successes = 0;
+        for (int s = 0; s <= 100; s++) {
+            failures += failedAt[s];
+            successes += succeededAt[s];
+        }
+        if (failures == 0 || successes == 0) {
+            return null;
+        }
+        double wins = 0;
+        long successesBelow = 0;
+        for (int s = 0; s <= 100; s++) {
+            wins += failedAt[s] * (successesBelow + succeededAt[s] / 2.0);
+            successesBelow += succeededAt[s];
+        }
+        return wins / ((double) failures * successes);
+    }
+}

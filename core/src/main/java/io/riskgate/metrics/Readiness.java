@@ -1,0 +1,91 @@
+package io.riskgate.metrics;
+
+import io.riskgate.records.ChangeRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Is each pipeline ready for production? From its records: a rollback declared and exercised
+ * recently, a runbook linked, tests gating its deployments, approvals used for production, and its
+ * recent failures with or without a post-incident review link. See docs/metrics.md.
+ */
+public final class Readiness {
+    public static final Duration REHEARSAL_MAX_AGE = Duration.ofDays(90);
+    public static final Duration RECENT = Duration.ofDays(30);
+
+    /** One pipeline's readiness: each check, and the failures that lack a review. */
+    public record PipelineReadiness(String pipeline, boolean rollbackDeclared, boolean rollbackRehearsed, boolean runbookLinked,
+                                    boolean testsGating, boolean productionApprovals, int recentFailures, int recentFailuresWithReview,
+                                    List<String> failuresWithoutReview, Instant lastDeployment) {
+        public int checksPassed() {
+            return (rollbackDeclared ? 1 : 0) + (rollbackRehearsed ? 1 : 0) + (runbookLinked ? 1 : 0) + (testsGating ? 1 : 0)
+                    + (productionApprovals ? 1 : 0) + (recentFailures == recentFailuresWithReview ? 1 : 0);
+        }
+
+        public static int checks() {
+            return 6;
+        }
+
+        public boolean ready() {
+            return checksPassed() == checks();
+        }
+    }
+
+    private static final class State {
+        ChangeRecord latest;
+        Instant lastExercised;
+        boolean approvals;
+        int recentFailures;
+        int reviewed;
+        final List<String> unreviewed = new ArrayList<>();
+    }
+
+    private final Instant now;
+    private final String productionEnvironment;
+    private final Map<String, State> pipelines = new TreeMap<>();
+
+    /**
+     * @param productionEnvironment the environment whose deployments need approvals (e.g. "production")
+     */
+    public Readiness(Instant now, String productionEnvironment) {
+        this.now = now;
+        this.productionEnvironment = productionEnvironment;
+    }
+
+    /** Records must arrive oldest first. */
+    public void add(ChangeRecord r) {
+        State s = pipelines.computeIfAbsent(r.pipeline(), p -> new State());
+        s.latest = r;
+        Instant exercised = r.outcome() == io.riskgate.records.Outcome.ROLLED_BACK ? r.finishedAt() : r.rollbackExercisedAt();
+        if (exercised != null && (s.lastExercised == null || exercised.isAfter(s.lastExercised))) {
+            s.lastExercised = exercised;
+        }
+        if (r.environment().equalsIgnoreCase(productionEnvironment) && r.approvals() != null && !r.approvals().isBlank()) {
+            s.approvals = true;
+        }
+        if (r.outcome().failure() && !r.finishedAt().isBefore(now.minus(RECENT))) {
+            s.recentFailures++;
+            if (r.pirUrl() != null) {
+                s.reviewed++;
+            } else if (s.unreviewed.size() < 10) {
+                s.unreviewed.add(r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt());
+            }
+        }
+    }
+
+    public List<PipelineReadiness> pipelines() {
+        List<PipelineReadiness> result = new ArrayList<>();
+        pipelines.forEach((name, s) -> {
+            ChangeRecord l = s.latest;
+            result.add(new PipelineReadiness(name, l.rollbackCommand() != null || l.runbookUrl() != null,
+                    s.lastExercised != null && !s.lastExercised.isBefore(now.minus(REHEARSAL_MAX_AGE)), l.runbookUrl() != null,
+                    l.testsTotal() != null && l.testsTotal() > 0, s.approvals, s.recentFailures, s.reviewed, List.copyOf(s.unreviewed),
+                    l.finishedAt()));
+        });
+        return result;
+    }
+}

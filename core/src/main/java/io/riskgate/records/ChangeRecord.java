@@ -1,0 +1,81 @@
+package io.riskgate.records;
+
+import io.riskgate.RiskGateException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * The durable record of one promotion: who and what, the risk, the evidence, the rollback, the
+ * approvals, the timings and the outcome, with links. The {@code id} is stable, so writing the same
+ * record again (a retry, a re-import) never duplicates it.
+ *
+ * @param commitTime when the deployed change was committed (where lead time starts), or null
+ * @param riskScore 0..100, or null when the change was not assessed
+ * @param approvals the approvals and rejections as text, one per line ("user APPROVED 2026-11-24T10:00:00Z: comment"), or null
+ */
+public record ChangeRecord(String id, String pipeline, String environment, String commit, Instant commitTime,
+                           Instant startedAt, Instant finishedAt, Outcome outcome, Integer riskScore, String riskLevel,
+                           String riskModel, String startedBy, String buildUrl, String runbookUrl, String pirUrl,
+                           String rollbackCommand, Instant rollbackExercisedAt, Integer testsTotal, Integer testsFailed,
+                           String approvals, Metrics metrics) {
+
+    /** The size of the deployed change, as assessed (all null when not assessed). */
+    public record Metrics(Integer linesAdded, Integer linesDeleted, Integer files, Integer directories, Integer subsystems,
+                          Double entropy, Integer commits, Integer authors) {
+        public static final Metrics NONE = new Metrics(null, null, null, null, null, null, null, null);
+    }
+
+    public ChangeRecord {
+        require(pipeline, "pipeline");
+        require(environment, "environment");
+        require(commit, "commit");
+        if (startedAt == null || finishedAt == null || outcome == null) {
+            throw new RiskGateException("a change record needs started, finished and outcome times and values");
+        }
+        if (finishedAt.isBefore(startedAt)) {
+            throw new RiskGateException("a deployment cannot finish (" + finishedAt + ") before it started (" + startedAt + ")");
+        }
+        if (riskScore != null && (riskScore < 0 || riskScore > 100)) {
+            throw new RiskGateException("risk score must be between 0 and 100 (got " + riskScore + ")");
+        }
+        if (metrics == null) {
+            metrics = Metrics.NONE;
+        }
+        if (id == null || id.isBlank()) {
+            id = stableId(pipeline, environment, commit, startedAt);
+        }
+    }
+
+    /** A record with only what every deployment has. */
+    public static ChangeRecord of(String pipeline, String environment, String commit, Instant commitTime,
+                                  Instant startedAt, Instant finishedAt, Outcome outcome, Integer riskScore, String riskLevel) {
+        return new ChangeRecord(null, pipeline, environment, commit, commitTime, startedAt, finishedAt, outcome, riskScore,
+                riskLevel, null, null, null, null, null, null, null, null, null, null, Metrics.NONE);
+    }
+
+    /** The id derived from what identifies a deployment: the same inputs always give the same id. */
+    public static String stableId(String pipeline, String environment, String commit, Instant startedAt) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((pipeline + '\n' + environment + '\n' + commit + '\n' + startedAt.toEpochMilli())
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void require(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new RiskGateException("a change record needs a " + name);
+        }
+    }
+
+    /** Seconds from commit to the end of the deployment, or null without a commit time. */
+    public Long leadTimeSeconds() {
+        return commitTime == null ? null : (finishedAt.toEpochMilli() - commitTime.toEpochMilli()) / 1000;
+    }
+}

@@ -1,0 +1,216 @@
+package io.riskgate.records;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import io.riskgate.RiskGateException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one CSV layout of change records, for export and import: a header row, then one record a
+ * row; times ISO-8601 UTC; empty cells for unknown values. The first columns are
+ * {@code id,pipeline,environment,commit,commitTime,startedAt,finishedAt,outcome,riskScore,riskLevel}.
+ * Importing reads columns by header name, so extra columns are ignored and later columns optional.
+ */
+public final class ChangeRecordCsv {
+    public static final List<String> COLUMNS = List.of("id", "pipeline", "environment", "commit", "commitTime", "startedAt",
+            "finishedAt", "outcome", "riskScore", "riskLevel", "riskModel", "startedBy", "buildUrl", "runbookUrl", "pirUrl",
+            "rollbackCommand", "rollbackExercisedAt", "testsTotal", "testsFailed", "linesAdded", "linesDeleted", "files",
+            "directories", "subsystems", "entropy", "commits", "authors", "approvals");
+    private static final List<String> REQUIRED = List.of("pipeline", "environment", "commit", "startedAt", "finishedAt", "outcome");
+
+    private ChangeRecordCsv() {
+    }
+
+    /** A writer of records as CSV rows, header first. */
+    public static final class Writer implements AutoCloseable {
+        private final com.fasterxml.jackson.databind.SequenceWriter out;
+
+        public Writer(java.io.Writer target) {
+            CsvMapper mapper = new CsvMapper();
+            mapper.enable(CsvGenerator.Feature.ALWAYS_QUOTE_EMPTY_STRINGS);
+            CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
+            COLUMNS.forEach(schema::addColumn);
+            try {
+                this.out = mapper.writer(schema.build()).writeValues(target);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void write(ChangeRecord r) {
+            List<Object> row = new ArrayList<>(COLUMNS.size());
+            ChangeRecord.Metrics m = r.metrics();
+            row.add(r.id());
+            row.add(r.pipeline());
+            row.add(r.environment());
+            row.add(r.commit());
+            row.add(time(r.commitTime()));
+            row.add(time(r.startedAt()));
+            row.add(time(r.finishedAt()));
+            row.add(r.outcome().name());
+            row.add(r.riskScore());
+            row.add(r.riskLevel());
+            row.add(r.riskModel());
+            row.add(r.startedBy());
+            row.add(r.buildUrl());
+            row.add(r.runbookUrl());
+            row.add(r.pirUrl());
+            row.add(r.rollbackCommand());
+            row.add(time(r.rollbackExercisedAt()));
+            row.add(r.testsTotal());
+            row.add(r.testsFailed());
+            row.add(m.linesAdded());
+            row.add(m.linesDeleted());
+            row.add(m.files());
+            row.add(m.directories());
+            row.add(m.subsystems());
+            row.add(m.entropy());
+            row.add(m.commits());
+            row.add(m.authors());
+            row.add(r.approvals());
+            try {
+                out.write(row.stream().map(v -> v == null ? "" : v.toString()).toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static void write(Iterable<ChangeRecord> records, java.io.Writer target) {
+        try (Writer w = new Writer(target)) {
+            records.forEach(w::write);
+        }
+    }
+
+    /**
+     * Reads records from CSV and hands them over one at a time; {@code source} names the input in
+     * errors, which give the row number (the header is row 1) and the column.
+     */
+    public static void read(Reader in, String source, Consumer<ChangeRecord> consumer) {
+        CsvMapper mapper = new CsvMapper();
+        mapper.enable(CsvParser.Feature.TRIM_SPACES);
+        mapper.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
+        CsvSchema schema = CsvSchema.emptySchema().withHeader();
+        int row = 1;
+        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class).with(schema).readValues(in)) {
+            boolean checked = false;
+            while (it.hasNextValue()) {
+                Map<String, String> values = new LinkedHashMap<>(it.nextValue());
+                row++;
+                if (!checked) {
+                    List<String> missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
+                    if (!missing.isEmpty()) {
+                        throw new RiskGateException(source + ": missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                                + " (the header must name at least " + String.join(",", REQUIRED) + ")");
+                    }
+                    checked = true;
+                }
+                consumer.accept(parse(values, source, row));
+            }
+        } catch (IOException e) {
+            throw new RiskGateException(source + ": not readable as CSV near row " + (row + 1) + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    private static ChangeRecord parse(Map<String, String> v, String source, int row) {
+        Cell c = new Cell(v, source, row);
+        try {
+            return new ChangeRecord(c.text("id"), c.text("pipeline"), c.text("environment"), c.text("commit"), c.time("commitTime"),
+                    c.time("startedAt"), c.time("finishedAt"), c.outcome(), c.integer("riskScore"), upper(c.text("riskLevel")),
+                    c.text("riskModel"), c.text("startedBy"), c.text("buildUrl"), c.text("runbookUrl"), c.text("pirUrl"),
+                    c.text("rollbackCommand"), c.time("rollbackExercisedAt"), c.integer("testsTotal"), c.integer("testsFailed"),
+                    c.text("approvals"), new ChangeRecord.Metrics(c.integer("linesAdded"), c.integer("linesDeleted"), c.integer("files"),
+                    c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors")));
+        } catch (RiskGateException e) {
+            if (e.getMessage().startsWith(source)) {
+                throw e;
+            }
+            throw new RiskGateException(source + " row " + row + ": " + e.getMessage());
+        }
+    }
+
+    private static String upper(String s) {
+        return s == null ? null : s.toUpperCase(Locale.ROOT);
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    /** Typed access to one row's cells with errors naming row and column. */
+    private record Cell(Map<String, String> values, String source, int row) {
+        String text(String column) {
+            String s = values.get(column);
+            return s == null || s.isBlank() ? null : s;
+        }
+
+        Instant time(String column) {
+            String s = text(column);
+            if (s == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s
+                        + "' is not an ISO-8601 UTC time like 2026-11-24T10:15:30Z");
+            }
+        }
+
+        Integer integer(String column) {
+            String s = text(column);
+            if (s == null) {
+                return null;
+            }
+            try {
+                return Integer.valueOf(s);
+            } catch (NumberFormatException e) {
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s + "' is not a whole number");
+            }
+        }
+
+        Double decimal(String column) {
+            String s = text(column);
+            if (s == null) {
+                return null;
+            }
+            try {
+                return Double.valueOf(s);
+            } catch (NumberFormatException e) {
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s + "' is not a number");
+            }
+        }
+
+        Outcome outcome() {
+            String s = text("outcome");
+            try {
+                return Outcome.valueOf(s == null ? "" : s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new RiskGateException(source + " row " + row + ", column outcome: '" + s + "' is not SUCCEEDED, FAILED or ROLLED_BACK");
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.riskgate.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.riskgate.metrics.DoraMetrics;
+import io.riskgate.metrics.TrendPoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every record store must do; run against embedded H2 and, where a server is available, PostgreSQL. */
+abstract class ChangeRecordStoreContract {
+    static final Instant DAY1 = Instant.parse("2026-11-02T00:00:00Z");
+    static final Instant DAY2 = DAY1.plus(Duration.ofDays(1));
+
+    ChangeRecordStore store;
+
+    abstract ChangeRecordStore open();
+
+    @BeforeEach
+    void openStore() {
+        store = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static Instant at(Instant day, int hour, int minute) {
+        return day.plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(minute));
+    }
+
+    static ChangeRecord deploy(String env, String commit, Instant committed, Instant finished, Outcome outcome, Integer score, String level) {
+        return ChangeRecord.of("shop", env, commit, committed, finished.minus(Duration.ofMinutes(10)), finished, outcome, score, level);
+    }
+
+    /**
+     * production: 6 deployments (3 failures), lead times 4200, 5400, 7200 s, restores after 3600, 10800, 3600 s;
+     * staging: 1 success with lead time 600 s.
+     */
+    static List<ChangeRecord> history() {
+        List<ChangeRecord> r = new ArrayList<>();
+        r.add(deploy("production", "c1", at(DAY1, 10, 0), at(DAY1, 11, 10), Outcome.SUCCEEDED, 10, "LOW"));
+        r.add(deploy("production", "c2", at(DAY1, 12, 0), at(DAY1, 13, 0), Outcome.FAILED, 60, "HIGH"));
+        r.add(deploy("production", "c3", at(DAY1, 12, 30), at(DAY1, 14, 0), Outcome.SUCCEEDED, 30, "MEDIUM"));
+        r.add(deploy("production", "c4", at(DAY2, 9, 0), at(DAY2, 10, 0), Outcome.ROLLED_BACK, 80, "CRITICAL"));
+        r.add(deploy("production", "c5", at(DAY2, 11, 0), at(DAY2, 12, 0), Outcome.FAILED, 20, "LOW"));
+        r.add(deploy("production", "c6", at(DAY2, 11, 0), at(DAY2, 13, 0), Outcome.SUCCEEDED, 40, "MEDIUM"));
+        r.add(deploy("staging", "c1", at(DAY1, 10, 0), at(DAY1, 10, 10), Outcome.SUCCEEDED, 10, "LOW"));
+        return r;
+    }
+
+    @Test
+    void doraMetricsFollowTheDefinitions() {
+        store.saveAll(history());
+        DoraMetrics prod = store.dora(new RecordQuery("production", null, DAY1, DAY1.plus(Duration.ofDays(2))));
+        assertThat(prod.deployments()).isEqualTo(6);
+        assertThat(prod.successful()).isEqualTo(3);
+        assertThat(prod.changeFailureRate()).isEqualTo(0.5);
+        assertThat(prod.windowDays()).isEqualTo(2.0);
+        assertThat(prod.deploymentFrequency()).isEqualTo(1.5);
+        assertThat(prod.leadTimeMedian()).isEqualTo(5400.0);
+        assertThat(prod.leadTimeP90()).as("nearest rank of 3 values: the 3rd").isEqualTo(7200.0);
+        assertThat(prod.timeToRestoreMedian()).isEqualTo(3600.0);
+
+        DoraMetrics all = store.dora(RecordQuery.ALL);
+        assertThat(all.deployments()).isEqualTo(7);
+        assertThat(all.leadTimeMedian()).as("even count: mean of the two middle values").isEqualTo((4200.0 + 5400.0) / 2);
+        assertThat(all.leadTimeP90()).as("nearest rank of 4 values: the 4th").isEqualTo(7200.0);
+        assertThat(all.since()).isEqualTo(at(DAY1, 10, 10));
+        assertThat(all.until()).isEqualTo(at(DAY2, 13, 0));
+    }
+
+    @Test
+    void theWindowIncludesSinceAndExcludesUntil() {
+        store.saveAll(history());
+        DoraMetrics day1 = store.dora(new RecordQuery("production", null, at(DAY1, 11, 10), at(DAY1, 14, 0)));
+        assertThat(day1.deployments()).as("11:10 counts, 14:00 does not").isEqualTo(2);
+        assertThat(day1.timeToRestoreMedian()).as("a failure in the window restored after it").isEqualTo(3600.0);
+        assertThat(store.count(new RecordQuery(null, "shop", null, at(DAY1, 11, 10)))).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptySelectionHasNoRatesButNoErrors() {
+        DoraMetrics none = store.dora(new RecordQuery("nowhere", null, null, null));
+        assertThat(none.deployments()).isZero();
+        assertThat(none.changeFailureRate()).isNull();
+        assertThat(none.leadTimeMedian()).isNull();
+        assertThat(none.timeToRestoreMedian()).isNull();
+        assertThat(none.deploymentFrequency()).isZero();
+    }
+
+    @Test
+    void writesAreIdempotentByIdAndRoundTripEveryField() {
+        ChangeRecord full = new ChangeRecord(null, "shop", "production", "abc123", at(DAY1, 9, 0), at(DAY1, 10, 0), at(DAY1, 10, 5),
+                Outcome.ROLLED_BACK, 62, "HIGH", "default", "alice", "https://ci/job/shop/7/", "https://runbooks/shop",
+                "https://pir/42", "./deploy.sh --rollback", at(DAY1, 10, 5), 412, 0, "bob APPROVED 2026-11-02T09:58:00Z: ok",
+                new ChangeRecord.Metrics(120, 30, 7, 4, 2, 0.75, 3, 2));
+        store.save(full);
+        store.save(full);
+        store.saveAll(List.of(full, full));
+        assertThat(store.count(RecordQuery.ALL)).isEqualTo(1);
+        assertThat(store.find(full.id())).contains(full);
+        assertThat(full.id()).isEqualTo(ChangeRecord.stableId("shop", "production", "abc123", at(DAY1, 10, 0)));
+        ChangeRecord fixed = new ChangeRecord(full.id(), "shop", "production", "abc123", full.commitTime(), full.startedAt(),
+                full.finishedAt(), Outcome.FAILED, 62, "HIGH", null, null, null, null, null, null, null, null, null, null, null);
+        store.save(fixed);
+        assertThat(store.find(full.id())).contains(fixed);
+    }
+
+    @Test
+    void aBatchIsWrittenWhollyOrNotAtAll() {
+        ChangeRecord good = deploy("production", "ok", null, at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");
+        ChangeRecord tooLong = ChangeRecord.of("p".repeat(600), "production", "x", null, at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");
+        assertThatThrownBy(() -> store.saveAll(List.of(good, tooLong)))
+                .isInstanceOf(RecordStoreException.class)
+                .hasMessageContaining("cannot write to the record store");
+        assertThat(store.count(RecordQuery.ALL)).isZero();
+    }
+
+    @Test
+    void pagesAreNewestFirstAndStreamsOldestFirst() {
+        store.saveAll(history());
+        List<ChangeRecord> first = store.page(new RecordQuery("production", null, null, null), 0, 2);
+        assertThat(first).extracting(ChangeRecord::commit).containsExactly("c6", "c5");
+        assertThat(store.page(new RecordQuery("production", null, null, null), 4, 10)).extracting(ChangeRecord::commit).containsExactly("c2", "c1");
+        List<String> streamed = new ArrayList<>();
+        store.forEach(RecordQuery.ALL, r -> streamed.add(r.environment() + ":" + r.commit()));
+        assertThat(streamed).containsExactly("staging:c1", "production:c1", "production:c2", "production:c3",
+                "production:c4", "production:c5", "production:c6");
+    }
+
+    @Test
+    void trendsBucketByFinishTime() {
+        store.saveAll(history());
+        List<TrendPoint> days = store.trend(new RecordQuery("production", null, null, null), Duration.ofDays(1));
+        assertThat(days).extracting(TrendPoint::start).containsExactly(DAY1, DAY2);
+        assertThat(days).extracting(TrendPoint::deployments).containsExactly(3L, 3L);
+        assertThat(days).extracting(TrendPoint::failures).containsExactly(1L, 2L);
+        assertThat(days.get(0).leadTimeMedian()).isCloseTo((4200.0 + 5400.0) / 2, Offset.offset(1e-9));
+        assertThat(days.get(1).leadTimeMedian()).isEqualTo(7200.0);
+    }
+}
