@@ -1,0 +1,85 @@
+package io.riskgate.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.records.ChangeRecordCsv;
+import io.riskgate.records.ChangeRecordStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Writes the change records to standard output, oldest first, as CSV (the import layout) or a JSON array.")
+final class ExportCommand implements Callable<Integer> {
+    enum Format { csv, json }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOption store;
+
+    @Mixin
+    QueryOptions query;
+
+    @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json", description = "Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ChangeRecordStore s = store.open()) {
+            if (format == Format.csv) {
+                try (ChangeRecordCsv.Writer w = new ChangeRecordCsv.Writer(out)) {
+                    s.forEach(query.query(), w::write);
+                }
+            } else {
+                try (JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out)) {
+                    json.useDefaultPrettyPrinter();
+                    json.writeStartArray();
+                    s.forEach(query.query(), r -> {
+                        try {
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("id", r.id());
+                            m.put("pipeline", r.pipeline());
+                            m.put("environment", r.environment());
+                            m.put("commit", r.commit());
+                            m.put("commitTime", r.commitTime() == null ? null : r.commitTime().toString());
+                            m.put("startedAt", r.startedAt().toString());
+                            m.put("finishedAt", r.finishedAt().toString());
+                            m.put("outcome", r.outcome().name());
+                            m.put("riskScore", r.riskScore());
+                            m.put("riskLevel", r.riskLevel());
+                            m.put("riskModel", r.riskModel());
+                            m.put("startedBy", r.startedBy());
+                            m.put("buildUrl", r.buildUrl());
+                            m.put("runbookUrl", r.runbookUrl());
+                            m.put("pirUrl", r.pirUrl());
+                            m.put("rollbackCommand", r.rollbackCommand());
+                            m.put("testsTotal", r.testsTotal());
+                            m.put("testsFailed", r.testsFailed());
+                            m.put("approvals", r.approvals());
+                            m.put("metrics", r.metrics());
+                            json.writeObject(m);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+                    json.writeEndArray();
+                }
+                out.println();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,191 @@
+package io.riskgate.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.riskgate.metrics.Calibration;
+import io.riskgate.metrics.DoraMetrics;
+import io.riskgate.metrics.Readiness;
+import io.riskgate.metrics.TrendPoint;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.RecordQuery;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the change records say about delivery: DORA metrics, weekly trends, readiness per pipeline
+ * and risk calibration, for one selection of records. The JSON keys are documented in docs/metrics.md.
+ */
+public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoint> weekly,
+                             List<Readiness.PipelineReadiness> readiness, List<Calibration.LevelRow> calibration, Double auc,
+                             long unscored) {
+
+    /** Computes the report from a store in one streamed pass plus database aggregates. */
+    public static DeliveryReport of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
+        Readiness readiness = new Readiness(now, productionEnvironment);
+        Calibration calibration = new Calibration();
+        store.forEach(query, r -> {
+            readiness.add(r);
+            calibration.add(r);
+        });
+        return new DeliveryReport(query, store.dora(query), store.trend(query, Duration.ofDays(7)), readiness.pipelines(),
+                calibration.levels(), calibration.auc(), calibration.unscored());
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("environment", query.environment());
+        window.put("pipeline", query.pipeline());
+        window.put("since", dora.since() == null ? null : dora.since().toString());
+        window.put("until", dora.until() == null ? null : dora.until().toString());
+        window.put("days", round(dora.windowDays()));
+        m.put("window", window);
+        m.put("deployments", dora.deployments());
+        m.put("successful", dora.successful());
+        m.put("failures", dora.failures());
+        m.put("deploymentFrequency", round(dora.deploymentFrequency()));
+        Map<String, Object> lead = new LinkedHashMap<>();
+        lead.put("median", dora.leadTimeMedian());
+        lead.put("p90", dora.leadTimeP90());
+        m.put("leadTime", lead);
+        Map<String, Object> restore = new LinkedHashMap<>();
+        restore.put("median", dora.timeToRestoreMedian());
+        m.put("timeToRestore", restore);
+        m.put("changeFailureRate", dora.changeFailureRate() == null ? null : round(dora.changeFailureRate()));
+        List<Object> weeks = new ArrayList<>();
+        for (TrendPoint p : weekly) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("start", p.start().toString());
+            w.put("deployments", p.deployments());
+            w.put("failures", p.failures());
+            w.put("leadTimeMedian", p.leadTimeMedian());
+            weeks.add(w);
+        }
+        m.put("weekly", weeks);
+        List<Object> pipelines = new ArrayList<>();
+        for (Readiness.PipelineReadiness r : readiness) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("pipeline", r.pipeline());
+            p.put("ready", r.ready());
+            p.put("checksPassed", r.checksPassed());
+            p.put("checks", Readiness.PipelineReadiness.checks());
+            p.put("rollbackDeclared", r.rollbackDeclared());
+            p.put("rollbackRehearsed", r.rollbackRehearsed());
+            p.put("runbookLinked", r.runbookLinked());
+            p.put("testsGating", r.testsGating());
+            p.put("productionApprovals", r.productionApprovals());
+            p.put("recentFailures", r.recentFailures());
+            p.put("recentFailuresWithReview", r.recentFailuresWithReview());
+            p.put("failuresWithoutReview", r.failuresWithoutReview());
+            p.put("lastDeployment", r.lastDeployment().toString());
+            pipelines.add(p);
+        }
+        m.put("readiness", pipelines);
+        Map<String, Object> cal = new LinkedHashMap<>();
+        List<Object> levels = new ArrayList<>();
+        for (Calibration.LevelRow row : calibration) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("level", row.level());
+            l.put("deployments", row.deployments());
+            l.put("failures", row.failures());
+            l.put("changeFailureRate", row.changeFailureRate() == null ? null : round(row.changeFailureRate()));
+            levels.add(l);
+        }
+        cal.put("levels", levels);
+        cal.put("auc", auc == null ? null : round(auc));
+        cal.put("unscored", unscored);
+        m.put("calibration", cal);
+        return m;
+    }
+
+    public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String toText() {
+        StringBuilder out = new StringBuilder();
+        String nl = System.lineSeparator();
+        out.append(String.format(Locale.ROOT, "Deployments %d (%d successful, %d failed or rolled back) over %.1f days%s%s%n",
+                dora.deployments(), dora.successful(), dora.failures(), dora.windowDays(),
+                query.environment() == null ? "" : ", environment " + query.environment(),
+                query.pipeline() == null ? "" : ", pipeline " + query.pipeline()));
+        out.append(String.format(Locale.ROOT, "  deployment frequency   %.2f per day%n", dora.deploymentFrequency()));
+        out.append("  lead time for changes  median ").append(duration(dora.leadTimeMedian())).append(", p90 ")
+                .append(duration(dora.leadTimeP90())).append(nl);
+        out.append("  change failure rate    ").append(percent(dora.changeFailureRate())).append(nl);
+        out.append("  time to restore        median ").append(duration(dora.timeToRestoreMedian())).append(nl);
+        if (!readiness.isEmpty()) {
+            out.append(nl).append("Readiness").append(nl);
+            for (Readiness.PipelineReadiness r : readiness) {
+                out.append(String.format(Locale.ROOT, "  %-30s %s %d/%d%s%n", r.pipeline(), r.ready() ? "READY   " : "AT RISK ",
+                        r.checksPassed(), Readiness.PipelineReadiness.checks(), missing(r)));
+            }
+        }
+        out.append(nl).append("Calibration (change failure rate per risk level)").append(nl);
+        for (Calibration.LevelRow row : calibration) {
+            out.append(String.format(Locale.ROOT, "  %-9s %6d deployments  %s%n", row.level(), row.deployments(), percent(row.changeFailureRate())));
+        }
+        out.append("  AUC of the score against outcomes: ").append(auc == null ? "n/a (needs failures and successes with scores)"
+                : String.format(Locale.ROOT, "%.3f", auc)).append(nl);
+        return out.toString();
+    }
+
+    private static String missing(Readiness.PipelineReadiness r) {
+        List<String> gaps = new ArrayList<>();
+        if (!r.rollbackDeclared()) {
+            gaps.add("no rollback declared");
+        }
+        if (!r.rollbackRehearsed()) {
+            gaps.add("rollback not exercised in 90 days");
+        }
+        if (!r.runbookLinked()) {
+            gaps.add("no runbook");
+        }
+        if (!r.testsGating()) {
+            gaps.add("no tests gating");
+        }
+        if (!r.productionApprovals()) {
+            gaps.add("no production approvals");
+        }
+        if (r.recentFailures() > r.recentFailuresWithReview()) {
+            gaps.add((r.recentFailures() - r.recentFailuresWithReview()) + " recent failure(s) without review");
+        }
+        return gaps.isEmpty() ? "" : ": " + String.join(", ", gaps);
+    }
+
+    static String duration(Double seconds) {
+        if (seconds == null) {
+            return "n/a";
+        }
+        long s = Math.round(seconds);
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return Math.round(s / 60.0) + "m";
+        }
+        if (s < 172_800) {
+            return String.format(Locale.ROOT, "%.1fh", s / 3600.0);
+        }
+        return String.format(Locale.ROOT, "%.1fd", s / 86400.0);
+    }
+
+    static String percent(Double share) {
+        return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
