@@ -134,7 +134,8 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         }
         out.append(nl).append("Calibration (change failure rate per risk level)").append(nl);
         for (Calibration.LevelRow row : calibration) {
-            out.append(String.format(Locale.ROOT, "  %-9s %6d deployments  %s%n", row.level(), row.deployments(), percent(row.changeFailureRate())));
+            out.append(String.format(Locale.ROOT, "  %-9s %6d deployment%s %s%n", row.level(), row.deployments(),
+                    row.deployments() == 1 ? " " : "s", percent(row.changeFailureRate())));
         }
         out.append("  AUC of the score against outcomes: ").append(auc == null ? "n/a (needs failures and successes with scores)"
                 : String.format(Locale.ROOT, "%.3f", auc)).append(nl);
@@ -159,7 +160,8 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
             gaps.add("no production approvals");
         }
         if (r.recentFailures() > r.recentFailuresWithReview()) {
-            gaps.add((r.recentFailures() - r.recentFailuresWithReview()) + " recent failure(s) without review");
+            int open = r.recentFailures() - r.recentFailuresWithReview();
+            gaps.add(open + " recent failure" + (open == 1 ? "" : "s") + " without a post-incident review");
         }
         return gaps.isEmpty() ? "" : ": " + String.join(", ", gaps);
     }
