@@ -1,0 +1,193 @@
+package io.riskgate.learning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.riskgate.risk.RiskScorer;
+import java.text.NumberFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A backtest as plain maps (the JSON of {@code riskgate backtest --format json}) and as text. Keys
+ * are documented in docs/risk-model.md; new keys may be added, existing ones keep their meaning.
+ */
+public final class BacktestReport {
+    private static final String ENTROPY_BITS = "in bits: normalised to 0..1 by log2(files)";
+    private static final String ENTROPY_AS_GIVEN = "as given (0..1)";
+
+    private BacktestReport() {
+    }
+
+    public static Map<String, Object> toMap(BacktestResult r) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("history", r.source());
+        map.put("rows", r.rows());
+        map.put("skippedRows", r.skipped());
+        map.put("trainRows", r.trainRows());
+        map.put("fitRows", r.fitRows());
+        map.put("testRows", r.testRows());
+        map.put("positives", r.positives());
+        map.put("trainPositives", r.trainPositives());
+        map.put("testPositives", r.testPositives());
+        map.put("trainPeriod", period(r.trainFrom().toString(), r.trainTo().toString()));
+        map.put("testPeriod", period(r.testFrom().toString(), r.testTo().toString()));
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("trainFraction", r.options().trainFraction());
+        options.put("windowDays", r.options().windowDays());
+        options.put("halfLifeDays", r.options().halfLifeDays());
+        options.put("l2", r.options().l2());
+        map.put("options", options);
+        Map<String, String> metrics = new LinkedHashMap<>();
+        for (String metric : HistoryColumns.METRICS) {
+            if (r.metricColumns().containsKey(metric)) {
+                metrics.put(metric, r.metricColumns().get(metric));
+            }
+        }
+        map.put("metrics", metrics);
+        if (r.metricColumns().containsKey("entropy")) {
+            map.put("entropy", r.entropyInBits() ? ENTROPY_BITS : ENTROPY_AS_GIVEN);
+        }
+        map.put("notes", r.notes());
+
+        Map<String, Object> defaults = evaluation(RiskScorer.MODEL, r.defaults());
+        defaults.put("score", r.defaultScore());
+        map.put("default", defaults);
+        Map<String, Object> learned = evaluation(r.model().name(), r.learned());
+        learned.put("score", "round(100 * p) of a logistic regression");
+        learned.put("explanation", r.model().explanation());
+        learned.put("definition", r.model().toMap());
+        map.put("learned", learned);
+        return map;
+    }
+
+    public static String toJson(BacktestResult r) {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(r));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String toText(BacktestResult r) {
+        StringBuilder out = new StringBuilder();
+        String nl = System.lineSeparator();
+        out.append("Backtest of ").append(r.source()).append(": ").append(fmt(r.rows())).append(" changes, ")
+                .append(fmt(r.positives())).append(" failed (").append(pct(r.positives() / (double) r.rows())).append(")");
+        if (r.skipped() > 0) {
+            out.append("; ").append(fmt(r.skipped())).append(" never deployed, skipped");
+        }
+        out.append(nl);
+        out.append("Train: the oldest ").append(fmt(r.trainRows())).append(" (").append(day(r.trainFrom())).append(" to ")
+                .append(day(r.trainTo())).append("), ").append(fmt(r.trainPositives())).append(" failed");
+        if (r.fitRows() < r.trainRows()) {
+            out.append("; fitted on the last ").append(fmt(r.fitRows())).append(" (--window-days ").append(r.options().windowDays()).append(")");
+        }
+        out.append(nl);
+        out.append("Test:  the newest ").append(fmt(r.testRows())).append(" (").append(day(r.testFrom())).append(" to ")
+                .append(day(r.testTo())).append("), ").append(fmt(r.testPositives())).append(" failed").append(nl);
+        out.append("Default score: ").append(r.defaultScore());
+        if (r.metricColumns().containsKey("entropy") && r.entropyInBits()) {
+            out.append("; entropy ").append(ENTROPY_BITS);
+        }
+        out.append(nl).append(nl);
+
+        String learnedName = r.model().name();
+        int width = Math.max(learnedName.length(), 8);
+        out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s%n", "on the test part", "default", learnedName));
+        out.append(String.format(Locale.ROOT, "%-28s %8.3f   %" + width + ".3f%n", "AUC", r.defaults().auc(), r.learned().auc()));
+        for (int percent : Evaluation.GATED) {
+            out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s%n", "failures caught, riskiest " + percent + "%",
+                    pct(r.defaults().caughtAt().get(percent)), pct(r.learned().caughtAt().get(percent))));
+        }
+        out.append(nl).append("Calibration on the test part: changes, predicted -> observed failure rate, by score band").append(nl);
+        out.append("(the default score is not a chance of failure: its predicted rate is score / 100)").append(nl);
+        out.append(String.format(Locale.ROOT, "  %-7s %-28s %s%n", "score", "default", learnedName));
+        for (int b = 0; b < 10; b++) {
+            String d = band(r.defaults(), b);
+            String l = band(r.learned(), b);
+            if (!d.isEmpty() || !l.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "  %-7s %-28s %s", b * 10 + "-" + (b == 9 ? 100 : b * 10 + 9), d, l).stripTrailing()).append(nl);
+            }
+        }
+        LearnedModel m = r.model();
+        out.append(nl).append("Learned model ").append(learnedName).append(": logistic regression, L2 penalty ")
+                .append(num(m.l2())).append(", fitted on ").append(fmt(m.samples())).append(" changes (")
+                .append(day(m.trainedFrom())).append(" to ").append(day(m.trainedTo())).append(")");
+        if (m.halfLifeDays() != null) {
+            out.append(", recency half-life ").append(num(m.halfLifeDays())).append(" days");
+        }
+        out.append("; score = round(100 x chance of failure)").append(nl);
+        for (String line : m.explanation()) {
+            out.append("  - ").append(line).append(nl);
+        }
+        if (!r.notes().isEmpty()) {
+            out.append(nl).append("Notes").append(nl);
+            for (String note : r.notes()) {
+                out.append("  - ").append(note).append(nl);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<String, Object> evaluation(String model, Evaluation e) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("model", model);
+        map.put("auc", round(e.auc()));
+        Map<String, Object> caught = new LinkedHashMap<>();
+        e.caughtAt().forEach((percent, share) -> caught.put(String.valueOf(percent), round(share)));
+        map.put("caughtAt", caught);
+        List<Object> calibration = new ArrayList<>();
+        for (Evaluation.Bucket b : e.calibration()) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("from", b.from());
+            bm.put("to", b.to());
+            bm.put("rows", b.rows());
+            bm.put("failures", b.failures());
+            bm.put("predicted", round(b.predicted()));
+            bm.put("observed", round(b.observed()));
+            calibration.add(bm);
+        }
+        map.put("calibration", calibration);
+        return map;
+    }
+
+    private static String band(Evaluation e, int b) {
+        for (Evaluation.Bucket bucket : e.calibration()) {
+            if (bucket.from() == b * 10) {
+                return String.format(Locale.ROOT, "%7s  %5s -> %5s", fmt(bucket.rows()), pct(bucket.predicted()), pct(bucket.observed()));
+            }
+        }
+        return "";
+    }
+
+    private static Map<String, Object> period(String from, String to) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("from", from);
+        map.put("to", to);
+        return map;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10_000) / 10_000.0;
+    }
+
+    private static String pct(double share) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private static String fmt(long n) {
+        return NumberFormat.getIntegerInstance(Locale.ROOT).format(n);
+    }
+
+    private static String day(java.time.Instant t) {
+        return t.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    }
+}

@@ -1,0 +1,471 @@
+package io.riskgate.learning;
+
+import io.riskgate.RiskGateException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Past changes read from a CSV file, ordered by time (oldest first; rows with the same time keep
+ * the file's order): whether each failed, when, its change metrics and extra features. Only the
+ * needed columns are kept, in primitive arrays, so a million rows take tens of megabytes.
+ *
+ * <p>Metrics not in the file, and empty metric cells, count as for a change without them:
+ * lines and entropy 0; files, directories and subsystems 1 when lines changed (0 otherwise, and at
+ * least 1 when lines changed); commits and authors 1. Entropy in bits (any value above 1, as in
+ * ApacheJIT and Kamei et al.'s data) is normalised to 0..1 by log2 of the row's files, like the
+ * product's own entropy.
+ */
+public final class History {
+    /** Rows between two progress reports. */
+    public static final int PROGRESS_EVERY = 100_000;
+    /** Record states of the change records' export that are not outcomes of a deployment: such rows are skipped. */
+    private static final Set<String> NOT_DEPLOYED = Set.of("BLOCKED", "REJECTED", "ABORTED", "RUNNING", "WAITING_FOR_APPROVAL");
+
+    private final String source;
+    private final long[] time;
+    private final boolean[] failed;
+    private final double[][] metrics;
+    private final Map<String, String> metricColumns;
+    private final double[] riskScore;
+    private final List<String> features;
+    private final double[][] featureValues;
+    private final int skipped;
+    private final boolean entropyInBits;
+
+    private History(String source, long[] time, boolean[] failed, double[][] metrics, Map<String, String> metricColumns,
+                    double[] riskScore, List<String> features, double[][] featureValues, int skipped, boolean entropyInBits) {
+        this.source = source;
+        this.time = time;
+        this.failed = failed;
+        this.metrics = metrics;
+        this.metricColumns = Collections.unmodifiableMap(metricColumns);
+        this.riskScore = riskScore;
+        this.features = List.copyOf(features);
+        this.featureValues = featureValues;
+        this.skipped = skipped;
+        this.entropyInBits = entropyInBits;
+    }
+
+    /**
+     * Reads a history file.
+     *
+     * @param progress told the number of rows read every {@link #PROGRESS_EVERY} rows; may be null
+     */
+    public static History read(Path file, HistoryColumns columns, LongConsumer progress) {
+        try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
+            return read(reader, file.toString(), columns, progress);
+        } catch (NoSuchFileException e) {
+            throw new RiskGateException("history " + file + " does not exist: pass a CSV file with one row per change");
+        } catch (IOException e) {
+            throw new RiskGateException("cannot read history " + file + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "): check the file");
+        }
+    }
+
+    /** Reads a history from a stream; {@code source} names it in messages. */
+    public static History read(Reader reader, String source, HistoryColumns columns, LongConsumer progress) throws IOException {
+        CsvReader csv = new CsvReader(reader);
+        List<String> header = csv.nextAll();
+        if (header == null || header.size() == 1 && header.get(0).isBlank()) {
+            throw new RiskGateException("history " + source + " is empty: expected a header line and one row per change");
+        }
+        if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+            header.set(0, header.get(0).substring(1));
+        }
+        header.replaceAll(String::trim);
+        Map<String, String> metricColumns = columns.resolveMetrics(header);
+        int outcomeAt = column(header, columns.outcome(), "--outcome", source);
+        int timeAt = column(header, columns.time(), "--time", source);
+        int[] metricAt = new int[HistoryColumns.METRICS.size()];
+        Arrays.fill(metricAt, -1);
+        for (Map.Entry<String, String> e : metricColumns.entrySet()) {
+            metricAt[HistoryColumns.METRICS.indexOf(e.getKey())] = column(header, e.getValue(), "--map " + e.getKey(), source);
+        }
+        int riskScoreAt = header.indexOf(HistoryColumns.RISK_SCORE);
+        if (metricColumns.isEmpty() && riskScoreAt < 0) {
+            throw noDefaultScore(source, header);
+        }
+        int[] featureAt = new int[columns.features().size()];
+        for (int i = 0; i < featureAt.length; i++) {
+            featureAt[i] = column(header, columns.features().get(i), "--feature", source);
+        }
+
+        boolean[] wanted = new boolean[header.size()];
+        wanted[outcomeAt] = true;
+        wanted[timeAt] = true;
+        for (int at : metricAt) {
+            if (at >= 0) {
+                wanted[at] = true;
+            }
+        }
+        if (riskScoreAt >= 0) {
+            wanted[riskScoreAt] = true;
+        }
+        for (int at : featureAt) {
+            wanted[at] = true;
+        }
+
+        Columns data = new Columns(metricAt.length, featureAt.length, riskScoreAt >= 0);
+        boolean[] metricSeen = new boolean[metricAt.length];
+        String[] row = new String[header.size()];
+        int skipped = 0;
+        long rowNumber = 0;
+        while (true) {
+            int fields = csv.next(wanted, row);
+            if (fields < 0) {
+                break;
+            }
+            if (fields == 1 && header.size() > 1 && row[0] == null) {
+                continue; // a blank line
+            }
+            rowNumber++;
+            if (fields < header.size()) {
+                throw new RiskGateException("history " + source + " row " + rowNumber + " (line " + csv.recordLine() + ") has "
+                        + fields + " fields but the header has " + header.size() + ": fix or remove the row");
+            }
+            Boolean outcome = outcome(row[outcomeAt], rowNumber, csv.recordLine(), header.get(outcomeAt), source);
+            if (outcome == null) {
+                skipped++;
+                continue;
+            }
+            int r = data.add();
+            data.failed[r] = outcome;
+            data.time[r] = time(row[timeAt], rowNumber, csv.recordLine(), header.get(timeAt), source);
+            for (int m = 0; m < metricAt.length; m++) {
+                boolean present = metricAt[m] >= 0 && !row[metricAt[m]].isBlank();
+                metricSeen[m] |= present;
+                data.metrics[m][r] = present ? number(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source) : Double.NaN;
+            }
+            if (riskScoreAt >= 0) {
+                data.riskScore[r] = row[riskScoreAt].isBlank() ? Double.NaN
+                        : number(row[riskScoreAt], rowNumber, csv.recordLine(), header.get(riskScoreAt), source);
+            }
+            for (int f = 0; f < featureAt.length; f++) {
+                data.features[f][r] = number(row[featureAt[f]], rowNumber, csv.recordLine(), header.get(featureAt[f]), source);
+            }
+            if (progress != null && rowNumber % PROGRESS_EVERY == 0) {
+                progress.accept(rowNumber);
+            }
+        }
+        if (data.size == 0) {
+            throw new RiskGateException("history " + source + " has a header but no "
+                    + (skipped > 0 ? "deployed changes (" + skipped + " rows were never deployed)" : "rows")
+                    + ": expected one row per change");
+        }
+        // metric columns that are empty in every row (an export of changes that were never measured) are not metrics
+        for (int m = 0; m < metricAt.length; m++) {
+            if (metricAt[m] >= 0 && !metricSeen[m]) {
+                metricColumns.remove(HistoryColumns.METRICS.get(m));
+                metricAt[m] = -1;
+            }
+        }
+        if (metricColumns.isEmpty()) {
+            if (riskScoreAt < 0) {
+                throw noDefaultScore(source, header);
+            }
+            int unscored = data.keepScored();
+            if (data.size == 0) {
+                throw new RiskGateException("history " + source + " has no metric values and no '" + HistoryColumns.RISK_SCORE
+                        + "' values: export the records with their risk scores, or map metrics with --map linesAdded=COLUMN");
+            }
+            skipped += unscored;
+        } else {
+            data.riskScore = null;
+        }
+        return data.toHistory(source, metricColumns, metricAt, columns.features(), skipped);
+    }
+
+    private static RiskGateException noDefaultScore(String source, List<String> header) {
+        return new RiskGateException("history " + source + " has no metric columns and no '" + HistoryColumns.RISK_SCORE
+                + "' column for the default score: map metrics with --map linesAdded=COLUMN (and linesDeleted, files, ...); its columns are: "
+                + String.join(", ", header));
+    }
+
+    private static int column(List<String> header, String name, String option, String source) {
+        int at = header.indexOf(name);
+        if (at < 0) {
+            for (int i = 0; i < header.size() && at < 0; i++) {
+                at = header.get(i).equalsIgnoreCase(name) ? i : -1;
+            }
+        }
+        if (at < 0) {
+            throw new RiskGateException("history " + source + " has no column '" + name + "' (" + option
+                    + "): its columns are: " + String.join(", ", header));
+        }
+        return at;
+    }
+
+    private static Boolean outcome(String text, long row, long line, String column, String source) {
+        String v = text.trim().toUpperCase(Locale.ROOT);
+        switch (v) {
+            case "TRUE", "1", "1.0", "YES", "FAILED", "ROLLED_BACK", "FAILURE":
+                return true;
+            case "FALSE", "0", "0.0", "NO", "SUCCEEDED", "SUCCESS":
+                return false;
+            default:
+                if (NOT_DEPLOYED.contains(v)) {
+                    return null;
+                }
+                throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
+                        + "': '" + text + "' is not an outcome: use true/false, 1/0, or FAILED/ROLLED_BACK/SUCCEEDED");
+        }
+    }
+
+    private static long time(String text, long row, long line, String column, String source) {
+        String v = text.trim();
+        try {
+            if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0) {
+                double number = Double.parseDouble(v);
+                if (Double.isFinite(number)) {
+                    // epoch milliseconds pass 10^11 in 1973; epoch seconds reach it in the year 5138
+                    return Math.abs(number) >= 1e11 ? Math.round(number) : Math.round(number * 1000);
+                }
+            } else if (v.length() == 10) {
+                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            } else if (v.endsWith("Z") || v.endsWith("z")) {
+                return Instant.parse(v.toUpperCase(Locale.ROOT)).toEpochMilli();
+            } else if (v.length() > 19 && (v.charAt(v.length() - 3) == ':' && (v.charAt(v.length() - 6) == '+' || v.charAt(v.length() - 6) == '-'))) {
+                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
+            } else if (!v.isEmpty()) {
+                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
+            }
+        } catch (NumberFormatException | DateTimeException e) {
+            // reported below
+        }
+        throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
+                + "': '" + text + "' is not a time: use epoch seconds or milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+    }
+
+    private static double number(String text, long row, long line, String column, String source) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            if (Double.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
+                + "': '" + text + "' is not a number: fix or remove the row");
+    }
+
+    /** Growing primitive columns while the file is read. */
+    private static final class Columns {
+        int size;
+        long[] time = new long[1024];
+        boolean[] failed = new boolean[1024];
+        double[][] metrics;
+        double[][] features;
+        double[] riskScore;
+
+        Columns(int metricCount, int featureCount, boolean withRiskScore) {
+            metrics = new double[metricCount][1024];
+            features = new double[featureCount][1024];
+            riskScore = withRiskScore ? new double[1024] : null;
+        }
+
+        /** Drops the rows without a risk score; returns how many. */
+        int keepScored() {
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (!Double.isNaN(riskScore[i])) {
+                    time[kept] = time[i];
+                    failed[kept] = failed[i];
+                    riskScore[kept] = riskScore[i];
+                    for (double[] f : features) {
+                        f[kept] = f[i];
+                    }
+                    for (double[] m : metrics) {
+                        m[kept] = m[i];
+                    }
+                    kept++;
+                }
+            }
+            int dropped = size - kept;
+            size = kept;
+            return dropped;
+        }
+
+        int add() {
+            if (size == time.length) {
+                int n = size * 2;
+                time = Arrays.copyOf(time, n);
+                failed = Arrays.copyOf(failed, n);
+                for (int i = 0; i < metrics.length; i++) {
+                    metrics[i] = Arrays.copyOf(metrics[i], n);
+                }
+                for (int i = 0; i < features.length; i++) {
+                    features[i] = Arrays.copyOf(features[i], n);
+                }
+                riskScore = riskScore == null ? null : Arrays.copyOf(riskScore, n);
+            }
+            return size++;
+        }
+
+        History toHistory(String source, Map<String, String> metricColumns, int[] metricAt, List<String> featureNames, int skipped) {
+            int[] order = timeOrder();
+            long[] t = new long[size];
+            boolean[] f = new boolean[size];
+            for (int i = 0; i < size; i++) {
+                t[i] = time[order[i]];
+                f[i] = failed[order[i]];
+            }
+            double[][] m = new double[metrics.length][];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = reorder(metrics[i], order);
+            }
+            double[][] x = new double[features.length][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = reorder(features[i], order);
+            }
+            boolean bits = fillMetrics(m, metricAt);
+            Map<String, String> mapped = new LinkedHashMap<>(metricColumns);
+            return new History(source, t, f, m, mapped, riskScore == null ? null : reorder(riskScore, order),
+                    featureNames, x, skipped, bits);
+        }
+
+        private double[] reorder(double[] values, int[] order) {
+            double[] out = new double[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = values[order[i]];
+            }
+            return out;
+        }
+
+        /** Row indexes by time, stable; no boxing when the file is already in time order. */
+        private int[] timeOrder() {
+            boolean sorted = true;
+            for (int i = 1; i < size && sorted; i++) {
+                sorted = time[i - 1] <= time[i];
+            }
+            if (sorted) {
+                int[] order = new int[size];
+                Arrays.setAll(order, i -> i);
+                return order;
+            }
+            Integer[] boxed = new Integer[size];
+            Arrays.setAll(boxed, i -> i);
+            Arrays.sort(boxed, (a, b) -> Long.compare(time[a], time[b]));
+            return Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+        }
+
+        /** Replaces missing metrics by their defaults; returns whether entropy was in bits and normalised. */
+        private boolean fillMetrics(double[][] m, int[] metricAt) {
+            double[] added = m[0];
+            double[] deleted = m[1];
+            double[] entropy = m[5];
+            boolean bits = false;
+            for (int i = 0; i < size && !bits; i++) {
+                bits = entropy[i] > 1;
+            }
+            for (int i = 0; i < size; i++) {
+                added[i] = orDefault(added[i], 0);
+                deleted[i] = orDefault(deleted[i], 0);
+                boolean lines = added[i] + deleted[i] > 0;
+                for (int spread = 2; spread <= 4; spread++) {
+                    double v = orDefault(m[spread][i], lines ? 1 : 0);
+                    m[spread][i] = lines ? Math.max(1, v) : v;
+                }
+                double files = m[2][i];
+                double e = orDefault(entropy[i], 0);
+                if (bits) {
+                    e = files > 1 ? e / (Math.log(files) / Math.log(2)) : 0;
+                }
+                entropy[i] = Math.max(0, Math.min(1, e));
+                m[6][i] = orDefault(m[6][i], 1);
+                m[7][i] = orDefault(m[7][i], 1);
+            }
+            return bits;
+        }
+
+        private static double orDefault(double v, double missing) {
+            return Double.isNaN(v) ? missing : v;
+        }
+    }
+
+    /** Where the history came from, for messages. */
+    public String source() {
+        return source;
+    }
+
+    public int size() {
+        return time.length;
+    }
+
+    /** The row's time in epoch milliseconds; rows are in time order. */
+    public long time(int row) {
+        return time[row];
+    }
+
+    public boolean failed(int row) {
+        return failed[row];
+    }
+
+    /** Rows that failed. */
+    public int failures() {
+        int n = 0;
+        for (boolean f : failed) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Metric name ({@link HistoryColumns#METRICS}) to the column it was read from, for the mapped ones. */
+    public Map<String, String> metricColumns() {
+        return metricColumns;
+    }
+
+    /** A metric of a row, with the defaults for missing values applied. */
+    public double metric(int metric, int row) {
+        return metrics[metric][row];
+    }
+
+    /** The {@code riskScore} column of the row, when it is the default score (no metric columns), else NaN. */
+    public double riskScore(int row) {
+        return riskScore == null ? Double.NaN : riskScore[row];
+    }
+
+    public boolean hasMetrics() {
+        return !metricColumns.isEmpty();
+    }
+
+    public List<String> features() {
+        return features;
+    }
+
+    public double feature(int feature, int row) {
+        return featureValues[feature][row];
+    }
+
+    /**
+     * Rows skipped: in a never-deployed state of the change records (BLOCKED, REJECTED, ABORTED...), and,
+     * when the {@code riskScore} column is the default score, rows without a score.
+     */
+    public int skipped() {
+        return skipped;
+    }
+
+    /** Whether the entropy column was in bits and was normalised by log2 of the files. */
+    public boolean entropyInBits() {
+        return entropyInBits;
+    }
+}

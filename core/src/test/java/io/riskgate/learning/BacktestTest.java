@@ -1,0 +1,154 @@
+package io.riskgate.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.riskgate.RiskGateException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BacktestTest {
+    @TempDir
+    Path tmp;
+
+    private static final HistoryColumns SYNTHETIC = new HistoryColumns("bug", "t",
+            Map.of("linesAdded", "la", "files", "nf"), List.of("ndev"));
+
+    /**
+     * One change a day: lines added log-normal, files grow with lines, {@code ndev} (not part of the
+     * default score) doubles the odds of failure per step; failures depend on log(1 + la) and ndev.
+     */
+    private Path synthetic(int rows, long seed) throws IOException {
+        Random random = new Random(seed);
+        StringBuilder csv = new StringBuilder("t,bug,la,nf,ndev\n");
+        for (int i = 0; i < rows; i++) {
+            long la = Math.round(Math.exp(3 + 1.5 * random.nextGaussian()));
+            long nf = 1 + la / 40 + random.nextInt(3);
+            int ndev = random.nextInt(6);
+            double z = -4.5 + 0.6 * Math.log1p(la) + 0.7 * ndev;
+            boolean bug = random.nextDouble() < 1 / (1 + Math.exp(-z));
+            csv.append(1_700_000_000L + i * 86_400L).append(',').append(bug ? "True" : "False").append(',')
+                    .append(la).append(',').append(nf).append(',').append(ndev).append('\n');
+        }
+        Path file = tmp.resolve("synthetic.csv");
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    @Test
+    void trainsOnTheOldestRowsAndComparesOnTheNewest() throws IOException {
+        History h = History.read(synthetic(5000, 42), SYNTHETIC, null);
+        BacktestResult r = Backtest.run(h, Backtest.Options.defaults());
+        assertThat(r.rows()).isEqualTo(5000);
+        assertThat(r.trainRows()).isEqualTo(3000);
+        assertThat(r.fitRows()).isEqualTo(3000);
+        assertThat(r.testRows()).isEqualTo(2000);
+        assertThat(r.trainPositives() + r.testPositives()).isEqualTo(r.positives());
+        assertThat(r.trainTo()).isEqualTo(java.time.Instant.ofEpochSecond(1_700_000_000L + 2999 * 86_400L));
+        assertThat(r.testFrom()).isEqualTo(java.time.Instant.ofEpochSecond(1_700_000_000L + 3000 * 86_400L));
+        assertThat(r.model().name()).isEqualTo(LearnedModel.nameFor(r.trainTo()));
+        assertThat(r.model().features()).extracting(LearnedModel.Feature::name).containsExactly("linesAdded", "files", "ndev");
+        assertThat(r.model().features()).extracting(LearnedModel.Feature::transform)
+                .containsExactly(LearnedModel.Transform.LOG1P, LearnedModel.Transform.LOG1P, LearnedModel.Transform.NONE);
+        // the learned model sees ndev, the default score cannot: it must rank better
+        assertThat(r.learned().auc()).isGreaterThan(r.defaults().auc() + 0.05);
+        assertThat(r.defaults().auc()).isGreaterThan(0.55);
+        // ndev's true effect is 0.7 per unit: per standard deviation (about 1.7) about 1.2
+        LearnedModel.Feature ndev = r.model().features().get(2);
+        assertThat(ndev.coefficient() / ndev.sd()).isCloseTo(0.7, within(0.1));
+        assertThat(r.learned().caughtAt()).containsOnlyKeys(5, 10, 20);
+        assertThat(r.learned().caughtAt().get(5)).isLessThanOrEqualTo(r.learned().caughtAt().get(10));
+    }
+
+    @Test
+    void aWindowAndRecencyWeightsChangeWhatTheModelIsFittedOn() throws IOException {
+        History h = History.read(synthetic(2000, 7), SYNTHETIC, null);
+        BacktestResult windowed = Backtest.run(h, new Backtest.Options(0.5, 365, null, 1.0));
+        assertThat(windowed.trainRows()).isEqualTo(1000);
+        assertThat(windowed.fitRows()).isEqualTo(366); // one change a day: the newest training day and the 365 before it
+        assertThat(windowed.model().samples()).isEqualTo(366);
+        BacktestResult weighted = Backtest.run(h, new Backtest.Options(0.5, null, 30.0, 1.0));
+        assertThat(weighted.model().halfLifeDays()).isEqualTo(30.0);
+        assertThat(weighted.model().intercept()).isNotEqualTo(Backtest.run(h, new Backtest.Options(0.5, null, null, 1.0)).model().intercept());
+    }
+
+    @Test
+    void theRecordsExportIsBacktestedOnItsRiskScore() throws IOException {
+        Path file = tmp.resolve("records.csv");
+        Files.copy(getClass().getResourceAsStream("/learning/records.csv"), file);
+        BacktestResult r = Backtest.run(History.read(file, HistoryColumns.defaults(), null), new Backtest.Options(0.5, null, null, 1.0));
+        assertThat(r.rows()).isEqualTo(10);
+        assertThat(r.skipped()).isEqualTo(1);
+        assertThat(r.trainRows()).isEqualTo(5);
+        assertThat(r.testRows()).isEqualTo(5);
+        assertThat(r.defaultScore()).isEqualTo(BacktestResult.DEFAULT_FROM_RISK_SCORE);
+        // test part, oldest first: r7 5 good, r8 30 good, r9 80 failed, r10 15 good, r11 40 good: a perfect ranking
+        assertThat(r.defaults().auc()).isEqualTo(1.0);
+        assertThat(r.learned().auc()).isEqualTo(1.0);
+        assertThat(r.model().features()).extracting(LearnedModel.Feature::name).containsExactly("riskScore");
+        assertThat(r.model().features().get(0).coefficient()).isPositive();
+        assertThat(r.defaults().caughtAt()).containsEntry(5, 1.0).containsEntry(10, 1.0).containsEntry(20, 1.0);
+    }
+
+    @Test
+    void aSingleOutcomeAnywhereIsBadInput() throws IOException {
+        Path none = tmp.resolve("none.csv");
+        Files.writeString(none, "t,bug,la\n1,0,1\n2,0,5\n3,0,2\n");
+        HistoryColumns columns = new HistoryColumns("bug", "t", Map.of("linesAdded", "la"), List.of());
+        History noFailures = History.read(none, columns, null);
+        assertThatThrownBy(() -> Backtest.run(noFailures, Backtest.Options.defaults()))
+                .isInstanceOf(RiskGateException.class)
+                .hasMessage("history " + none + " has only good changes (3 rows): a backtest needs both outcomes; check the outcome column");
+
+        Path late = tmp.resolve("late.csv");
+        Files.writeString(late, "t,bug,la\n1,0,1\n2,0,5\n3,0,2\n4,1,9\n5,0,1\n");
+        History lateFailures = History.read(late, columns, null);
+        assertThatThrownBy(() -> Backtest.run(lateFailures, Backtest.Options.defaults()))
+                .hasMessage("the training part (the oldest 3 rows) of history " + late + " has only good changes: a backtest needs "
+                        + "both outcomes on each side; change --train-fraction or use a longer history");
+
+        Path early = tmp.resolve("early.csv");
+        Files.writeString(early, "t,bug,la\n1,1,1\n2,0,5\n3,0,2\n4,0,9\n5,0,1\n");
+        History earlyFailures = History.read(early, columns, null);
+        assertThatThrownBy(() -> Backtest.run(earlyFailures, Backtest.Options.defaults()))
+                .hasMessage("the test part (the newest 2 rows) of history " + early + " has only good changes: a backtest needs "
+                        + "both outcomes on each side; change --train-fraction or use a longer history");
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        assertThatThrownBy(() -> new Backtest.Options(1.0, null, null, 1.0))
+                .isInstanceOf(RiskGateException.class)
+                .hasMessage("--train-fraction must be above 0 and below 1 (got 1.0): e.g. 0.6 trains on the oldest 60% of the changes "
+                        + "and tests on the newest 40%");
+        assertThatThrownBy(() -> new Backtest.Options(0.6, 0, null, 1.0))
+                .hasMessage("--window-days must be at least 1 (got 0): leave it out to train on every training row");
+        assertThatThrownBy(() -> new Backtest.Options(0.6, null, -3.0, 1.0))
+                .hasMessage("--half-life-days must be above 0 (got -3.0): leave it out to weigh every row the same");
+        assertThatThrownBy(() -> new Backtest.Options(0.6, null, null, -1))
+                .hasMessage("--l2 must be 0 or more (got -1.0): 1 is a light penalty, 0 none");
+    }
+
+    @Test
+    void aFractionThatLeavesOneSideEmptyIsBadInput() throws IOException {
+        Path file = tmp.resolve("tiny.csv");
+        Files.writeString(file, "t,bug,la\n1,1,1\n2,0,5\n");
+        History h = History.read(file, new HistoryColumns("bug", "t", Map.of("linesAdded", "la"), List.of()), null);
+        assertThatThrownBy(() -> Backtest.run(h, new Backtest.Options(0.3, null, null, 1.0)))
+                .hasMessage("--train-fraction 0.3 leaves no training rows of 2: use a fraction that leaves rows on both sides, e.g. 0.6");
+    }
+
+    @Test
+    void skewedNonNegativeFeaturesAreLogScaled() {
+        assertThat(Backtest.skewedCount(new double[] {0, 1, 1, 2, 1, 0, 50}, 0, 7)).isTrue();
+        assertThat(Backtest.skewedCount(new double[] {1, 2, 3, 4, 5}, 0, 5)).isFalse();
+        assertThat(Backtest.skewedCount(new double[] {-1, 0, 0, 0, 40}, 0, 5)).isFalse();
+    }
+}
