@@ -1,6 +1,5 @@
 package io.riskgate.records;
 
-import io.riskgate.metrics.DoraMetrics;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,7 @@ public interface ChangeRecordStore extends AutoCloseable {
     DoraMetrics dora(RecordQuery query);
 
     /** Deployments, failures and median lead time per bucket of finish times, oldest first, computed in the database. */
-    List<io.riskgate.metrics.TrendPoint> trend(RecordQuery query, java.time.Duration bucket);
+    List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket);
 
     /** Where the records are, for messages (a path or a JDBC URL without credentials). */
     String location();

@@ -1,6 +1,5 @@
 package io.riskgate.records;
 
-import io.riskgate.metrics.DoraMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -80,6 +79,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             throw new RecordStoreException("unsupported record store '" + location
                     + "': use a directory (embedded H2), a jdbc:postgresql:// URL or a jdbc:h2: URL");
         }
+        loadDriver(dialect);
         JdbcChangeRecordStore store = new JdbcChangeRecordStore(url, props, dialect, location);
         try {
             SchemaMigrations.migrate(store.connection(), location);
@@ -88,6 +88,19 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             throw new RecordStoreException("cannot open the record store " + location + ": " + firstLine(e), e);
         }
         return store;
+    }
+
+    /**
+     * Loads the driver class with this library's class loader, which registers it with DriverManager:
+     * in containers (Jenkins plugins) the service lookup runs with another class loader and misses it.
+     */
+    private static void loadDriver(Dialect dialect) {
+        String driver = dialect == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
+        try {
+            Class.forName(driver, true, JdbcChangeRecordStore.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new RecordStoreException("the " + dialect + " driver (" + driver + ") is not on the class path", e);
+        }
     }
 
     private synchronized Connection connection() throws SQLException {
@@ -356,10 +369,10 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     @Override
-    public synchronized List<io.riskgate.metrics.TrendPoint> trend(RecordQuery query, java.time.Duration bucket) {
+    public synchronized List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket) {
         long size = bucket.toMillis();
         Where where = Where.of(query, true);
-        List<io.riskgate.metrics.TrendPoint> points = new ArrayList<>();
+        List<TrendPoint> points = new ArrayList<>();
         String b = "FLOOR(finished_at / " + size + ")";
         try (PreparedStatement p = connection().prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
                 + " SUM(CASE WHEN outcome <> 'SUCCEEDED' THEN 1 ELSE 0 END),"
@@ -369,7 +382,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     double lead = rs.getDouble(4);
-                    points.add(new io.riskgate.metrics.TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size), rs.getLong(2), rs.getLong(3),
+                    points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size), rs.getLong(2), rs.getLong(3),
                             rs.wasNull() ? null : lead / 1000.0));
                 }
             }

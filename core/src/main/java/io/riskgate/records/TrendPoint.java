@@ -1,4 +1,4 @@
-package io.riskgate.metrics;
+package io.riskgate.records;
 
 import java.time.Instant;
 

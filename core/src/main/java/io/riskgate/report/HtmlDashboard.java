@@ -2,7 +2,7 @@ package io.riskgate.report;
 
 import io.riskgate.metrics.Calibration;
 import io.riskgate.metrics.Readiness;
-import io.riskgate.metrics.TrendPoint;
+import io.riskgate.records.TrendPoint;
 import io.riskgate.records.ChangeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,8 +3,8 @@ package io.riskgate.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.riskgate.metrics.DoraMetrics;
-import io.riskgate.metrics.TrendPoint;
+import io.riskgate.records.DoraMetrics;
+import io.riskgate.records.TrendPoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

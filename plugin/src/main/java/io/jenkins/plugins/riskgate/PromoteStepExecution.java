@@ -67,11 +67,12 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         RiskAssessmentAction assessment = latestAssessment(run);
         GateDecision decision;
         EnvironmentRules rules;
+        TestEvidence evidence;
         try {
             RiskPolicy policy = Policies.effective(workspace, listener);
             rules = policy.promotion().environment(environment);
             rollbackOnFailure = rules.rollbackOnFailure();
-            TestEvidence evidence = Evidence.of(run, workspace, tests, listener);
+            evidence = Evidence.of(run, workspace, tests, listener);
             RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
             RollbackPlan plan = plans == null ? null : plans.planFor(rules.name());
             decision = GateEvaluator.evaluate(policy.promotion(), rules.name(), candidate(assessment), evidence, plan,
@@ -81,6 +82,9 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         }
         recordId = UUID.randomUUID().toString();
         PromotionRecord record = new PromotionRecord(recordId, decision, authors(assessment), startedBy(run), System.currentTimeMillis(), rules);
+        if (evidence != null) {
+            record.tests(evidence.total(), evidence.failed() + evidence.errors());
+        }
         PromotionAction action = PromotionAction.of(run);
         for (String line : GateReport.toText(decision).split("\\R")) {
             listener.getLogger().println("[riskgate] " + line);
@@ -282,6 +286,7 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
                     record.rollback(plan.command(), plan.runbook());
                 }
                 action.save();
+                ChangeRecords.record(run, record, context.get(TaskListener.class));
             }
         }
     }

@@ -122,6 +122,8 @@ public class PromotionRecord {
     private String rollbackCommand;
     private String runbook;
     private String note;
+    private Integer testsTotal;
+    private Integer testsFailed;
 
     PromotionRecord(String id, GateDecision decision, List<String> authors, String startedBy, long requested,
                     io.riskgate.policy.EnvironmentRules rules) {
@@ -292,5 +294,20 @@ public class PromotionRecord {
 
     synchronized void note(String note) {
         this.note = note;
+    }
+
+    synchronized void tests(Integer total, Integer failed) {
+        this.testsTotal = total;
+        this.testsFailed = failed;
+    }
+
+    @Exported
+    public synchronized Integer getTestsTotal() {
+        return testsTotal;
+    }
+
+    @Exported
+    public synchronized Integer getTestsFailed() {
+        return testsFailed;
     }
 }

@@ -91,6 +91,7 @@ public class RecordDeploymentStep extends Step {
                     last == null ? -1 : last.getScore(), last == null ? null : last.getLevel(),
                     PromotionRecord.State.valueOf(outcome), now, "recorded by recordDeployment");
             PromotionAction.of(run).add(record);
+            ChangeRecords.record(run, record, listener);
             listener.getLogger().println("[riskgate] recorded deployment of " + Summaries.shortSha(commit) + " to " + step.environment + ": " + outcome);
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("environment", step.environment);

@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
 import hudson.util.FormValidation;
+import hudson.util.Secret;
 import io.riskgate.RiskGateException;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
@@ -26,6 +27,9 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     static final String SOURCE = "the global policy (Manage Jenkins > Deployment Risk Gates)";
 
     private String policy;
+    private String storeUrl;
+    private String storeUser;
+    private Secret storePassword;
 
     public RiskGateConfiguration() {
         load();
@@ -49,6 +53,52 @@ public class RiskGateConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /** The JDBC URL of a shared PostgreSQL store, or null for the embedded store in JENKINS_HOME/riskgate/records. */
+    public String getStoreUrl() {
+        return storeUrl;
+    }
+
+    @DataBoundSetter
+    public void setStoreUrl(String storeUrl) {
+        this.storeUrl = Util.fixEmptyAndTrim(storeUrl);
+        save();
+    }
+
+    public String getStoreUser() {
+        return storeUser;
+    }
+
+    @DataBoundSetter
+    public void setStoreUser(String storeUser) {
+        this.storeUser = Util.fixEmptyAndTrim(storeUser);
+        save();
+    }
+
+    public Secret getStorePassword() {
+        return storePassword;
+    }
+
+    @DataBoundSetter
+    public void setStorePassword(Secret storePassword) {
+        this.storePassword = storePassword;
+        save();
+    }
+
+    /** Opens the configured store (as it would be used) and says how many records it holds, or why it cannot be used. */
+    @POST
+    public FormValidation doTestStore(@QueryParameter String storeUrl, @QueryParameter String storeUser, @QueryParameter Secret storePassword) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String url = Util.fixEmptyAndTrim(storeUrl);
+        try (io.riskgate.records.ChangeRecordStore store = url == null
+                ? io.riskgate.records.JdbcChangeRecordStore.embedded(ChangeRecords.home().resolve("records"))
+                : io.riskgate.records.JdbcChangeRecordStore.connect(url, Util.fixEmptyAndTrim(storeUser),
+                        storePassword == null ? null : storePassword.getPlainText())) {
+            return FormValidation.ok("Connected to " + store.location() + ": " + store.count(io.riskgate.records.RecordQuery.ALL) + " change records");
+        } catch (RiskGateException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
     /** The global policy, or the built-in defaults when none is set. */
     public RiskPolicy globalPolicy() {
         return policy == null ? RiskPolicy.defaults() : PolicyLoader.parse(policy, SOURCE);
@@ -58,6 +108,9 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         try {
             setPolicy(json.optString("policy", null));
+            setStoreUrl(json.optString("storeUrl", null));
+            setStoreUser(json.optString("storeUser", null));
+            setStorePassword(json.has("storePassword") ? Secret.fromString(json.getString("storePassword")) : storePassword);
             return true;
         } catch (RiskGateException e) {
             throw new FormException(e.getMessage(), e, "policy");

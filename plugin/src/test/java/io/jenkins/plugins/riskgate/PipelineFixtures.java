@@ -22,10 +22,14 @@ final class PipelineFixtures {
     static final String SMALL_CHANGE = "echo 'class App { int x; }' > App.java";
     static final String DROP_COLUMN = "echo 'ALTER TABLE orders DROP COLUMN note;' > db/migration/V2__drop.sql";
 
-    /** Declares rollbacks and promotes through staging into production, all inside {@code dir('app')}. */
+    /**
+     * Declares rollbacks and promotes through every environment of the default policy (dev, staging, production; each
+     * after the previous one took the change), all inside {@code dir('app')}.
+     */
     static String promoteToProduction(String productionBody) {
         return "dir('app') {\n"
                 + "  assessChange(baseline: 'base')\n"
+                + "  promote(to: 'dev') { echo 'deploy dev' }\n"
                 + "  declareRollback(environment: 'staging', command: 'echo rollback-staging')\n"
                 + "  promote(to: 'staging') { echo 'deploy staging' }\n"
                 + "  declareRollback(environment: 'production', command: 'echo ROLLBACK-RAN > rolled-back.txt', runbook: 'https://runbooks.example.com/app')\n"

@@ -76,7 +76,7 @@ class PromoteStepITest {
         r.assertLogContains("ALLOW promotion to production: all 8 rules passed", run);
         r.assertLogContains("deploy production", run);
         List<PromotionRecord> records = run.getAction(PromotionAction.class).getRecords();
-        assertThat(records).extracting(PromotionRecord::getEnvironment).containsExactly("staging", "production");
+        assertThat(records).extracting(PromotionRecord::getEnvironment).containsExactly("dev", "staging", "production");
         assertThat(records).extracting(PromotionRecord::getState).containsOnly(PromotionRecord.State.SUCCEEDED);
     }
 
@@ -147,7 +147,9 @@ class PromoteStepITest {
         r.assertLogContains("running the declared rollback: echo ROLLBACK-RAN > rolled-back.txt", run);
         r.assertLogContains("promotion to production ROLLED_BACK", run);
         assertThat(r.jenkins.getWorkspaceFor(job).child("app/rolled-back.txt").readToString()).contains("ROLLBACK-RAN");
-        PromotionRecord production = run.getAction(PromotionAction.class).getRecords().get(1);
+        List<PromotionRecord> records = run.getAction(PromotionAction.class).getRecords();
+        assertThat(records).extracting(PromotionRecord::getEnvironment).containsExactly("dev", "staging", "production");
+        PromotionRecord production = records.get(2);
         assertThat(production.getState()).isEqualTo(PromotionRecord.State.ROLLED_BACK);
         assertThat(production.getRollbackCommand()).isEqualTo("echo ROLLBACK-RAN > rolled-back.txt");
     }

@@ -23,6 +23,8 @@ class RiskGateConfigurationITest {
         RiskPolicy policy = RiskGateConfiguration.get().globalPolicy();
         assertThat(policy.promotion().names()).isEqualTo("qa, live");
         assertThat(policy.promotion().environment("live").minTests()).isEqualTo(50);
+        // and it was saved: a fresh instance loads it from JENKINS_HOME
+        assertThat(new RiskGateConfiguration().getPolicy()).isEqualTo(POLICY.trim());
     }
 
     @Test

@@ -1,0 +1,147 @@
+package io.jenkins.plugins.riskgate;
+
+import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.Secret;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.JdbcChangeRecordStore;
+import io.riskgate.records.Outcome;
+import io.riskgate.records.RecordSpool;
+import io.riskgate.records.RecordWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+
+/**
+ * Writes a change record for every finished promotion into the configured store (embedded H2 in
+ * {@code JENKINS_HOME/riskgate/records} by default, or PostgreSQL), off the Pipeline's threads. A
+ * write the store refuses is spooled in {@code JENKINS_HOME/riskgate/spool} and retried every five
+ * minutes and before every later write: records are never dropped.
+ */
+public final class ChangeRecords {
+    private static final Logger LOGGER = Logger.getLogger(ChangeRecords.class.getName());
+    /** One writer thread keeps records in order and never blocks a build. */
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "riskgate change records");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ChangeRecords() {
+    }
+
+    static Path home() {
+        return Jenkins.get().getRootDir().toPath().resolve("riskgate");
+    }
+
+    static ChangeRecordStore openStore() {
+        RiskGateConfiguration config = RiskGateConfiguration.get();
+        String url = config.getStoreUrl();
+        if (url == null) {
+            return JdbcChangeRecordStore.embedded(home().resolve("records"));
+        }
+        Secret password = config.getStorePassword();
+        return JdbcChangeRecordStore.connect(url, config.getStoreUser(), password == null ? null : password.getPlainText());
+    }
+
+    static RecordWriter writer() {
+        return new RecordWriter(ChangeRecords::openStore, new RecordSpool(home().resolve("spool")));
+    }
+
+    /** Records a finished promotion, in the background; the build log says where it went. */
+    static void record(Run<?, ?> run, PromotionRecord promotion, TaskListener listener) {
+        ChangeRecord record;
+        try {
+            record = toRecord(run, promotion);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "cannot make a change record of " + run + " " + promotion.getEnvironment(), e);
+            return;
+        }
+        WRITER.submit(() -> {
+            try {
+                RecordWriter.Result result = writer().write(record);
+                if (result == RecordWriter.Result.SPOOLED) {
+                    LOGGER.warning(() -> "the change record store is unavailable; record " + record.id() + " of " + run
+                            + " is spooled and will be retried");
+                }
+            } catch (IOException | RuntimeException e) {
+                LOGGER.log(Level.SEVERE, "cannot write or spool the change record " + record.id() + " of " + run, e);
+            }
+        });
+        listener.getLogger().println("[riskgate] change record " + record.id() + " (" + record.outcome() + ")");
+    }
+
+    @SuppressWarnings("unchecked")
+    static ChangeRecord toRecord(Run<?, ?> run, PromotionRecord p) {
+        List<RiskAssessmentAction> assessments = run.getActions(RiskAssessmentAction.class);
+        RiskAssessmentAction a = assessments.isEmpty() ? null : assessments.get(assessments.size() - 1);
+        Map<String, Object> m = a == null ? Map.of() : a.getMetrics();
+        Object first = a == null ? null : a.getAssessment().get("firstCommitTime");
+        Instant started = Instant.ofEpochMilli(p.getStarted() > 0 ? p.getStarted() : p.getRequested());
+        Instant finished = Instant.ofEpochMilli(Math.max(p.getFinished(), started.toEpochMilli()));
+        StringBuilder approvals = new StringBuilder();
+        for (PromotionRecord.Decision d : p.getDecisions()) {
+            approvals.append(approvals.length() == 0 ? "" : "\n").append(d.getUser()).append(d.isApproved() ? " APPROVED " : " REJECTED ")
+                    .append(Instant.ofEpochMilli(d.getTime())).append(d.getComment() == null ? "" : ": " + d.getComment());
+        }
+        String root = Jenkins.get().getRootUrl();
+        return new ChangeRecord(p.getId(), run.getParent().getFullName(), p.getEnvironment(), p.getHead(),
+                first == null ? null : Instant.parse((String) first), started, finished, outcome(p.getState()),
+                p.getScore() < 0 ? null : p.getScore(), p.getLevel(), a == null ? null : (String) a.getAssessment().get("model"),
+                p.getStartedBy(), root == null ? null : root + run.getUrl(), p.getRunbook(), null, p.getRollbackCommand(),
+                p.getState() == PromotionRecord.State.ROLLED_BACK ? finished : null, p.getTestsTotal(), p.getTestsFailed(),
+                approvals.length() == 0 ? null : approvals.toString(),
+                new ChangeRecord.Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"), integer(m, "directories"),
+                        integer(m, "subsystems"), m.get("entropy") instanceof Number n ? n.doubleValue() : null, integer(m, "commits"),
+                        integer(m, "authors")));
+    }
+
+    private static Outcome outcome(PromotionRecord.State state) {
+        return switch (state) {
+            case SUCCEEDED -> Outcome.SUCCEEDED;
+            case ROLLED_BACK -> Outcome.ROLLED_BACK;
+            default -> Outcome.FAILED;
+        };
+    }
+
+    private static Integer integer(Map<String, Object> m, String key) {
+        return m.get(key) instanceof Number n ? n.intValue() : null;
+    }
+
+    /** Waits for the records in flight (tests, shutdown). */
+    static void drain() throws InterruptedException, java.util.concurrent.ExecutionException {
+        WRITER.submit(() -> { }).get();
+    }
+
+    /** Retries spooled records every five minutes. */
+    @Extension
+    public static final class SpoolRetry extends AsyncPeriodicWork {
+        public SpoolRetry() {
+            super("Deployment Risk Gates spooled change records");
+        }
+
+        @Override
+        public long getRecurrencePeriod() {
+            return TimeUnit.MINUTES.toMillis(5);
+        }
+
+        @Override
+        protected void execute(TaskListener listener) throws IOException {
+            int written = writer().retry();
+            if (written > 0) {
+                listener.getLogger().println("wrote " + written + " spooled change records");
+            }
+        }
+    }
+}
