@@ -1,6 +1,6 @@
 package io.riskgate.bench;
 
-import io.riskgate.metrics.DoraMetrics;
+import io.riskgate.records.DoraMetrics;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.JdbcChangeRecordStore;
 import io.riskgate.records.Outcome;
