@@ -138,6 +138,15 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void outcomeAndLevelNarrowPagesAndCounts() {
+        store.saveAll(history());
+        RecordQuery failed = new RecordQuery("production", null, null, null, Outcome.FAILED, null);
+        assertThat(store.page(failed, 0, 10)).extracting(ChangeRecord::commit).containsExactly("c5", "c2");
+        assertThat(store.count(new RecordQuery(null, null, null, null, null, "LOW"))).isEqualTo(3);
+        assertThat(store.count(new RecordQuery(null, null, null, null, Outcome.SUCCEEDED, "MEDIUM"))).isEqualTo(2);
+    }
+
+    @Test
     void trendsBucketByFinishTime() {
         store.saveAll(history());
         List<TrendPoint> days = store.trend(new RecordQuery("production", null, null, null), Duration.ofDays(1));

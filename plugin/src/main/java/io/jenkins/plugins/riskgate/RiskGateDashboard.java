@@ -1,0 +1,241 @@
+package io.jenkins.plugins.riskgate;
+
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Api;
+import hudson.model.Job;
+import hudson.model.Run;
+import hudson.model.RootAction;
+import io.riskgate.RiskGateException;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordCsv;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.Outcome;
+import io.riskgate.records.RecordQuery;
+import io.riskgate.report.DeliveryReport;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.Stapler;
+import org.kohsuke.stapler.StaplerProxy;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * The change dashboard ({@code /riskgate-dashboard/}) for administrators and release managers:
+ * DORA tiles and weekly trends, readiness per pipeline, risk calibration, the changes with filters,
+ * and the promotions waiting for approval. Also {@code api/json} and {@code export} (CSV), with the
+ * same filters as query parameters: {@code job, environment, since, until, outcome, level}.
+ * Every request is permission-checked: Administer, or the Approve permission.
+ */
+@Extension
+@ExportedBean
+public class RiskGateDashboard implements RootAction, StaplerProxy {
+    static final int PAGE = 50;
+
+    public static boolean canView() {
+        Jenkins j = Jenkins.get();
+        return j.hasPermission(Jenkins.ADMINISTER) || j.hasPermission(RiskGatePermissions.APPROVE);
+    }
+
+    @Override
+    public Object getTarget() {
+        if (!canView()) {
+            Jenkins.get().checkPermission(RiskGatePermissions.APPROVE);
+        }
+        return this;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return canView() ? "symbol-environment" : null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Deployment risk";
+    }
+
+    @Override
+    public String getUrlName() {
+        return "riskgate-dashboard";
+    }
+
+    /** The filters of a request, checked. */
+    public record Filters(String job, String environment, String since, String until, String outcome, String level, int page) {
+        static Filters of(StaplerRequest2 req) {
+            int page = 0;
+            try {
+                page = Math.max(0, Integer.parseInt(Util.fixNull(req.getParameter("page")).isEmpty() ? "0" : req.getParameter("page")));
+            } catch (NumberFormatException ignored) {
+                // the first page
+            }
+            return new Filters(p(req, "job"), p(req, "environment"), p(req, "since"), p(req, "until"), p(req, "outcome"), p(req, "level"), page);
+        }
+
+        private static String p(StaplerRequest2 req, String name) {
+            return Util.fixEmptyAndTrim(req.getParameter(name));
+        }
+
+        RecordQuery query() {
+            Outcome o = null;
+            if (outcome != null) {
+                try {
+                    o = Outcome.valueOf(outcome.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new RiskGateException("outcome must be SUCCEEDED, FAILED or ROLLED_BACK (got '" + outcome + "')");
+                }
+            }
+            return new RecordQuery(environment, job, day(since, "since"), day(until, "until"), o,
+                    level == null ? null : level.toUpperCase(Locale.ROOT));
+        }
+
+        private static Instant day(String text, String name) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+            } catch (DateTimeException e) {
+                throw new RiskGateException(name + " must be a date like 2026-11-01 (got '" + text + "')");
+            }
+        }
+
+        /** The query string of these filters with another page. */
+        public String withPage(int p) {
+            StringBuilder q = new StringBuilder("?page=").append(p);
+            add(q, "job", job);
+            add(q, "environment", environment);
+            add(q, "since", since);
+            add(q, "until", until);
+            add(q, "outcome", outcome);
+            add(q, "level", level);
+            return q.toString();
+        }
+
+        private static void add(StringBuilder q, String name, String value) {
+            if (value != null) {
+                q.append('&').append(name).append('=').append(Util.rawEncode(value));
+            }
+        }
+    }
+
+    /** What one page shows: the report, a page of changes and the waiting promotions; or the error that prevents it. */
+    public record View(Filters filters, DeliveryReport report, List<ChangeRecord> changes, long total, List<Waiting> waiting, String error,
+                       String chartData) {
+        public boolean hasNext() {
+            return (long) (filters.page() + 1) * PAGE < total;
+        }
+    }
+
+    /** A promotion waiting for approval, with the build it belongs to. */
+    public record Waiting(Run<?, ?> run, PromotionRecord record) {
+    }
+
+    /** Called by the page with the current request. */
+    public View view(StaplerRequest2 req) {
+        Filters filters = Filters.of(req);
+        List<Waiting> waiting = waiting();
+        try (ChangeRecordStore store = ChangeRecords.openStore()) {
+            RecordQuery query = filters.query();
+            RecordQuery window = new RecordQuery(query.environment(), query.pipeline(), query.since(), query.until());
+            DeliveryReport report = DeliveryReport.of(store, window, Instant.now(), "production");
+            List<ChangeRecord> changes = store.page(query, filters.page() * PAGE, PAGE);
+            return new View(filters, report, changes, store.count(query), waiting, null, chartData(report));
+        } catch (RiskGateException e) {
+            return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}");
+        }
+    }
+
+    /** The numbers the charts draw, as JSON for the page's script (in a data attribute, escaped by Jelly). */
+    static String chartData(DeliveryReport report) {
+        Map<String, Object> m = report.toMap();
+        Map<String, Object> charts = new java.util.LinkedHashMap<>();
+        charts.put("weekly", m.get("weekly"));
+        charts.put("calibration", ((Map<?, ?>) m.get("calibration")).get("levels"));
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(charts);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Promotions waiting for approval in running builds of every job the user can see. */
+    public List<Waiting> waiting() {
+        List<Waiting> result = new ArrayList<>();
+        for (Job<?, ?> job : Jenkins.get().getAllItems(Job.class)) {
+            for (Run<?, ?> run : job.getBuilds().limit(20)) {
+                if (!run.isBuilding()) {
+                    continue;
+                }
+                PromotionAction action = run.getAction(PromotionAction.class);
+                if (action != null) {
+                    action.getRecords().stream().filter(PromotionRecord::isWaiting).forEach(r -> result.add(new Waiting(run, r)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** {@code api/json}: the report of the filters in the query string. */
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    @Exported
+    public Map<String, Object> getReport() {
+        View view = view(Stapler.getCurrentRequest2());
+        if (view.error() != null) {
+            return Map.of("error", view.error());
+        }
+        return view.report().toMap();
+    }
+
+    /** {@code export}: the filtered change records as CSV (the import layout of riskgate). */
+    public void doExport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        Filters filters = Filters.of(req);
+        rsp.setContentType("text/csv;charset=UTF-8");
+        rsp.setHeader("Content-Disposition", "attachment; filename=\"change-records.csv\"");
+        try (ChangeRecordStore store = ChangeRecords.openStore(); Writer out = rsp.getWriter();
+             ChangeRecordCsv.Writer csv = new ChangeRecordCsv.Writer(out)) {
+            store.forEach(filters.query(), csv::write);
+        } catch (RiskGateException e) {
+            rsp.sendError(400, e.getMessage());
+        }
+    }
+
+    /** For the page: a date. */
+    public static String when(Instant t) {
+        return t == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(t);
+    }
+
+    /** For the page: seconds in words. */
+    public static String duration(Double seconds) {
+        if (seconds == null) {
+            return "n/a";
+        }
+        long s = Math.round(seconds);
+        return s < 120 ? s + "s" : s < 7200 ? Math.round(s / 60.0) + "m" : s < 172_800 ? String.format(Locale.ROOT, "%.1fh", s / 3600.0)
+                : String.format(Locale.ROOT, "%.1fd", s / 86400.0);
+    }
+
+    /** For the page: a share in percent. */
+    public static String percent(Double share) {
+        return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    /** For the page: a rate. */
+    public static String perDay(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+}
