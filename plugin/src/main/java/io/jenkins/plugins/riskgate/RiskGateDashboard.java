@@ -234,6 +234,11 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 
+    /** For the page: a number with three decimals. */
+    public static String decimal(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
     /** For the page: a rate. */
     public static String perDay(double v) {
         return String.format(Locale.ROOT, "%.2f", v);

@@ -23,16 +23,20 @@ document.addEventListener("DOMContentLoaded", function () {
       { name: "failed or rolled back", type: "bar", data: data.weekly.map(function (w) { return w.failures; }), stack: "d", itemStyle: { color: "#d62728" } }
     ]
   });
+  var leads = data.weekly.map(function (w) { return w.leadTimeMedian; });
+  var longest = Math.max.apply(null, leads.filter(function (v) { return v != null; }).concat([0]));
+  var unit = longest >= 172800 ? [86400, "days"] : longest >= 7200 ? [3600, "hours"] : longest >= 120 ? [60, "minutes"] : [1, "seconds"];
+  function inUnit(v) { return v == null ? "n/a" : (v / unit[0]).toFixed(1) + " " + unit[1]; }
   chart("riskgate-lead", {
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "n/a" : (v / 3600).toFixed(1) + " h"; } },
+    tooltip: { trigger: "axis", valueFormatter: inUnit },
     xAxis: { type: "category", data: weeks },
-    yAxis: { type: "value", name: "hours", axisLabel: { formatter: function (v) { return (v / 3600).toFixed(0); } } },
-    series: [{ type: "line", data: data.weekly.map(function (w) { return w.leadTimeMedian; }), connectNulls: false }]
+    yAxis: { type: "value", name: unit[1], axisLabel: { formatter: function (v) { return (v / unit[0]).toFixed(1); } } },
+    series: [{ type: "line", data: leads, connectNulls: false }]
   });
   var levels = data.calibration || [];
   chart("riskgate-calibration", {
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "n/a" : (v * 100).toFixed(1) + "%"; } },
-    xAxis: { type: "category", data: levels.map(function (l) { return l.level + " (" + l.deployments + ")"; }) },
+    xAxis: { type: "category", data: levels.map(function (l) { return l.level + " (" + l.deployments + ")"; }), axisLabel: { interval: 0 } },
     yAxis: { type: "value", max: 1, axisLabel: { formatter: function (v) { return (v * 100).toFixed(0) + "%"; } } },
     series: [{ type: "bar", data: levels.map(function (l) { return l.changeFailureRate; }), itemStyle: { color: "#ff7f0e" } }]
   });
