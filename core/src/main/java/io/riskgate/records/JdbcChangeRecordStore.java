@@ -348,17 +348,14 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY finished_at - commit_time) FROM change_record"
                     + where.and("outcome = 'SUCCEEDED' AND commit_time IS NOT NULL"), where);
             // each failure in the window, restored by the next success of its pipeline and environment (at any time after
-            // it): one sorted pass, a running minimum of the success times finished strictly later (RANGE ... 1 PRECEDING
-            // over descending milliseconds), instead of a lookup per failure
-            Where scope = Where.of(new RecordQuery(query.environment(), query.pipeline(), null, null), true);
-            Where failures = Where.of(new RecordQuery(null, null, query.since(), query.until()), true);
-            List<Object> values = new ArrayList<>(scope.values);
-            values.addAll(failures.values);
+            // it): one seek per failure on the (pipeline, environment, outcome, finished_at) index, which reads one row
+            // (ORDER BY ... LIMIT 1), so time grows as failures times log(records) and memory not at all
+            Where failures = Where.of(query, true, "f.");
             Double[] restore = percentiles(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored - finished_at), 0 FROM ("
-                    + "SELECT finished_at, outcome, MIN(CASE WHEN outcome = 'SUCCEEDED' THEN finished_at END) OVER (PARTITION BY pipeline, environment"
-                    + " ORDER BY finished_at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS restored"
-                    + " FROM change_record" + scope.sql + ") t" + failures.and("outcome <> 'SUCCEEDED' AND restored IS NOT NULL"),
-                    new Where("", values));
+                    + "SELECT f.finished_at, (SELECT s.finished_at FROM change_record s WHERE s.pipeline = f.pipeline"
+                    + " AND s.environment = f.environment AND s.outcome = 'SUCCEEDED' AND s.finished_at > f.finished_at"
+                    + " ORDER BY s.finished_at LIMIT 1) AS restored FROM change_record f" + failures.and("f.outcome <> 'SUCCEEDED'")
+                    + ") t WHERE restored IS NOT NULL", failures);
             Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
             Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
             double days = since == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
