@@ -3,12 +3,11 @@ package io.riskgate.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.records.ChangeRecordCsv;
+import io.riskgate.records.ChangeRecordJson;
 import io.riskgate.records.ChangeRecordStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,28 +45,7 @@ final class ExportCommand implements Callable<Integer> {
                     json.writeStartArray();
                     s.forEach(query.query(), r -> {
                         try {
-                            Map<String, Object> m = new LinkedHashMap<>();
-                            m.put("id", r.id());
-                            m.put("pipeline", r.pipeline());
-                            m.put("environment", r.environment());
-                            m.put("commit", r.commit());
-                            m.put("commitTime", r.commitTime() == null ? null : r.commitTime().toString());
-                            m.put("startedAt", r.startedAt().toString());
-                            m.put("finishedAt", r.finishedAt().toString());
-                            m.put("outcome", r.outcome().name());
-                            m.put("riskScore", r.riskScore());
-                            m.put("riskLevel", r.riskLevel());
-                            m.put("riskModel", r.riskModel());
-                            m.put("startedBy", r.startedBy());
-                            m.put("buildUrl", r.buildUrl());
-                            m.put("runbookUrl", r.runbookUrl());
-                            m.put("pirUrl", r.pirUrl());
-                            m.put("rollbackCommand", r.rollbackCommand());
-                            m.put("testsTotal", r.testsTotal());
-                            m.put("testsFailed", r.testsFailed());
-                            m.put("approvals", r.approvals());
-                            m.put("metrics", r.metrics());
-                            json.writeObject(m);
+                            json.writeObject(ChangeRecordJson.toMap(r));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

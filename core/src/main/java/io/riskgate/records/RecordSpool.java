@@ -48,11 +48,23 @@ public final class RecordSpool {
         return files().size();
     }
 
+    /** Where spooled records go when the spool is flushed. */
+    @FunctionalInterface
+    public interface Delivery {
+        /** Takes all the records, or throws and takes none. */
+        void deliver(List<ChangeRecord> records) throws IOException;
+    }
+
     /**
      * Writes every spooled record to {@code store} in one transaction and removes their files; if
      * the store fails, nothing is removed and the exception tells why. Returns how many were written.
      */
     public synchronized int flush(ChangeRecordStore store) throws IOException {
+        return flush(records -> store.saveAll(records));
+    }
+
+    /** Hands every spooled record to {@code delivery} and removes their files once it took them all. */
+    public synchronized int flush(Delivery delivery) throws IOException {
         List<Path> files = files();
         if (files.isEmpty()) {
             return 0;
@@ -63,11 +75,11 @@ public final class RecordSpool {
                 ChangeRecordCsv.read(in, f.toString(), records::add);
             }
         }
-        int written = store.saveAll(records);
+        delivery.deliver(records);
         for (Path f : files) {
             Files.deleteIfExists(f);
         }
-        return written;
+        return records.size();
     }
 
     private List<Path> files() throws IOException {

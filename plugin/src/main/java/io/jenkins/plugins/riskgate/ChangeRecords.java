@@ -6,7 +6,18 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.Secret;
 import io.riskgate.records.ChangeRecord;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.security.ACL;
 import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.HttpRecordExporter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import io.riskgate.records.JdbcChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordSpool;
@@ -37,6 +48,12 @@ public final class ChangeRecords {
         t.setDaemon(true);
         return t;
     });
+    /** Exports wait for a slow endpoint on their own thread, so they never delay the store. */
+    private static final ExecutorService EXPORTER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "riskgate change-management export");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ChangeRecords() {
     }
@@ -59,6 +76,57 @@ public final class ChangeRecords {
         return new RecordWriter(ChangeRecords::openStore, new RecordSpool(home().resolve("spool")));
     }
 
+    static RecordSpool exportSpool() {
+        return new RecordSpool(home().resolve("export-spool"));
+    }
+
+    /** The exporter to the configured change-management endpoint, or null when none is configured. */
+    static HttpRecordExporter exporter() {
+        RiskGateConfiguration config = RiskGateConfiguration.get();
+        if (config.getExportUrl() == null) {
+            return null;
+        }
+        return new HttpRecordExporter(URI.create(config.getExportUrl()), authorization(config.getExportCredentialsId()), 4,
+                Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    private static String authorization(String credentialsId) {
+        if (credentialsId == null) {
+            return null;
+        }
+        StandardCredentials c = CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(StandardCredentials.class,
+                Jenkins.get(), ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(credentialsId));
+        if (c instanceof StringCredentials token) {
+            return "Bearer " + token.getSecret().getPlainText();
+        }
+        if (c instanceof StandardUsernamePasswordCredentials user) {
+            return "Basic " + Base64.getEncoder().encodeToString((user.getUsername() + ":" + user.getPassword().getPlainText())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        LOGGER.warning(() -> "the change-management credentials " + credentialsId + " are missing or neither secret text nor username/password");
+        return null;
+    }
+
+    /** Sends a record to the change-management endpoint (what waits first); keeps it for later when the endpoint fails. */
+    static void export(ChangeRecord record) throws IOException {
+        HttpRecordExporter exporter = exporter();
+        if (exporter == null) {
+            return;
+        }
+        RecordSpool spool = exportSpool();
+        try {
+            spool.flush(records -> {
+                for (ChangeRecord r : records) {
+                    exporter.send(r);
+                }
+            });
+            exporter.send(record);
+        } catch (IOException e) {
+            spool.spool(record);
+            LOGGER.warning(() -> "change record " + record.id() + " is spooled for the change-management endpoint: " + e.getMessage());
+        }
+    }
+
     /** Records a finished promotion, in the background; the build log says where it went. */
     static void record(Run<?, ?> run, PromotionRecord promotion, TaskListener listener) {
         ChangeRecord record;
@@ -77,6 +145,13 @@ public final class ChangeRecords {
                 }
             } catch (IOException | RuntimeException e) {
                 LOGGER.log(Level.SEVERE, "cannot write or spool the change record " + record.id() + " of " + run, e);
+            }
+        });
+        EXPORTER.submit(() -> {
+            try {
+                export(record);
+            } catch (IOException | RuntimeException e) {
+                LOGGER.log(Level.SEVERE, "cannot send or spool the change record " + record.id() + " for the change-management endpoint", e);
             }
         });
         listener.getLogger().println("[riskgate] change record " + record.id() + " (" + record.outcome() + ")");
@@ -122,6 +197,7 @@ public final class ChangeRecords {
     /** Waits for the records in flight (tests, shutdown). */
     static void drain() throws InterruptedException, java.util.concurrent.ExecutionException {
         WRITER.submit(() -> { }).get();
+        EXPORTER.submit(() -> { }).get();
     }
 
     /** Retries spooled records every five minutes. */
@@ -141,6 +217,19 @@ public final class ChangeRecords {
             int written = writer().retry();
             if (written > 0) {
                 listener.getLogger().println("wrote " + written + " spooled change records");
+            }
+            HttpRecordExporter exporter = exporter();
+            if (exporter != null && exportSpool().pending() > 0) {
+                try {
+                    int sent = exportSpool().flush(records -> {
+                        for (ChangeRecord r : records) {
+                            exporter.send(r);
+                        }
+                    });
+                    listener.getLogger().println("sent " + sent + " spooled change records to the change-management endpoint");
+                } catch (IOException e) {
+                    listener.getLogger().println("the change-management endpoint still fails: " + e.getMessage());
+                }
             }
         }
     }

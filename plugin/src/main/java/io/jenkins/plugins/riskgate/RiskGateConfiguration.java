@@ -30,6 +30,8 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     private String storeUrl;
     private String storeUser;
     private Secret storePassword;
+    private String exportUrl;
+    private String exportCredentialsId;
 
     public RiskGateConfiguration() {
         load();
@@ -99,6 +101,42 @@ public class RiskGateConfiguration extends GlobalConfiguration {
         }
     }
 
+    /** An external change-management endpoint that receives every change record as JSON, or null. */
+    public String getExportUrl() {
+        return exportUrl;
+    }
+
+    @DataBoundSetter
+    public void setExportUrl(String exportUrl) {
+        this.exportUrl = Util.fixEmptyAndTrim(exportUrl);
+        save();
+    }
+
+    public String getExportCredentialsId() {
+        return exportCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setExportCredentialsId(String exportCredentialsId) {
+        this.exportCredentialsId = Util.fixEmptyAndTrim(exportCredentialsId);
+        save();
+    }
+
+    /** Secret text (sent as a Bearer token) or username with password (Basic) credentials for the endpoint. */
+    @POST
+    public hudson.util.ListBoxModel doFillExportCredentialsIdItems(@QueryParameter String exportCredentialsId) {
+        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+            return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeCurrentValue(exportCredentialsId);
+        }
+        return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeEmptyValue()
+                .includeMatchingAs(hudson.security.ACL.SYSTEM2, Jenkins.get(), com.cloudbees.plugins.credentials.common.StandardCredentials.class,
+                        java.util.List.of(), com.cloudbees.plugins.credentials.CredentialsMatchers.anyOf(
+                                com.cloudbees.plugins.credentials.CredentialsMatchers.instanceOf(org.jenkinsci.plugins.plaincredentials.StringCredentials.class),
+                                com.cloudbees.plugins.credentials.CredentialsMatchers.instanceOf(
+                                        com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials.class)))
+                .includeCurrentValue(exportCredentialsId);
+    }
+
     /** The global policy, or the built-in defaults when none is set. */
     public RiskPolicy globalPolicy() {
         return policy == null ? RiskPolicy.defaults() : PolicyLoader.parse(policy, SOURCE);
@@ -111,6 +149,8 @@ public class RiskGateConfiguration extends GlobalConfiguration {
             setStoreUrl(json.optString("storeUrl", null));
             setStoreUser(json.optString("storeUser", null));
             setStorePassword(json.has("storePassword") ? Secret.fromString(json.getString("storePassword")) : storePassword);
+            setExportUrl(json.optString("exportUrl", null));
+            setExportCredentialsId(json.optString("exportCredentialsId", null));
             return true;
         } catch (RiskGateException e) {
             throw new FormException(e.getMessage(), e, "policy");

@@ -1,0 +1,46 @@
+package io.riskgate.records;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A change record as a plain map: the JSON of {@code riskgate export --format json} and of the change-management export. */
+public final class ChangeRecordJson {
+    private ChangeRecordJson() {
+    }
+
+    public static Map<String, Object> toMap(ChangeRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("pipeline", r.pipeline());
+        m.put("environment", r.environment());
+        m.put("commit", r.commit());
+        m.put("commitTime", r.commitTime() == null ? null : r.commitTime().toString());
+        m.put("startedAt", r.startedAt().toString());
+        m.put("finishedAt", r.finishedAt().toString());
+        m.put("outcome", r.outcome().name());
+        m.put("riskScore", r.riskScore());
+        m.put("riskLevel", r.riskLevel());
+        m.put("riskModel", r.riskModel());
+        m.put("startedBy", r.startedBy());
+        m.put("buildUrl", r.buildUrl());
+        m.put("runbookUrl", r.runbookUrl());
+        m.put("pirUrl", r.pirUrl());
+        m.put("rollbackCommand", r.rollbackCommand());
+        m.put("rollbackExercisedAt", r.rollbackExercisedAt() == null ? null : r.rollbackExercisedAt().toString());
+        m.put("testsTotal", r.testsTotal());
+        m.put("testsFailed", r.testsFailed());
+        m.put("approvals", r.approvals());
+        ChangeRecord.Metrics x = r.metrics();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("linesAdded", x.linesAdded());
+        metrics.put("linesDeleted", x.linesDeleted());
+        metrics.put("files", x.files());
+        metrics.put("directories", x.directories());
+        metrics.put("subsystems", x.subsystems());
+        metrics.put("entropy", x.entropy());
+        metrics.put("commits", x.commits());
+        metrics.put("authors", x.authors());
+        m.put("metrics", metrics);
+        return m;
+    }
+}

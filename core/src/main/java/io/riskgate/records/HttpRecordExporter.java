@@ -1,0 +1,92 @@
+package io.riskgate.records;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Sends change records to an external change-management endpoint: one POST of the record's JSON
+ * each, with header {@code Idempotency-Key: <record id>} so that a retry is recognised as the same
+ * change, never a new one. Server errors, timeouts and lost connections are retried with growing
+ * pauses; any other client error (a wrong URL, refused credentials) fails at once with the status.
+ */
+public final class HttpRecordExporter {
+    private final URI endpoint;
+    private final String authorization;
+    private final int attempts;
+    private final Duration pause;
+    private final HttpClient client;
+
+    /**
+     * @param authorization the value of the Authorization header ("Bearer ...", "Basic ..."), or null
+     * @param attempts how often to try each record (at least 1)
+     * @param pause the first pause between attempts; it doubles each time
+     */
+    public HttpRecordExporter(URI endpoint, String authorization, int attempts, Duration pause, Duration timeout) {
+        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new RecordStoreException("the change-management endpoint must be an http(s) URL (got '" + endpoint + "')");
+        }
+        this.endpoint = endpoint;
+        this.authorization = authorization;
+        this.attempts = Math.max(1, attempts);
+        this.pause = pause;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Delivers one record, retrying as described; throws with the last reason when every attempt failed. */
+    public void send(ChangeRecord record) throws IOException {
+        byte[] body = new ObjectMapper().writeValueAsBytes(ChangeRecordJson.toMap(record));
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Idempotency-Key", record.id())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        String reason = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status / 100 == 2 || status == 409) {
+                    return;   // 409: the endpoint already has this change (an earlier attempt got through)
+                }
+                reason = "HTTP " + status + firstLine(response.body());
+                if (status / 100 == 4 && status != 408 && status != 429) {
+                    throw new IOException("the change-management endpoint " + endpoint + " refused record " + record.id() + ": " + reason);
+                }
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("the change-management endpoint")) {
+                    throw e;
+                }
+                reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while sending record " + record.id(), e);
+            }
+            if (attempt < attempts) {
+                sleep(pause.multipliedBy(1L << (attempt - 1)));
+            }
+        }
+        throw new IOException("the change-management endpoint " + endpoint + " did not take record " + record.id()
+                + " after " + attempts + " attempts: " + reason);
+    }
+
+    private static String firstLine(String body) {
+        String line = body == null ? "" : body.strip().lines().findFirst().orElse("");
+        return line.isEmpty() ? "" : " (" + (line.length() > 200 ? line.substring(0, 200) + "..." : line) + ")";
+    }
+
+    private static void sleep(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

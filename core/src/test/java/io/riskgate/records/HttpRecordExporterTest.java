@@ -1,0 +1,116 @@
+package io.riskgate.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HttpRecordExporterTest {
+    @TempDir
+    Path tmp;
+
+    HttpServer server;
+    final List<String> keys = new CopyOnWriteArrayList<>();
+    final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    final List<String> auth = new CopyOnWriteArrayList<>();
+
+    /** A change-management endpoint on loopback that answers each request with the next status of {@code statuses} (the last one repeats). */
+    URI endpoint(int... statuses) throws IOException {
+        AtomicInteger n = new AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/changes", exchange -> {
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            bodies.add(new ObjectMapper().readTree(exchange.getRequestBody().readAllBytes()));
+            int status = statuses[Math.min(n.getAndIncrement(), statuses.length - 1)];
+            byte[] body = ("status " + status).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/changes");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    HttpRecordExporter exporter(URI uri) {
+        return new HttpRecordExporter(uri, "Bearer t0ken", 4, Duration.ofMillis(10), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aFlakyEndpointGetsTheSameChangeUntilItTakesIt() throws Exception {
+        ChangeRecord record = RecordWriterTest.record("c1");
+        exporter(endpoint(503, 503, 201)).send(record);
+        assertThat(keys).containsExactly(record.id(), record.id(), record.id());
+        assertThat(auth).containsOnly("Bearer t0ken");
+        JsonNode body = bodies.get(0);
+        assertThat(body.get("id").asText()).isEqualTo(record.id());
+        assertThat(body.get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(body.get("metrics").get("linesAdded").asInt()).isEqualTo(10);
+        assertThat(body.get("approvals").asText()).contains("\"fine, go\"");
+    }
+
+    @Test
+    void aConflictMeansTheEndpointAlreadyHasIt() throws Exception {
+        exporter(endpoint(409)).send(RecordWriterTest.record("c1"));
+        assertThat(keys).hasSize(1);
+    }
+
+    @Test
+    void refusedCredentialsFailAtOnceWithTheStatus() throws Exception {
+        URI uri = endpoint(401);
+        assertThatThrownBy(() -> exporter(uri).send(RecordWriterTest.record("c1")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refused record")
+                .hasMessageContaining("HTTP 401 (status 401)");
+        assertThat(keys).hasSize(1);
+    }
+
+    @Test
+    void anEndpointThatStaysDownFailsAfterEveryAttemptAndTheSpoolKeepsTheRecord() throws Exception {
+        URI uri = endpoint(500, 500, 500, 500, 200);
+        RecordSpool spool = new RecordSpool(tmp.resolve("export-spool"));
+        ChangeRecord record = RecordWriterTest.record("c1");
+        HttpRecordExporter exporter = exporter(uri);
+        try {
+            exporter.send(record);
+        } catch (IOException e) {
+            assertThat(e).hasMessageContaining("after 4 attempts: HTTP 500");
+            spool.spool(record);
+        }
+        assertThat(spool.pending()).isEqualTo(1);
+        assertThat(spool.flush(records -> {
+            for (ChangeRecord r : records) {
+                exporter.send(r);
+            }
+        })).isEqualTo(1);
+        assertThat(spool.pending()).isZero();
+        assertThat(keys).hasSize(5).containsOnly(record.id());
+    }
+
+    @Test
+    void onlyHttpEndpoints() {
+        assertThatThrownBy(() -> exporter(URI.create("file:///etc/passwd"))).hasMessageContaining("must be an http(s) URL");
+    }
+}
