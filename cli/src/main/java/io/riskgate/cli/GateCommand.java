@@ -17,9 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,8 +77,8 @@ final class GateCommand implements Callable<Integer> {
         RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
         TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null
-                : new RollbackPlan(environment, rollbackCommand, runbook, instant(rollbackExercised, "--rollback-exercised"));
-        Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(instant(now, "--now"), ZoneOffset.UTC);
+                : new RollbackPlan(environment, rollbackCommand, runbook, Times.parse(rollbackExercised, "--rollback-exercised"));
+        Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(Times.parse(now, "--now"), ZoneOffset.UTC);
         GateDecision decision = GateEvaluator.evaluate(riskPolicy.promotion(), environment, candidate, evidence, plan,
                 DeploymentHistory.of(deployed), clock);
         PrintWriter out = spec.commandLine().getOut();
@@ -109,17 +106,6 @@ final class GateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new RiskGateException("cannot read assessment " + file + " (" + e.getClass().getSimpleName() + "): "
                     + "pass the output of 'riskgate assess --format json'");
-        }
-    }
-
-    private static Instant instant(String text, String option) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
-        } catch (DateTimeException e) {
-            throw new RiskGateException(option + " must be a date (2026-11-01) or an ISO-8601 instant (2026-11-01T12:00:00Z), got '" + text + "'");
         }
     }
 }

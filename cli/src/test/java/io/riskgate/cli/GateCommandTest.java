@@ -117,7 +117,7 @@ class GateCommandTest {
         assertBad(gate(notJson, "dev"), "is not a riskgate assessment");
         assertBad(gate(work.resolve("missing.json"), "dev"), "cannot read assessment");
         assertBad(gate(lowRisk, "production", "--runbook", "ftp://x"), "must be an http(s) URL");
-        assertBad(gate(lowRisk, "production", "--now", "yesterday"), "--now must be a date");
+        assertBad(gate(lowRisk, "production", "--now", "yesterday"), "--now must be an ISO-8601 time");
         assertBad(riskgate("gate", "--environment", "dev"), "Missing required option: '--assessment=FILE'");
     }
 

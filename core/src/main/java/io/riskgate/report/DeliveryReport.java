@@ -166,7 +166,8 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         return gaps.isEmpty() ? "" : ": " + String.join(", ", gaps);
     }
 
-    static String duration(Double seconds) {
+    /** Seconds in words for people: 45s, 12m, 3.5h, 2.1d; n/a for null. */
+    public static String duration(Double seconds) {
         if (seconds == null) {
             return "n/a";
         }
@@ -183,7 +184,8 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         return String.format(Locale.ROOT, "%.1fd", s / 86400.0);
     }
 
-    static String percent(Double share) {
+    /** A share as a percentage with one decimal; n/a for null. */
+    public static String percent(Double share) {
         return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 

@@ -221,17 +221,12 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     /** For the page: seconds in words. */
     public static String duration(Double seconds) {
-        if (seconds == null) {
-            return "n/a";
-        }
-        long s = Math.round(seconds);
-        return s < 120 ? s + "s" : s < 7200 ? Math.round(s / 60.0) + "m" : s < 172_800 ? String.format(Locale.ROOT, "%.1fh", s / 3600.0)
-                : String.format(Locale.ROOT, "%.1fd", s / 86400.0);
+        return DeliveryReport.duration(seconds);
     }
 
     /** For the page: a share in percent. */
     public static String percent(Double share) {
-        return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+        return DeliveryReport.percent(share);
     }
 
     /** For the page: a number with three decimals. */
