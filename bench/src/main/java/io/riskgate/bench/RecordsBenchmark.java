@@ -36,10 +36,10 @@ public final class RecordsBenchmark {
             + " (SELECT COUNT(*) FROM change_record WHERE outcome = 'SUCCEEDED'),"
             + " (SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY finished_at - commit_time) FROM change_record WHERE outcome = 'SUCCEEDED' AND commit_time IS NOT NULL),"
             + " (SELECT PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY finished_at - commit_time) FROM change_record WHERE outcome = 'SUCCEEDED' AND commit_time IS NOT NULL),"
-            + " (SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored - finished_at) FROM (SELECT f.finished_at,"
-            + "   (SELECT s.finished_at FROM change_record s WHERE s.pipeline = f.pipeline AND s.environment = f.environment"
-            + "    AND s.outcome = 'SUCCEEDED' AND s.finished_at > f.finished_at ORDER BY s.finished_at LIMIT 1) AS restored"
-            + "   FROM change_record f WHERE f.outcome <> 'SUCCEEDED') t WHERE restored IS NOT NULL)";
+            + " (SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored - finished_at) FROM (SELECT finished_at, outcome,"
+            + "   MIN(CASE WHEN outcome = 'SUCCEEDED' THEN finished_at END) OVER (PARTITION BY pipeline, environment"
+            + "   ORDER BY finished_at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS restored FROM change_record) t"
+            + "   WHERE outcome <> 'SUCCEEDED' AND restored IS NOT NULL)";
 
     private RecordsBenchmark() {
     }

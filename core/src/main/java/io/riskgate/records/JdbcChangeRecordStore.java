@@ -347,15 +347,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             Double[] lead = percentiles(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY finished_at - commit_time),"
                     + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY finished_at - commit_time) FROM change_record"
                     + where.and("outcome = 'SUCCEEDED' AND commit_time IS NOT NULL"), where);
-            // each failure in the window, restored by the next success of its pipeline and environment (at any time after
-            // it): one seek per failure on the (pipeline, environment, outcome, finished_at) index, which reads one row
-            // (ORDER BY ... LIMIT 1), so time grows as failures times log(records) and memory not at all
-            Where failures = Where.of(query, true, "f.");
-            Double[] restore = percentiles(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored - finished_at), 0 FROM ("
-                    + "SELECT f.finished_at, (SELECT s.finished_at FROM change_record s WHERE s.pipeline = f.pipeline"
-                    + " AND s.environment = f.environment AND s.outcome = 'SUCCEEDED' AND s.finished_at > f.finished_at"
-                    + " ORDER BY s.finished_at LIMIT 1) AS restored FROM change_record f" + failures.and("f.outcome <> 'SUCCEEDED'")
-                    + ") t WHERE restored IS NOT NULL", failures);
+            Double restoreMedian = timeToRestoreMedian(c, query);
             Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
             Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
             double days = since == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
@@ -365,7 +357,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             double frequency = days <= 0 ? 0 : successful / days;
             Double cfr = deployments == 0 ? null : (double) (deployments - successful) / deployments;
             return new DoraMetrics(deployments, successful, deployments - successful, since, until, days, frequency,
-                    seconds(lead[0]), seconds(lead[1]), seconds(restore[0]), cfr);
+                    seconds(lead[0]), seconds(lead[1]), seconds(restoreMedian), cfr);
         } catch (SQLException e) {
             throw readFailure(e);
         }
@@ -393,6 +385,73 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             throw readFailure(e);
         }
         return points;
+    }
+
+    /**
+     * The median milliseconds from each failure finished in the window to the next success of its
+     * pipeline and environment (at any later time). One pass over the records in (pipeline,
+     * environment, finish time) order, served by an index: the failures waiting for their success
+     * are kept, and one number per restored failure for the exact median, nothing per record.
+     */
+    private Double timeToRestoreMedian(Connection c, RecordQuery query) throws SQLException {
+        Where scope = Where.of(new RecordQuery(query.environment(), query.pipeline(), null, null), true);
+        long since = query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli();
+        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
+        long[] waiting = new long[16];
+        int waitingCount = 0;
+        double[] restored = new double[1024];
+        int restoredCount = 0;
+        String pipeline = null;
+        String environment = null;
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);   // PostgreSQL streams with a fetch size only inside a transaction
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome FROM change_record"
+                + scope.sql + " ORDER BY pipeline, environment, finished_at")) {
+            p.setFetchSize(1000);
+            scope.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String pl = rs.getString(1);
+                    String env = rs.getString(2);
+                    long finished = rs.getLong(3);
+                    if (!pl.equals(pipeline) || !env.equals(environment)) {
+                        pipeline = pl;
+                        environment = env;
+                        waitingCount = 0;
+                    }
+                    if (!"SUCCEEDED".equals(rs.getString(4))) {
+                        if (finished >= since && finished < until) {
+                            if (waitingCount == waiting.length) {
+                                waiting = java.util.Arrays.copyOf(waiting, waitingCount * 2);
+                            }
+                            waiting[waitingCount++] = finished;
+                        }
+                        continue;
+                    }
+                    int kept = 0;
+                    for (int i = 0; i < waitingCount; i++) {
+                        if (waiting[i] < finished) {
+                            if (restoredCount == restored.length) {
+                                restored = java.util.Arrays.copyOf(restored, restoredCount * 2);
+                            }
+                            restored[restoredCount++] = finished - waiting[i];
+                        } else {
+                            waiting[kept++] = waiting[i];   // finished at the same moment: not restored by this one
+                        }
+                    }
+                    waitingCount = kept;
+                }
+            }
+        } finally {
+            c.commit();
+            c.setAutoCommit(auto);
+        }
+        if (restoredCount == 0) {
+            return null;
+        }
+        java.util.Arrays.sort(restored, 0, restoredCount);
+        int mid = restoredCount / 2;
+        return restoredCount % 2 == 1 ? restored[mid] : (restored[mid - 1] + restored[mid]) / 2;
     }
 
     private static Double[] percentiles(Connection c, String sql, Where where) throws SQLException {

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class SchemaMigrations {
     /** The scripts, in order; script N brings the schema to version N. */
-    static final List<String> SCRIPTS = List.of("V1__change_records.sql");
+    static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql");
 
     private SchemaMigrations() {
     }
