@@ -333,8 +333,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             long successful;
             long first;
             long last;
+            Double[] lead = new Double[2];
+            // one scan: counts, window and the lead-time percentiles (which skip the NULLs of failures and of records without a commit time)
+            String leadTime = "CASE WHEN outcome = 'SUCCEEDED' AND commit_time IS NOT NULL THEN finished_at - commit_time END";
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN outcome = 'SUCCEEDED' THEN 1 ELSE 0 END),"
-                    + " MIN(finished_at), MAX(finished_at) FROM change_record" + where.sql)) {
+                    + " MIN(finished_at), MAX(finished_at), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + leadTime + "),"
+                    + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY " + leadTime + ") FROM change_record" + where.sql)) {
                 where.bind(p, 1);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
@@ -342,11 +346,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     successful = rs.getLong(2);
                     first = rs.getLong(3);
                     last = rs.getLong(4);
+                    double median = rs.getDouble(5);
+                    lead[0] = rs.wasNull() ? null : median;
+                    double p90 = rs.getDouble(6);
+                    lead[1] = rs.wasNull() ? null : p90;
                 }
             }
-            Double[] lead = percentiles(c, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY finished_at - commit_time),"
-                    + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY finished_at - commit_time) FROM change_record"
-                    + where.and("outcome = 'SUCCEEDED' AND commit_time IS NOT NULL"), where);
             Double restoreMedian = timeToRestoreMedian(c, query);
             Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
             Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
@@ -452,20 +457,6 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         java.util.Arrays.sort(restored, 0, restoredCount);
         int mid = restoredCount / 2;
         return restoredCount % 2 == 1 ? restored[mid] : (restored[mid - 1] + restored[mid]) / 2;
-    }
-
-    private static Double[] percentiles(Connection c, String sql, Where where) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            where.bind(p, 1);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                double a = rs.getDouble(1);
-                Double first = rs.wasNull() ? null : a;
-                double b = rs.getDouble(2);
-                Double second = rs.wasNull() ? null : b;
-                return new Double[] {first, second};
-            }
-        }
     }
 
     private static Double seconds(Double millis) {
