@@ -160,7 +160,7 @@ public final class History {
                         : number(row[riskScoreAt], rowNumber, csv.recordLine(), header.get(riskScoreAt), source);
             }
             for (int f = 0; f < featureAt.length; f++) {
-                data.features[f][r] = number(row[featureAt[f]], rowNumber, csv.recordLine(), header.get(featureAt[f]), source);
+                data.features[f][r] = feature(row[featureAt[f]], rowNumber, csv.recordLine(), header.get(featureAt[f]), source);
             }
             if (progress != null && rowNumber % PROGRESS_EVERY == 0) {
                 progress.accept(rowNumber);
@@ -253,6 +253,21 @@ public final class History {
         }
         throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
                 + "': '" + text + "' is not a time: use epoch seconds or milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+    }
+
+    /** A feature: a number, or a yes/no column (true/false, yes/no) read as 1/0. */
+    private static double feature(String text, long row, long line, String column, String source) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> {
+                return 1;
+            }
+            case "false", "no" -> {
+                return 0;
+            }
+            default -> {
+                return number(text, row, line, column, source);
+            }
+        }
     }
 
     private static double number(String text, long row, long line, String column, String source) {

@@ -34,6 +34,16 @@ class HistoryTest {
     }
 
     @Test
+    void yesNoFeatureColumnsReadAsOneAndZeroButMetricsMustBeNumbers() throws IOException {
+        Path file = csv("t,bug,la,fix", "1,0,10,True", "2,1,5,false", "3,0,2,YES", "4,1,7,no");
+        History h = History.read(file, columns("bug", "t", Map.of("linesAdded", "la"), "fix"), null);
+        assertThat(new double[] {h.feature(0, 0), h.feature(0, 1), h.feature(0, 2), h.feature(0, 3)}).containsExactly(1, 0, 1, 0);
+        Path bad = csv("t,bug,la,fix", "1,0,True,1", "2,1,5,0");
+        assertThatThrownBy(() -> History.read(bad, columns("bug", "t", Map.of("linesAdded", "la"), "fix"), null))
+                .hasMessageContaining("column 'la': 'True' is not a number");
+    }
+
+    @Test
     void theChangeRecordsExportIsReadWithoutOptions() throws IOException {
         History h;
         try (Reader reader = new InputStreamReader(Objects.requireNonNull(getClass().getResourceAsStream("/learning/records.csv")),
