@@ -59,7 +59,9 @@ final class AssessCommand implements Callable<Integer> {
         GitRepository repository = GitRepository.open(repo);
         RiskPolicy riskPolicy = PolicyLoader.load(repository.topLevel(), policy);
         TerminalProgress progress = TerminalProgress.forStream(err);
-        ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), progress);
+        Consumer<ChangeAnalyzer.Progress> onProgress = progress == null ? null
+                : p -> progress.show("reading diff: " + p.files() + " files, " + p.lines() + " changed lines");
+        ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), onProgress);
         RiskAssessment assessment = assessor.assess(repository, base, head);
         if (progress != null) {
             progress.clear();
@@ -74,34 +76,5 @@ final class AssessCommand implements Callable<Integer> {
             return ExitCodes.ABOVE_THRESHOLD;
         }
         return ExitCodes.OK;
-    }
-
-    /** On a terminal, a progress line for large diffs; silent in pipes and CI logs. */
-    static final class TerminalProgress implements Consumer<ChangeAnalyzer.Progress> {
-        private final PrintWriter err;
-        private int width;
-
-        private TerminalProgress(PrintWriter err) {
-            this.err = err;
-        }
-
-        static TerminalProgress forStream(PrintWriter err) {
-            return System.console() == null ? null : new TerminalProgress(err);
-        }
-
-        @Override
-        public void accept(ChangeAnalyzer.Progress p) {
-            String line = "reading diff: " + p.files() + " files, " + p.lines() + " changed lines";
-            width = Math.max(width, line.length());
-            err.print("\r" + line);
-            err.flush();
-        }
-
-        void clear() {
-            if (width > 0) {
-                err.print("\r" + " ".repeat(width) + "\r");
-                err.flush();
-            }
-        }
     }
 }

@@ -81,8 +81,10 @@ final class BacktestCommand implements Callable<Integer> {
         Backtest.Options options = new Backtest.Options(trainFraction, windowDays, halfLifeDays, l2);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = Progress.forStream(err, history);
-        History past = History.read(history, new HistoryColumns(outcome, time, map, features), progress);
+        TerminalProgress progress = TerminalProgress.forStream(err);
+        LongConsumer onProgress = progress == null ? null
+                : rows -> progress.show("reading " + history.getFileName() + ": " + NumberFormat.getIntegerInstance(Locale.ROOT).format(rows) + " rows");
+        History past = History.read(history, new HistoryColumns(outcome, time, map, features), onProgress);
         if (progress != null) {
             progress.clear();
         }
@@ -98,36 +100,5 @@ final class BacktestCommand implements Callable<Integer> {
         out.print(format == AssessCommand.Format.json ? BacktestReport.toJson(result) + System.lineSeparator() : BacktestReport.toText(result));
         out.flush();
         return ExitCodes.OK;
-    }
-
-    /** On a terminal, a progress line while a large history is read; silent in pipes and CI logs. */
-    static final class Progress implements LongConsumer {
-        private final PrintWriter err;
-        private final Path file;
-        private int width;
-
-        private Progress(PrintWriter err, Path file) {
-            this.err = err;
-            this.file = file;
-        }
-
-        static Progress forStream(PrintWriter err, Path file) {
-            return System.console() == null ? null : new Progress(err, file);
-        }
-
-        @Override
-        public void accept(long rows) {
-            String line = "reading " + file.getFileName() + ": " + NumberFormat.getIntegerInstance(Locale.ROOT).format(rows) + " rows";
-            width = Math.max(width, line.length());
-            err.print("\r" + line);
-            err.flush();
-        }
-
-        void clear() {
-            if (width > 0) {
-                err.print("\r" + " ".repeat(width) + "\r");
-                err.flush();
-            }
-        }
     }
 }

@@ -38,6 +38,7 @@ final class ImportCommand implements Callable<Integer> {
             throw new RiskGateException("cannot import " + file + ": no such file");
         }
         long[] count = {0};
+        TerminalProgress progress = TerminalProgress.forStream(spec.commandLine().getErr());
         try (ChangeRecordStore s = store.open(); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<ChangeRecord> batch = new ArrayList<>(BATCH);
             ChangeRecordCsv.read(in, file.toString(), r -> {
@@ -45,21 +46,19 @@ final class ImportCommand implements Callable<Integer> {
                 if (batch.size() == BATCH) {
                     count[0] += s.saveAll(batch);
                     batch.clear();
-                    progress(count[0]);
+                    if (progress != null) {
+                        progress.show("imported " + count[0] + " records");
+                    }
                 }
             });
             count[0] += s.saveAll(batch);
+            if (progress != null) {
+                progress.clear();
+            }
             spec.commandLine().getOut().println("imported " + count[0] + " records into " + s.location());
         } catch (IOException e) {
             throw new RiskGateException("cannot read " + file + ": " + e.getMessage());
         }
         return ExitCodes.OK;
-    }
-
-    private void progress(long n) {
-        if (System.console() != null) {
-            spec.commandLine().getErr().print("\rimported " + n + " records");
-            spec.commandLine().getErr().flush();
-        }
     }
 }
