@@ -107,22 +107,26 @@ public final class ChangeRecords {
         return null;
     }
 
+    /** Sends what waits in the export spool, in order; the records stay spooled unless all were taken. */
+    private static int sendSpooled(HttpRecordExporter exporter) throws IOException {
+        return exportSpool().flush(records -> {
+            for (ChangeRecord r : records) {
+                exporter.send(r);
+            }
+        });
+    }
+
     /** Sends a record to the change-management endpoint (what waits first); keeps it for later when the endpoint fails. */
     static void export(ChangeRecord record) throws IOException {
         HttpRecordExporter exporter = exporter();
         if (exporter == null) {
             return;
         }
-        RecordSpool spool = exportSpool();
         try {
-            spool.flush(records -> {
-                for (ChangeRecord r : records) {
-                    exporter.send(r);
-                }
-            });
+            sendSpooled(exporter);
             exporter.send(record);
         } catch (IOException e) {
-            spool.spool(record);
+            exportSpool().spool(record);
             LOGGER.warning(() -> "change record " + record.id() + " is spooled for the change-management endpoint: " + e.getMessage());
         }
     }
@@ -221,11 +225,7 @@ public final class ChangeRecords {
             HttpRecordExporter exporter = exporter();
             if (exporter != null && exportSpool().pending() > 0) {
                 try {
-                    int sent = exportSpool().flush(records -> {
-                        for (ChangeRecord r : records) {
-                            exporter.send(r);
-                        }
-                    });
+                    int sent = sendSpooled(exporter);
                     listener.getLogger().println("sent " + sent + " spooled change records to the change-management endpoint");
                 } catch (IOException e) {
                     listener.getLogger().println("the change-management endpoint still fails: " + e.getMessage());

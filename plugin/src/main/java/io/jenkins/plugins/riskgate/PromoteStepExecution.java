@@ -151,10 +151,7 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
     private void update(PromotionRecord.State state, String note) throws IOException, InterruptedException {
         PromotionRecord record = record();
         if (record != null) {
-            record.setState(state, System.currentTimeMillis());
-            if (note != null) {
-                record.note(note);
-            }
+            record.setState(state, note, System.currentTimeMillis());
             PromotionAction.of(getContext().get(Run.class)).save();
         }
     }
@@ -276,10 +273,7 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
             PromotionAction action = run.getAction(PromotionAction.class);
             PromotionRecord record = action == null ? null : action.get(recordId);
             if (record != null) {
-                record.setState(state, System.currentTimeMillis());
-                if (note != null) {
-                    record.note(note);
-                }
+                record.setState(state, note, System.currentTimeMillis());
                 RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
                 RollbackPlan plan = plans == null ? null : plans.planFor(environment);
                 if (plan != null) {

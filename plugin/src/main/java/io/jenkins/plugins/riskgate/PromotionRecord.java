@@ -283,6 +283,14 @@ public class PromotionRecord {
         }
     }
 
+    /** The new state, with a note explaining it when there is one. */
+    synchronized void setState(State state, String note, long now) {
+        setState(state, now);
+        if (note != null) {
+            this.note = note;
+        }
+    }
+
     synchronized void decide(String user, boolean approved, String comment, long now) {
         decisions.add(new Decision(user, approved, comment, now));
     }
@@ -290,10 +298,6 @@ public class PromotionRecord {
     synchronized void rollback(String command, String runbook) {
         this.rollbackCommand = command;
         this.runbook = runbook;
-    }
-
-    synchronized void note(String note) {
-        this.note = note;
     }
 
     synchronized void tests(Integer total, Integer failed) {
