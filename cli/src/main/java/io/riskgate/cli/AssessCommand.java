@@ -1,14 +1,18 @@
 package io.riskgate.cli;
 
 import io.riskgate.git.GitRepository;
+import io.riskgate.learning.LearnedScorer;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
 import io.riskgate.report.AssessmentReport;
 import io.riskgate.risk.ChangeAnalyzer;
 import io.riskgate.risk.ChangeAssessor;
+import io.riskgate.risk.ChangeScorer;
+import io.riskgate.risk.RiskScorer;
 import io.riskgate.risk.RiskAssessment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -21,6 +25,8 @@ import picocli.CommandLine.Option;
                 "  riskgate assess --repo . --base origin/main",
                 "  riskgate assess --repo service --base v1.4.0 --head HEAD --format json > risk.json",
                 "  riskgate assess --base \"$(git describe --tags --abbrev=0)\" --fail-above 60",
+                "  riskgate assess --base origin/main --store jdbc:postgresql://db/riskgate   (learned model once the store has enough outcomes)",
+                "  riskgate assess --base origin/main --model model.json                     (a model saved by 'riskgate backtest --save-model')",
                 "",
                 "Exit codes: 0 assessed, 3 score above --fail-above, 2 bad input (one line on stderr)."})
 final class AssessCommand implements Callable<Integer> {
@@ -49,6 +55,17 @@ final class AssessCommand implements Callable<Integer> {
     @Option(names = "--fail-above", paramLabel = "N", description = "Exit with 3 when the score is above N (0-100).")
     Integer failAbove;
 
+    @Option(names = "--model", paramLabel = "auto|default|FILE", defaultValue = "auto",
+            description = {"Which model scores the change: auto (default) learns from the record store's outcomes once it holds enough"
+                    + " (the policy's learning: section), else the default score; default: always the default score;"
+                    + " FILE: a model saved by 'riskgate backtest --save-model'."})
+    String model;
+
+    @Option(names = "--store", paramLabel = "PATH|JDBC_URL",
+            description = "The record store to learn from with --model auto: a directory (embedded H2) or a jdbc:postgresql:// URL"
+                    + " (default: ~/.riskgate/records when it exists; user and password from RISKGATE_STORE_USER / RISKGATE_STORE_PASSWORD).")
+    String store;
+
     @Override
     public Integer call() {
         if (failAbove != null && (failAbove < 0 || failAbove > 100)) {
@@ -61,12 +78,18 @@ final class AssessCommand implements Callable<Integer> {
         TerminalProgress progress = TerminalProgress.forStream(err);
         Consumer<ChangeAnalyzer.Progress> onProgress = progress == null ? null
                 : p -> progress.show("reading diff: " + p.files() + " files, " + p.lines() + " changed lines");
-        ChangeAssessor assessor = new ChangeAssessor(riskPolicy.detection(), riskPolicy.scoring(), onProgress);
+        if (progress != null) {
+            progress.show("choosing the model");
+        }
+        ModelOption.Chosen chosen = ModelOption.choose(model, store, riskPolicy);
+        ChangeScorer scorer = chosen.model() == null ? new RiskScorer(riskPolicy.scoring()) : new LearnedScorer(chosen.model(), riskPolicy.scoring());
+        ChangeAssessor assessor = new ChangeAssessor(List.of(scorer), riskPolicy.detection(), onProgress);
         RiskAssessment assessment = assessor.assess(repository, base, head);
         if (progress != null) {
             progress.clear();
         }
-        out.print(format == Format.json ? AssessmentReport.toJson(assessment) + System.lineSeparator() : AssessmentReport.toText(assessment));
+        out.print(format == Format.json ? AssessmentReport.toJson(assessment, chosen.note()) + System.lineSeparator()
+                : AssessmentReport.toText(assessment, chosen.note()));
         if (format == Format.text && !riskPolicy.source().equals(RiskPolicy.defaults().source())) {
             out.println(System.lineSeparator() + "Policy: " + riskPolicy.source());
         }

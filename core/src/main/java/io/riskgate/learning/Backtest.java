@@ -89,33 +89,11 @@ public final class Backtest {
             checkBothOutcomes(count(history, fitFrom, trainRows), trainRows - fitFrom,
                     "window of --window-days " + options.windowDays() + " (" + (trainRows - fitFrom) + " rows)", source);
         }
-        double[] weights = null;
-        if (options.halfLifeDays() != null) {
-            weights = new double[n];
-            for (int i = fitFrom; i < trainRows; i++) {
-                weights[i] = Math.pow(0.5, (trainEnd - history.time(i)) / DAY_MILLIS / options.halfLifeDays());
-            }
-        }
-
         List<String> notes = new ArrayList<>();
-        List<Input> inputs = inputs(history, fitFrom, trainRows, notes);
-        double[][] x = new double[inputs.size()][];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = inputs.get(j).standardised;
-        }
-        boolean[] failed = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            failed[i] = history.failed(i);
-        }
-        double[] beta = LogisticRegression.fit(x, failed, weights, fitFrom, trainRows, options.l2());
-        List<LearnedModel.Feature> features = new ArrayList<>();
-        for (int j = 0; j < inputs.size(); j++) {
-            Input in = inputs.get(j);
-            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, beta[j + 1]));
-        }
-        Instant trainedTo = Instant.ofEpochMilli(trainEnd);
-        LearnedModel model = new LearnedModel(LearnedModel.nameFor(trainedTo), Instant.ofEpochMilli(history.time(fitFrom)), trainedTo,
-                trainRows - fitFrom, count(history, fitFrom, trainRows), options.l2(), options.halfLifeDays(), beta[0], features);
+        Fit fit = fit(history, fitFrom, trainRows, options.halfLifeDays(), options.l2(), notes);
+        LearnedModel model = fit.model;
+        List<Input> inputs = fit.inputs;
+        boolean[] failed = fit.failed;
 
         int testRows = n - trainRows;
         DefaultModel defaults = new DefaultModel(source);
@@ -141,12 +119,63 @@ public final class Backtest {
             testFailed[t] = failed[i];
         }
         return new BacktestResult(source, n, history.skipped(), trainRows, trainRows - fitFrom, testRows, failures, trainFailures,
-                testFailures, Instant.ofEpochMilli(history.time(0)), trainedTo, Instant.ofEpochMilli(history.time(trainRows)),
+                testFailures, Instant.ofEpochMilli(history.time(0)), model.trainedTo(), Instant.ofEpochMilli(history.time(trainRows)),
                 Instant.ofEpochMilli(history.time(n - 1)),
                 history.hasMetrics() ? BacktestResult.DEFAULT_FROM_METRICS : BacktestResult.DEFAULT_FROM_RISK_SCORE,
                 history.metricColumns(), history.entropyInBits(), notes, options,
                 Evaluation.of(defaultRanking, defaultScore, defaultPredicted, testFailed),
                 Evaluation.of(learnedRanking, learnedScore, learnedRanking, testFailed), model);
+    }
+
+    /**
+     * Fits the learned model on every row of a history (oldest to newest), for scoring new changes.
+     *
+     * @param halfLifeDays the half-life of the recency weights in days, counted from the newest row, or null for equal weights
+     * @param l2 the penalty on the standardised coefficients
+     * @param notes receives notes on inputs left out
+     */
+    public static LearnedModel train(History history, Double halfLifeDays, double l2, List<String> notes) {
+        int failures = history.failures();
+        if (failures == 0 || failures == history.size()) {
+            throw new RiskGateException("history " + history.source() + " has only " + (failures == 0 ? "good" : "failed")
+                    + " changes: a model needs both outcomes");
+        }
+        return fit(history, 0, history.size(), halfLifeDays, l2, notes).model;
+    }
+
+    private record Fit(LearnedModel model, List<Input> inputs, boolean[] failed) {
+    }
+
+    /** Fits on rows {@code from} (inclusive) to {@code to} (exclusive). */
+    private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, List<String> notes) {
+        int n = history.size();
+        long trainEnd = history.time(trainRows - 1);
+        double[] weights = null;
+        if (halfLifeDays != null) {
+            weights = new double[n];
+            for (int i = fitFrom; i < trainRows; i++) {
+                weights[i] = Math.pow(0.5, (trainEnd - history.time(i)) / DAY_MILLIS / halfLifeDays);
+            }
+        }
+        List<Input> inputs = inputs(history, fitFrom, trainRows, notes);
+        double[][] x = new double[inputs.size()][];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = inputs.get(j).standardised;
+        }
+        boolean[] failed = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            failed[i] = history.failed(i);
+        }
+        double[] beta = LogisticRegression.fit(x, failed, weights, fitFrom, trainRows, l2);
+        List<LearnedModel.Feature> features = new ArrayList<>();
+        for (int j = 0; j < inputs.size(); j++) {
+            Input in = inputs.get(j);
+            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, beta[j + 1]));
+        }
+        Instant trainedTo = Instant.ofEpochMilli(trainEnd);
+        LearnedModel model = new LearnedModel(LearnedModel.nameFor(trainedTo), Instant.ofEpochMilli(history.time(fitFrom)), trainedTo,
+                trainRows - fitFrom, count(history, fitFrom, trainRows), l2, halfLifeDays, beta[0], features);
+        return new Fit(model, inputs, failed);
     }
 
     /** One input of the model: its raw values for every row and its standardised values. */

@@ -1,6 +1,9 @@
 package io.riskgate.learning;
 
 import io.riskgate.RiskGateException;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.RecordQuery;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -192,6 +195,50 @@ public final class History {
             data.riskScore = null;
         }
         return data.toHistory(source, metricColumns, metricAt, columns.features(), skipped);
+    }
+
+    /**
+     * The deployments of a record store that have an outcome and the assessed metrics of their
+     * change, as a history: time is the finish time. Records without metrics (changes that were not
+     * assessed) are counted in {@link #skipped()}.
+     *
+     * @param source names the history in messages
+     * @throws RiskGateException when no record has metrics
+     */
+    public static History fromRecords(ChangeRecordStore store, RecordQuery query, String source) {
+        int m = HistoryColumns.METRICS.size();
+        Columns data = new Columns(m, 0, false);
+        int[] skipped = {0};
+        store.forEach(query, r -> {
+            ChangeRecord.Metrics x = r.metrics();
+            if (x.linesAdded() == null) {
+                skipped[0]++;
+                return;
+            }
+            int row = data.add();
+            data.time[row] = r.finishedAt().toEpochMilli();
+            data.failed[row] = r.outcome().failure();
+            double[] values = {num(x.linesAdded()), num(x.linesDeleted()), num(x.files()), num(x.directories()), num(x.subsystems()),
+                    x.entropy() == null ? Double.NaN : x.entropy(), num(x.commits()), num(x.authors())};
+            for (int i = 0; i < m; i++) {
+                data.metrics[i][row] = values[i];
+            }
+        });
+        if (data.size == 0) {
+            throw new RiskGateException("history " + source + " has no deployments with assessed metrics"
+                    + (skipped[0] > 0 ? " (" + skipped[0] + " without)" : "") + ": record promotions of assessed changes first");
+        }
+        Map<String, String> columns = new LinkedHashMap<>();
+        int[] metricAt = new int[m];
+        for (int i = 0; i < m; i++) {
+            columns.put(HistoryColumns.METRICS.get(i), HistoryColumns.METRICS.get(i));
+            metricAt[i] = i;
+        }
+        return data.toHistory(source, columns, metricAt, List.of(), skipped[0]);
+    }
+
+    private static double num(Integer v) {
+        return v == null ? Double.NaN : v;
     }
 
     private static RiskGateException noDefaultScore(String source, List<String> header) {

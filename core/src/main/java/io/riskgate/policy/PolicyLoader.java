@@ -32,7 +32,7 @@ public final class PolicyLoader {
     public static final List<String> FILE_NAMES = List.of(".riskgate.yml", ".riskgate.yaml");
 
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
-            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments"));
+            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments", "learning"));
     private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
             "dependencies", "publicApi", "config", "secrets"));
 
@@ -129,7 +129,35 @@ public final class PolicyLoader {
                     markers(root.get("featureFlagMarkers"), d.featureFlagMarkers()));
             PromotionPolicy promotion = root.has("environments")
                     ? new EnvironmentsReader(f).read(root.get("environments")) : PromotionPolicy.defaults();
-            return new RiskPolicy(scoring, detection, promotion, root.has("environments"), source);
+            return new RiskPolicy(scoring, detection, promotion, root.has("environments"), source, null, learning(root.get("learning")));
+        }
+
+        private LearningPolicy learning(JsonNode node) {
+            if (node == null) {
+                return null;
+            }
+            f.requireObject(node, "learning");
+            f.checkKeys(node, "learning", Set.of("model", "minOutcomes", "minFailures", "windowDays", "environment"));
+            LearningPolicy d = LearningPolicy.defaults();
+            LearningPolicy.Model model = d.model();
+            if (node.has("model")) {
+                String text = f.text(node.get("model"), "learning.model");
+                try {
+                    model = LearningPolicy.Model.valueOf(text.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw f.fail("learning.model", "must be auto (the learned model once the record store holds enough outcomes)"
+                            + " or default (always the default score) (got '" + text + "')");
+                }
+            }
+            int minOutcomes = node.has("minOutcomes") ? f.integer(node.get("minOutcomes"), "learning.minOutcomes", 2, Integer.MAX_VALUE) : d.minOutcomes();
+            int minFailures = node.has("minFailures") ? f.integer(node.get("minFailures"), "learning.minFailures", 1, Integer.MAX_VALUE) : d.minFailures();
+            if (2L * minFailures > minOutcomes) {
+                throw f.fail(node.has("minFailures") ? "learning.minFailures" : "learning.minOutcomes", "minOutcomes (" + minOutcomes
+                        + ") must be at least twice minFailures (" + minFailures + "): the model needs that many failed and that many good deployments");
+            }
+            int windowDays = node.has("windowDays") ? f.integer(node.get("windowDays"), "learning.windowDays", 1, 36_500) : d.windowDays();
+            String environment = node.has("environment") ? f.text(node.get("environment"), "learning.environment") : null;
+            return new LearningPolicy(model, minOutcomes, minFailures, windowDays, environment);
         }
 
         private Map<String, Double> numbers(JsonNode root, String field, Map<String, Double> defaults, double min, double max) {

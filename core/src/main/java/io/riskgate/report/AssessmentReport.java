@@ -32,11 +32,21 @@ public final class AssessmentReport {
     }
 
     public static Map<String, Object> toMap(RiskAssessment a) {
+        return toMap(a, null);
+    }
+
+    /**
+     * @param modelNote why this model scored the change (a learned model and what it learned from, or why the default), or null
+     */
+    public static Map<String, Object> toMap(RiskAssessment a, String modelNote) {
         Change change = a.change();
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("score", a.score());
         map.put("level", a.level().name());
         map.put("model", a.model());
+        if (modelNote != null) {
+            map.put("modelNote", modelNote);
+        }
         map.put("baseline", change.baseline());
         map.put("head", change.head());
         map.put("baseRef", change.baseRef());
@@ -124,8 +134,13 @@ public final class AssessmentReport {
     }
 
     public static String toJson(RiskAssessment a) {
+        return toJson(a, null);
+    }
+
+    /** The JSON, with a note on the model when one is given. */
+    public static String toJson(RiskAssessment a, String modelNote) {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(a));
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap(a, modelNote));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -133,6 +148,11 @@ public final class AssessmentReport {
 
     /** A report for people: headline, size, factor table and findings. */
     public static String toText(RiskAssessment a) {
+        return toText(a, null);
+    }
+
+    /** The report for people, with the model line ({@code Model: <name>}, and the note when given). */
+    public static String toText(RiskAssessment a, String modelNote) {
         StringBuilder out = new StringBuilder();
         Change c = a.change();
         ChangeMetrics m = a.metrics();
@@ -142,6 +162,7 @@ public final class AssessmentReport {
                 m.linesAdded(), m.linesDeleted(), m.files(), m.files() == 1 ? "" : "s", m.directories(), m.directories() == 1 ? "y" : "ies",
                 m.subsystems(), m.subsystems() == 1 ? "" : "s", m.entropy(), m.commits(), m.commits() == 1 ? "" : "s",
                 m.authors(), m.authors() == 1 ? "" : "s"));
+        out.append("Model: ").append(a.model()).append(modelNote == null ? "" : " (" + modelNote + ")").append(System.lineSeparator());
         out.append(System.lineSeparator()).append("Factors (points add up to the score)").append(System.lineSeparator());
         int idWidth = a.factors().stream().mapToInt(f -> f.id().length()).max().orElse(10);
         for (Factor f : a.factors()) {

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /** Assesses the change between two commits of a repository: read from git, analysed, scored. */
 public final class ChangeAssessor {
     private final DetectionRules detection;
-    private final List<ScoringRules> scorings;
+    private final List<? extends ChangeScorer> scorers;
     private final Consumer<ChangeAnalyzer.Progress> progress;
 
     public ChangeAssessor(DetectionRules detection, ScoringRules scoring) {
@@ -29,11 +29,19 @@ public final class ChangeAssessor {
      * repository's policy is kept from loosening a global one (the analysis runs once).
      */
     public ChangeAssessor(DetectionRules detection, List<ScoringRules> scorings, Consumer<ChangeAnalyzer.Progress> progress) {
-        if (scorings.isEmpty()) {
-            throw new IllegalArgumentException("at least one set of scoring rules is needed");
+        this(scorings.stream().map(RiskScorer::new).toList(), detection, progress);
+    }
+
+    /**
+     * Scores each change with every one of {@code scorers} (the default scorer, or a learned model,
+     * per set of scoring rules) and keeps the highest score.
+     */
+    public ChangeAssessor(List<? extends ChangeScorer> scorers, DetectionRules detection, Consumer<ChangeAnalyzer.Progress> progress) {
+        if (scorers.isEmpty()) {
+            throw new IllegalArgumentException("at least one scorer is needed");
         }
         this.detection = detection;
-        this.scorings = List.copyOf(scorings);
+        this.scorers = List.copyOf(scorers);
         this.progress = progress;
     }
 
@@ -71,8 +79,8 @@ public final class ChangeAssessor {
 
     private RiskAssessment highest(Change change, ChangeAnalysis analysis) {
         RiskAssessment best = null;
-        for (ScoringRules rules : scorings) {
-            RiskAssessment a = new RiskScorer(rules).score(change, analysis);
+        for (ChangeScorer scorer : scorers) {
+            RiskAssessment a = scorer.score(change, analysis);
             if (best == null || a.score() > best.score()) {
                 best = a;
             }

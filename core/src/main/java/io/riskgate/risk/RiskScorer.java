@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * points always add up to the score: adjustments (documentation-only discount, minimum levels, the
  * 0..100 bounds) are factors of their own. The formula is documented in docs/scoring.md.
  */
-public final class RiskScorer {
+public final class RiskScorer implements ChangeScorer {
     public static final String MODEL = "default";
     private static final double LN_101 = Math.log(101);
     private static final int LISTED = 3;
@@ -36,6 +36,7 @@ public final class RiskScorer {
         return Math.min(1.0, Math.log1p(100 * x / cap) / LN_101);
     }
 
+    @Override
     public RiskAssessment score(Change change, ChangeAnalysis analysis) {
         ChangeMetrics m = analysis.metrics();
         List<Factor> factors = new ArrayList<>();
@@ -60,6 +61,20 @@ public final class RiskScorer {
                 + (m.merges() > 0 ? " (and " + m.merges() + " merge" + s(m.merges()) + ")" : "")));
         factors.add(size("authors", m.authors() - 1, m.authors() + " author" + s(m.authors())));
 
+        return finish(change, analysis, factors, MODEL);
+    }
+
+    /**
+     * Completes a score from its size factors (the default ones, or a learned model's): the
+     * documentation-only discount, the reversibility factors, the feature-flag mitigation, the
+     * policy's minimum levels and the 0..100 bounds, each a factor of its own.
+     *
+     * @param sizeFactors the factors of the change's size and spread; not changed
+     * @param model the name of the model that produced the size factors
+     */
+    public RiskAssessment finish(Change change, ChangeAnalysis analysis, List<Factor> sizeFactors, String model) {
+        ChangeMetrics m = analysis.metrics();
+        List<Factor> factors = new ArrayList<>(sizeFactors);
         int sizePoints = factors.stream().mapToInt(Factor::points).sum();
         if (analysis.docsOnly() && sizePoints > 0) {
             int kept = round(sizePoints * rules.docsOnlySizeShare());
@@ -92,7 +107,7 @@ public final class RiskScorer {
             factors.add(new Factor("adjust.floor", -score, "the score does not go below 0"));
             score = 0;
         }
-        return new RiskAssessment(change, m, analysis.findings(), score, rules.thresholds().levelOf(score), factors, MODEL);
+        return new RiskAssessment(change, m, analysis.findings(), score, rules.thresholds().levelOf(score), factors, model);
     }
 
     private Factor size(String key, double amount, String explanation) {

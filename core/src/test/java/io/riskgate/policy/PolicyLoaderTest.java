@@ -104,4 +104,45 @@ class PolicyLoaderTest {
                 .isInstanceOf(PolicyException.class)
                 .hasMessageMatching("invalid policy p\\.yml: line \\d+, column \\d+: not valid YAML \\([^\\n]+\\)");
     }
+    @Test
+    void theLearningSectionSetsWhenALearnedModelScores() {
+        assertThat(PolicyLoader.parse("weights: {lines: 40}\n", "p.yml").learning()).isNull();
+        assertThat(PolicyLoader.parse("weights: {lines: 40}\n", "p.yml").learningOrDefaults()).isEqualTo(LearningPolicy.defaults());
+        LearningPolicy l = PolicyLoader.parse(String.join("\n", "learning:", "  model: auto", "  minOutcomes: 500",
+                "  minFailures: 40", "  windowDays: 180", "  environment: production", ""), "p.yml").learning();
+        assertThat(l).isEqualTo(new LearningPolicy(LearningPolicy.Model.AUTO, 500, 40, 180, "production"));
+        assertThat(PolicyLoader.parse("learning: {model: DEFAULT}\n", "p.yml").learning().model()).isEqualTo(LearningPolicy.Model.DEFAULT);
+        assertThat(PolicyLoader.parse("learning: {windowDays: 90}\n", "p.yml").learning())
+                .isEqualTo(new LearningPolicy(LearningPolicy.Model.AUTO, 200, 20, 90, null));
+    }
+
+    @Test
+    void learningErrorsNameTheFieldAndTheFix() {
+        assertThatThrownBy(() -> PolicyLoader.parse("learning: {model: smart}\n", "p.yml"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("learning.model")
+                .hasMessageContaining("must be auto").hasMessageContaining("or default");
+        assertThatThrownBy(() -> PolicyLoader.parse("learning: {minOutcomes: 30, minFailures: 20}\n", "p.yml"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("learning.minFailures")
+                .hasMessageContaining("minOutcomes (30) must be at least twice minFailures (20)");
+        assertThatThrownBy(() -> PolicyLoader.parse("learning: {windowDays: 0}\n", "p.yml"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("learning.windowDays").hasMessageContaining("between 1 and 36500");
+        assertThatThrownBy(() -> PolicyLoader.parse("learning: {window: 30}\n", "p.yml"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("learning.window").hasMessageContaining("unknown field");
+        assertThatThrownBy(() -> PolicyLoader.parse("learning: {minOutcomes: 2.5}\n", "p.yml"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("must be a whole number");
+    }
+
+    @Test
+    void aRepositoryPolicyCannotChangeTheGlobalLearningSettings() {
+        RiskPolicy global = PolicyLoader.parse("learning: {minOutcomes: 400, minFailures: 40}\n", "global");
+        RiskPolicy repo = PolicyLoader.parse("learning: {model: default}\n", "repo.yml");
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        RiskPolicy merged = global.tightenedBy(repo, notes);
+        assertThat(merged.learningOrDefaults().minOutcomes()).isEqualTo(400);
+        assertThat(merged.learningOrDefaults().model()).isEqualTo(LearningPolicy.Model.AUTO);
+        assertThat(notes).containsExactly("the learning settings of repo.yml are ignored: the global policy's apply");
+        java.util.List<String> none = new java.util.ArrayList<>();
+        global.tightenedBy(PolicyLoader.parse("weights: {lines: 40}\n", "repo.yml"), none);
+        assertThat(none).isEmpty();
+    }
 }

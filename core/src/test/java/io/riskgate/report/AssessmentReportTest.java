@@ -83,4 +83,13 @@ class AssessmentReportTest {
                 "DESTRUCTIVE_MIGRATION", "db/migration/V2__drop.sql:1");
         assertThat(text).containsPattern("\\n\\s+" + a.score() + "  score\\n");
     }
+    @Test
+    void theModelIsNamedWithItsNoteInTextAndJson() throws Exception {
+        RiskAssessment a = migrationChange();
+        assertThat(AssessmentReport.toText(a)).contains("\nModel: default\n");
+        assertThat(new ObjectMapper().readTree(AssessmentReport.toJson(a)).has("modelNote")).isFalse();
+        String note = "learned from 412 deployments since 2025-11-24, 37 of them failed";
+        assertThat(AssessmentReport.toText(a, note)).contains("\nModel: default (" + note + ")\n");
+        assertThat(new ObjectMapper().readTree(AssessmentReport.toJson(a, note)).get("modelNote").asText()).isEqualTo(note);
+    }
 }

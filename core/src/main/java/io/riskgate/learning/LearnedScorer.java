@@ -1,0 +1,170 @@
+package io.riskgate.learning;
+
+import io.riskgate.RiskGateException;
+import io.riskgate.git.Change;
+import io.riskgate.risk.ChangeAnalysis;
+import io.riskgate.risk.ChangeMetrics;
+import io.riskgate.risk.ChangeScorer;
+import io.riskgate.risk.Factor;
+import io.riskgate.risk.RiskAssessment;
+import io.riskgate.risk.RiskScorer;
+import io.riskgate.risk.ScoringRules;
+import java.text.NumberFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores a change with a {@link LearnedModel} over its size and spread, and explains every point.
+ *
+ * <p>The size part of the score is the model's chance of failure in percent, {@code round(100 p)},
+ * split into factors that add up to it exactly:
+ * <ul>
+ *   <li>{@code learned.baseline}: the chance of failure of a typical change, one with every measure at
+ *       its average over the deployments the model learned from ({@code 100 σ(b0)});</li>
+ *   <li>{@code learned.<metric>}, one per measure: its share of the difference between this change and
+ *       the typical one. In log-odds the measures add up ({@code z = b0 + Σ c_j}); the difference in
+ *       chance, {@code 100 (σ(z) - σ(b0))}, is shared in proportion to each {@code c_j}, which is what
+ *       integrating the gradient along the straight line from the typical change gives, since the
+ *       logistic curve has one slope along that line. A measure that makes the change riskier than
+ *       typical adds points; one that makes it safer takes them away.</li>
+ * </ul>
+ * Rounding is to whole points with the remainders going to the largest shares, so the factors add
+ * up to {@code round(100 p)}. The history the model learned from does not say which changes had
+ * destructive migrations, infrastructure or dependency changes: those reversibility factors, the
+ * feature-flag mitigation, the minimum levels and the levels themselves stay the policy's, as in
+ * {@link RiskScorer#finish}.
+ */
+public final class LearnedScorer implements ChangeScorer {
+    private final LearnedModel model;
+    private final RiskScorer policy;
+    private final int[] metricIndex;
+
+    public LearnedScorer(LearnedModel model, ScoringRules rules) {
+        this.model = model;
+        this.policy = new RiskScorer(rules);
+        this.metricIndex = metricIndexes(model, model.name());
+    }
+
+    /**
+     * Checks that a change's assessment measures every input of the model: a model saved from a
+     * backtest with extra history columns (author experience, ...) cannot score a change.
+     */
+    public static void checkScoresChanges(LearnedModel model, String source) {
+        metricIndexes(model, source);
+    }
+
+    private static int[] metricIndexes(LearnedModel model, String source) {
+        int[] index = new int[model.features().size()];
+        for (int j = 0; j < index.length; j++) {
+            String name = model.features().get(j).name();
+            index[j] = HistoryColumns.METRICS.indexOf(name);
+            if (index[j] < 0) {
+                throw new RiskGateException("model " + source + " uses '" + name + "', which an assessment does not measure: a model"
+                        + " that scores changes may use only " + String.join(", ", HistoryColumns.METRICS)
+                        + " (save one with 'riskgate backtest' without --feature)");
+            }
+        }
+        return index;
+    }
+
+    public LearnedModel model() {
+        return model;
+    }
+
+    @Override
+    public RiskAssessment score(Change change, ChangeAnalysis analysis) {
+        return policy.finish(change, analysis, sizeFactors(analysis.metrics()), model.name());
+    }
+
+    /** The size part: the typical change's points and each measure's share, adding up to {@code round(100 p)}. */
+    List<Factor> sizeFactors(ChangeMetrics metrics) {
+        int n = model.features().size();
+        double z0 = model.intercept();
+        double[] raw = new double[n];
+        double[] contribution = new double[n];
+        double z = z0;
+        for (int j = 0; j < n; j++) {
+            LearnedModel.Feature f = model.features().get(j);
+            raw[j] = value(metrics, metricIndex[j]);
+            contribution[j] = f.coefficient() * f.standardised(raw[j]);
+            z += contribution[j];
+        }
+        double p0 = LogisticRegression.sigmoid(z0);
+        double p = LogisticRegression.sigmoid(z);
+        // the one slope of σ along the line from z0 to z: (σ(z) - σ(z0)) / (z - z0), or σ'(z0) when they meet
+        double slope = Math.abs(z - z0) < 1e-9 ? p0 * (1 - p0) : (p - p0) / (z - z0);
+        int baseline = (int) Math.round(100 * p0);
+        double[] share = new double[n];
+        for (int j = 0; j < n; j++) {
+            share[j] = 100 * slope * contribution[j];
+        }
+        int[] points = apportion(share, (int) Math.round(100 * p) - baseline);
+
+        List<Factor> factors = new ArrayList<>();
+        factors.add(new Factor("learned.baseline", baseline, String.format(Locale.ROOT,
+                "model %s learned from %s deployments (%s failed, %s to %s): a typical one, every measure at its average, fails with chance %.1f%%",
+                model.name(), fmt(model.samples()), fmt(model.positives()), model.trainedFrom().toString().substring(0, 10),
+                model.trainedTo().toString().substring(0, 10), 100 * p0)));
+        for (int j = 0; j < n; j++) {
+            LearnedModel.Feature f = model.features().get(j);
+            factors.add(new Factor("learned." + f.name(), points[j], explain(f, raw[j], points[j])));
+        }
+        return factors;
+    }
+
+    private static String explain(LearnedModel.Feature f, double raw, int points) {
+        double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
+        String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
+        return String.format(Locale.ROOT, "%s %s (typical %s): %s; %s", f.name(), value(f, raw), value(f, typical), compared,
+                LearnedModel.effect(f));
+    }
+
+    private static String value(LearnedModel.Feature f, double v) {
+        return f.name().equals("entropy") ? String.format(Locale.ROOT, "%.2f", v)
+                : v >= 10 || v == Math.rint(v) ? fmt(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** Whole points adding up to {@code total}: each share rounded, the difference given one point at a time to the largest remainders. */
+    static int[] apportion(double[] share, int total) {
+        int[] points = new int[share.length];
+        int sum = 0;
+        for (int j = 0; j < share.length; j++) {
+            points[j] = (int) Math.round(share[j]);
+            sum += points[j];
+        }
+        while (sum != total && share.length > 0) {
+            int step = sum < total ? 1 : -1;
+            int best = 0;
+            double bestGap = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < share.length; j++) {
+                double gap = step * (share[j] - points[j]);
+                if (gap > bestGap) {
+                    bestGap = gap;
+                    best = j;
+                }
+            }
+            points[best] += step;
+            sum += step;
+        }
+        return points;
+    }
+
+    private static double value(ChangeMetrics m, int metric) {
+        return switch (metric) {
+            case 0 -> m.linesAdded();
+            case 1 -> m.linesDeleted();
+            case 2 -> m.files();
+            case 3 -> m.directories();
+            case 4 -> m.subsystems();
+            case 5 -> m.entropy();
+            case 6 -> m.commits();
+            case 7 -> m.authors();
+            default -> throw new IllegalArgumentException("metric " + metric);
+        };
+    }
+
+    private static String fmt(long n) {
+        return NumberFormat.getIntegerInstance(Locale.ROOT).format(n);
+    }
+}
