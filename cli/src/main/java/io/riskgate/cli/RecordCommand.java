@@ -1,5 +1,14 @@
 package io.riskgate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.RiskGateException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Outcome;
@@ -13,8 +22,13 @@ import picocli.CommandLine.Option;
         description = "Writes one change record (a deployment and its outcome). Writing the same id again replaces it, never duplicates it.",
         footer = {"", "Example:",
                 "  riskgate record --pipeline shop --environment production --commit \"$(git rev-parse HEAD)\" \\",
-                "      --commit-time \"$(git show -s --format=%cI HEAD)\" --started 2026-11-24T10:00:00Z --finished 2026-11-24T10:07:00Z \\",
-                "      --outcome SUCCEEDED --risk 42 --level MEDIUM"})
+                "      --commit-time \"$(git show -s --format=%%cI HEAD)\" --started 2026-11-24T10:00:00Z --finished 2026-11-24T10:07:00Z \\",
+                "      --outcome SUCCEEDED --risk 42 --level MEDIUM",
+                "",
+                "  riskgate assess --base \"$DEPLOYED\" --format json > risk.json     # before deploying",
+                "  riskgate record --assessment risk.json --pipeline shop --environment production \\",
+                "      --started \"$START\" --finished \"$(date -u +%%FT%%TZ)\" --outcome SUCCEEDED",
+                "  (the record then carries the score, level, model and change metrics: what learned models learn from)"})
 final class RecordCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,8 +42,13 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--environment", required = true, paramLabel = "E")
     String environment;
 
-    @Option(names = "--commit", required = true, paramLabel = "SHA")
+    @Option(names = "--commit", paramLabel = "SHA", description = "The deployed commit (default: the head of --assessment).")
     String commit;
+
+    @Option(names = "--assessment", paramLabel = "FILE",
+            description = "The output of 'riskgate assess --format json' for the deployed change: the record takes its score, level, model"
+                    + " and change metrics (--risk and --level override).")
+    Path assessment;
 
     @Option(names = "--commit-time", paramLabel = "T", description = "When the change was committed: lead time starts here.")
     String commitTime;
@@ -69,14 +88,52 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChangeRecord record = new ChangeRecord(id, pipeline, environment, commit, Times.parse(commitTime, "--commit-time"),
-                Times.parse(started, "--started"), Times.parse(finished, "--finished"), outcome, risk,
-                level == null ? null : level.toUpperCase(java.util.Locale.ROOT), null, startedBy, buildUrl, runbook, pir, rollbackCommand,
-                null, null, null, null, ChangeRecord.Metrics.NONE);
+        Assessed a = assessment == null ? new Assessed(null, null, null, null, ChangeRecord.Metrics.NONE) : Assessed.read(assessment);
+        String sha = commit != null ? commit : a.head();
+        if (sha == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--commit=SHA' (or --assessment FILE)");
+        }
+        String lvl = level != null ? level : a.level();
+        ChangeRecord record = new ChangeRecord(id, pipeline, environment, sha, Times.parse(commitTime, "--commit-time"),
+                Times.parse(started, "--started"), Times.parse(finished, "--finished"), outcome, risk != null ? risk : a.score(),
+                lvl == null ? null : lvl.toUpperCase(java.util.Locale.ROOT), a.model(), startedBy, buildUrl, runbook, pir, rollbackCommand,
+                null, null, null, null, a.metrics());
         try (ChangeRecordStore s = store.open()) {
             s.save(record);
             spec.commandLine().getOut().println("recorded " + record.id() + " in " + s.location());
         }
         return ExitCodes.OK;
+    }
+
+    /** What a record takes from the JSON of {@code riskgate assess --format json}. */
+    record Assessed(String head, Integer score, String level, String model, ChangeRecord.Metrics metrics) {
+        static Assessed read(Path file) {
+            JsonNode root;
+            try {
+                root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
+                throw new RiskGateException("--assessment " + file + " does not exist: pass the output of 'riskgate assess --format json'");
+            } catch (IOException e) {
+                throw new RiskGateException("--assessment " + file + " is not JSON (" + e.getMessage().lines().findFirst().orElse("")
+                        + "): pass the output of 'riskgate assess --format json'");
+            }
+            if (root == null || !root.path("score").isInt() || !root.path("metrics").isObject()) {
+                throw new RiskGateException("--assessment " + file + " is not an assessment (no score and metrics):"
+                        + " pass the output of 'riskgate assess --format json'");
+            }
+            JsonNode m = root.get("metrics");
+            return new Assessed(text(root, "head"), root.get("score").asInt(), text(root, "level"), text(root, "model"),
+                    new ChangeRecord.Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"),
+                            integer(m, "directories"), integer(m, "subsystems"), m.path("entropy").isNumber() ? m.get("entropy").asDouble() : null,
+                            integer(m, "commits"), integer(m, "authors")));
+        }
+
+        private static String text(JsonNode node, String field) {
+            return node.path(field).isTextual() ? node.get(field).asText() : null;
+        }
+
+        private static Integer integer(JsonNode node, String field) {
+            return node.path(field).canConvertToInt() ? node.get(field).asInt() : null;
+        }
     }
 }

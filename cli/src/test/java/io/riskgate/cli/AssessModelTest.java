@@ -113,4 +113,36 @@ class AssessModelTest {
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("does not exist: use auto, default, or a file written by 'riskgate backtest --save-model'");
     }
+    @Test
+    void recordTakesTheScoreModelAndMetricsOfAnAssessmentSoLaterModelsCanLearnFromIt() throws Exception {
+        Path risk = tmp.resolve("risk.json");
+        RiskGateCliTest.Run assessed = assess("--store", store);
+        Files.writeString(risk, assessed.out());
+        JsonNode json = assessed.json();
+        String fresh = tmp.resolve("fresh").toString();
+        RiskGateCliTest.Run recorded = riskgate("record", "--store", fresh, "--assessment", risk.toString(), "--pipeline", "shop",
+                "--environment", "production", "--started", "2026-11-24T10:00:00Z", "--finished", "2026-11-24T10:05:00Z",
+                "--outcome", "FAILED");
+        assertThat(recorded.exit()).as(recorded.err()).isZero();
+        try (ChangeRecordStore s = RecordStores.open(fresh)) {
+            io.riskgate.records.ChangeRecord r = s.page(io.riskgate.records.RecordQuery.ALL, 0, 1).get(0);
+            assertThat(r.commit()).isEqualTo(repo.head());
+            assertThat(r.riskScore()).isEqualTo(json.get("score").asInt());
+            assertThat(r.riskLevel()).isEqualTo(json.get("level").asText());
+            assertThat(r.riskModel()).isEqualTo(json.get("model").asText()).startsWith("learned-");
+            assertThat(r.metrics().linesAdded()).isEqualTo(900);
+            assertThat(r.metrics().files()).isEqualTo(1);
+            assertThat(r.metrics().entropy()).isEqualTo(0.0);
+        }
+        Files.writeString(risk, "{\"nothing\": 1}");
+        RiskGateCliTest.Run bad = riskgate("record", "--store", fresh, "--assessment", risk.toString(), "--pipeline", "shop",
+                "--environment", "production", "--started", "2026-11-24T10:00:00Z", "--finished", "2026-11-24T10:05:00Z",
+                "--outcome", "FAILED");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("is not an assessment (no score and metrics)");
+        RiskGateCliTest.Run noCommit = riskgate("record", "--store", fresh, "--pipeline", "shop", "--environment", "production",
+                "--started", "2026-11-24T10:00:00Z", "--finished", "2026-11-24T10:05:00Z", "--outcome", "FAILED");
+        assertThat(noCommit.exit()).isEqualTo(2);
+        assertThat(noCommit.err()).contains("--commit=SHA' (or --assessment FILE)");
+    }
 }

@@ -133,6 +133,35 @@ public final class BacktestReport {
         return out.toString();
     }
 
+    /**
+     * One band of 10 score points of the calibration table, with each model's bucket (null when
+     * no test change scored in the band).
+     */
+    public record CalibrationRow(int from, int to, Evaluation.Bucket defaults, Evaluation.Bucket learned) {
+    }
+
+    /** The calibration tables of both models side by side, bands with no change in either left out. */
+    public static List<CalibrationRow> calibrationRows(BacktestResult r) {
+        List<CalibrationRow> rows = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            Evaluation.Bucket d = bucket(r.defaults(), b);
+            Evaluation.Bucket l = bucket(r.learned(), b);
+            if (d != null || l != null) {
+                rows.add(new CalibrationRow(b * 10, b == 9 ? 100 : b * 10 + 9, d, l));
+            }
+        }
+        return rows;
+    }
+
+    private static Evaluation.Bucket bucket(Evaluation e, int b) {
+        for (Evaluation.Bucket bucket : e.calibration()) {
+            if (bucket.from() == b * 10) {
+                return bucket;
+            }
+        }
+        return null;
+    }
+
     private static Map<String, Object> evaluation(String model, Evaluation e) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("model", model);
@@ -156,12 +185,9 @@ public final class BacktestReport {
     }
 
     private static String band(Evaluation e, int b) {
-        for (Evaluation.Bucket bucket : e.calibration()) {
-            if (bucket.from() == b * 10) {
-                return String.format(Locale.ROOT, "%7s  %5s -> %5s", fmt(bucket.rows()), pct(bucket.predicted()), pct(bucket.observed()));
-            }
-        }
-        return "";
+        Evaluation.Bucket bucket = bucket(e, b);
+        return bucket == null ? "" : String.format(Locale.ROOT, "%7s  %5s -> %5s", fmt(bucket.rows()), pct(bucket.predicted()),
+                pct(bucket.observed()));
     }
 
     private static Map<String, Object> period(String from, String to) {

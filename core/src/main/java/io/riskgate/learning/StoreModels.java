@@ -27,8 +27,9 @@ import java.util.function.Supplier;
  * outcome and the metrics of an assessed change, once there are at least
  * {@link LearningPolicy#minOutcomes()} of them with at least {@link LearningPolicy#minFailures()}
  * failed and as many succeeded. Results are kept per store and settings, and recomputed when the
- * store's matching records change, but not more often than {@code maxAge} allows (reading a large
- * window again for every deployment would cost more than a slightly older model).
+ * store's matching records change; a learned model (or a backtest) is kept up to {@code maxAge}
+ * even then, as fitting a large window again for every deployment would cost more than a slightly
+ * older model is worth. A "not enough outcomes yet" answer is never kept past a change of the records.
  */
 public final class StoreModels {
     private static final int KEPT = 32;
@@ -75,7 +76,7 @@ public final class StoreModels {
             return new Choice(null, "the policy sets learning.model to default", 0, 0);
         }
         RecordQuery query = window(policy);
-        return cached("choose", store, query, policy, () -> fit(store, query, policy));
+        return cached("choose", store, query, policy, () -> fit(store, query, policy), Choice::learned);
     }
 
     private Choice fit(ChangeRecordStore store, RecordQuery query, LearningPolicy policy) {
@@ -123,7 +124,7 @@ public final class StoreModels {
             } catch (RiskGateException e) {
                 return new StoreBacktest(null, e.getMessage());
             }
-        });
+        }, b -> b.result() != null);
     }
 
     /** The deployments a model learns from: the window's, from the start of today (UTC), so the query is the same all day. */
@@ -135,15 +136,20 @@ public final class StoreModels {
     private record Cached<T>(String fingerprint, Instant at, T value) {
     }
 
+    /**
+     * The value computed for these records before, when they have not changed since, or when it was
+     * {@code settled} (a model, a backtest) less than {@code maxAge} ago; else a new one.
+     */
     @SuppressWarnings("unchecked")
-    private <T> T cached(String kind, ChangeRecordStore store, RecordQuery query, LearningPolicy policy, Supplier<T> compute) {
+    private <T> T cached(String kind, ChangeRecordStore store, RecordQuery query, LearningPolicy policy, Supplier<T> compute,
+                         java.util.function.Predicate<T> settled) {
         String key = kind + '\n' + store.location() + '\n' + query + '\n' + policy;
         Cached<?> hit;
         synchronized (cache) {
             hit = cache.get(key);
         }
         Instant now = clock.instant();
-        if (hit != null && hit.at.plus(maxAge).isAfter(now)) {
+        if (hit != null && settled.test((T) hit.value) && hit.at.plus(maxAge).isAfter(now)) {
             return (T) hit.value;
         }
         String fingerprint = fingerprint(store, query);

@@ -121,6 +121,17 @@ class StoreModelsTest {
     }
 
     @Test
+    void tooFewOutcomesAreCountedAgainAsSoonAsRecordsArriveEvenWithinMaxAge() {
+        StoreModels cached = new StoreModels(CLOCK, Duration.ofMinutes(15));
+        LearningPolicy policy = policy(200, 20, 365, null);
+        assertThat(cached.choose(store, policy).learned()).isFalse();
+        assertThat(cached.backtest(store, RecordQuery.ALL).result()).isNull();
+        store.saveAll(TestRecords.sized(250, "production", NOW.minus(Duration.ofDays(200)), Duration.ofHours(12), 10));
+        assertThat(cached.choose(store, policy).learned()).isTrue();
+        assertThat(cached.backtest(store, RecordQuery.ALL).result()).isNotNull();
+    }
+
+    @Test
     void theStoreBacktestComparesTheLearnedModelWithTheDefaultScore() {
         store.saveAll(TestRecords.sized(1000, "production", NOW.minus(Duration.ofDays(300)), Duration.ofHours(6), 9));
         StoreModels.StoreBacktest backtest = new StoreModels(CLOCK, Duration.ZERO).backtest(store, RecordQuery.ALL);

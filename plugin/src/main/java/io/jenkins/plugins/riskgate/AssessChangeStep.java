@@ -9,12 +9,18 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.riskgate.RiskGateException;
+import io.riskgate.learning.LearnedModel;
+import io.riskgate.learning.LearnedScorer;
+import io.riskgate.learning.StoreModels;
 import io.riskgate.policy.RiskPolicy;
 import io.riskgate.report.AssessmentReport;
 import io.riskgate.risk.ChangeAssessor;
+import io.riskgate.risk.ChangeScorer;
+import io.riskgate.risk.RiskScorer;
 import io.riskgate.risk.RiskAssessment;
 import java.io.File;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,12 +37,16 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code assessChange(baseline: 'production')}: scores the change in the workspace from the baseline
  * (a ref, a commit, or an environment meaning "the commit last deployed there successfully") to
  * head, prints a summary, adds the factor table to the build page, and returns the assessment as a
- * map ({@code score}, {@code level}, {@code factors}, {@code metrics}, {@code reversibility}...).
+ * map ({@code score}, {@code level}, {@code model}, {@code factors}, {@code metrics}, {@code reversibility}...).
+ * With {@code model: 'auto'} (the default) the score comes from a model learned from the controller's
+ * record store once it holds enough outcomes (the global policy's {@code learning:} section); the
+ * model is fitted on the controller and sent to the agent as JSON.
  */
 public class AssessChangeStep extends Step {
     private final String baseline;
     private String head = "HEAD";
     private Integer failAbove;
+    private String model = "auto";
 
     @DataBoundConstructor
     public AssessChangeStep(String baseline) {
@@ -65,6 +75,17 @@ public class AssessChangeStep extends Step {
         this.failAbove = failAbove;
     }
 
+    public String getModel() {
+        return model;
+    }
+
+    /** {@code auto} (the default): a model learned from the record store once it holds enough outcomes; {@code default}: the default score. */
+    @DataBoundSetter
+    public void setModel(String model) {
+        String m = Util.fixEmptyAndTrim(model);
+        this.model = m == null ? "auto" : m.toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(context, this);
@@ -91,8 +112,14 @@ public class AssessChangeStep extends Step {
                 String globalYaml = RiskGateConfiguration.get().getPolicy();
                 String[] repoPolicy = Policies.repositoryPolicy(workspace);
                 RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, listener);
+                if (!step.model.equals("auto") && !step.model.equals("default")) {
+                    throw new AbortException("assessChange model: '" + step.model + "' is not a model: use 'auto' (learned from the"
+                            + " record store once it holds enough outcomes) or 'default'");
+                }
                 String base = resolveBaseline(step.baseline, policy, run, listener);
-                String json = workspace.act(new Assess(globalYaml, repoPolicy, base, step.head));
+                StoreModels.Choice choice = step.model.equals("default") ? null : RiskModels.choose(policy.learningOrDefaults());
+                String json = workspace.act(new Assess(globalYaml, repoPolicy, base, step.head,
+                        choice == null || choice.model() == null ? null : choice.model().toJson(), choice == null ? null : choice.reason()));
                 RiskAssessmentAction action = new RiskAssessmentAction(json);
                 run.addAction(action);
                 Map<String, Object> result = action.getAssessment();
@@ -128,19 +155,30 @@ public class AssessChangeStep extends Step {
         private final String[] repoPolicy;
         private final String base;
         private final String head;
+        private final String modelJson;
+        private final String modelNote;
 
-        Assess(String globalYaml, String[] repoPolicy, String base, String head) {
+        /**
+         * @param modelJson the learned model to score with ({@link LearnedModel#toJson()}), or null for the default score
+         * @param modelNote why this model, or null
+         */
+        Assess(String globalYaml, String[] repoPolicy, String base, String head, String modelJson, String modelNote) {
             this.globalYaml = globalYaml;
             this.repoPolicy = repoPolicy;
             this.base = base;
             this.head = head;
+            this.modelJson = modelJson;
+            this.modelNote = modelNote;
         }
 
         @Override
         public String invoke(File dir, VirtualChannel channel) throws IOException {
             RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, null);
-            RiskAssessment assessment = new ChangeAssessor(policy.detection(), policy.scorings(), null).assess(dir.toPath(), base, head);
-            return AssessmentReport.toJson(assessment);
+            LearnedModel model = modelJson == null ? null : LearnedModel.fromJson(modelJson, "of the record store");
+            List<ChangeScorer> scorers = policy.scorings().stream()
+                    .map(rules -> model == null ? (ChangeScorer) new RiskScorer(rules) : new LearnedScorer(model, rules)).toList();
+            RiskAssessment assessment = new ChangeAssessor(scorers, policy.detection(), null).assess(dir.toPath(), base, head);
+            return AssessmentReport.toJson(assessment, modelNote);
         }
     }
 

@@ -51,6 +51,20 @@ public class RiskAssessmentAction implements RunAction2 {
         return (String) getAssessment().get("level");
     }
 
+    /** Which model produced the score: {@code default} or {@code learned-<day>} (older assessments: {@code default}). */
+    @Exported
+    public String getModel() {
+        Object model = getAssessment().get("model");
+        return model == null ? "default" : model.toString();
+    }
+
+    /** Why that model: what the learned one learned from, or why the default score; null when not said. */
+    @Exported
+    public String getModelNote() {
+        Object note = getAssessment().get("modelNote");
+        return note == null ? null : note.toString();
+    }
+
     @Exported
     public String getHead() {
         return (String) getAssessment().get("head");

@@ -7,6 +7,10 @@ import hudson.model.Job;
 import hudson.model.Run;
 import hudson.model.RootAction;
 import io.riskgate.RiskGateException;
+import io.riskgate.learning.BacktestReport;
+import io.riskgate.learning.Evaluation;
+import io.riskgate.learning.StoreModels;
+import io.riskgate.policy.RiskPolicy;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordCsv;
 import io.riskgate.records.ChangeRecordStore;
@@ -132,7 +136,8 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     /** What one page shows: the report, a page of changes and the waiting promotions; or the error that prevents it. */
     public record View(Filters filters, DeliveryReport report, List<ChangeRecord> changes, long total, List<Waiting> waiting, String error,
-                       String chartData) {
+                       String chartData, StoreModels.Choice model, StoreModels.StoreBacktest backtest,
+                       List<BacktestReport.CalibrationRow> calibrationRows) {
         public boolean hasNext() {
             return (long) (filters.page() + 1) * PAGE < total;
         }
@@ -150,16 +155,39 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
             RecordQuery query = filters.query();
             DeliveryReport report = report(store, query);
             List<ChangeRecord> changes = store.page(query, filters.page() * PAGE, PAGE);
-            return new View(filters, report, changes, store.count(query), waiting, null, chartData(report));
+            StoreModels.StoreBacktest backtest = RiskModels.backtest(store, window(query));
+            return new View(filters, report, changes, store.count(query), waiting, null, chartData(report), currentModel(store), backtest,
+                    backtest.result() == null ? List.of() : BacktestReport.calibrationRows(backtest.result()));
         } catch (RiskGateException e) {
-            return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}");
+            return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}", null, null, List.of());
         }
     }
 
     /** The delivery report of a query's job, environment and dates (level and outcome narrow only the changes table). */
     private static DeliveryReport report(ChangeRecordStore store, RecordQuery query) {
-        RecordQuery window = new RecordQuery(query.environment(), query.pipeline(), query.since(), query.until());
-        return DeliveryReport.of(store, window, Instant.now(), "production");
+        return DeliveryReport.of(store, window(query), Instant.now(), "production");
+    }
+
+    /** A query's job, environment and dates, without the level and outcome filters of the changes table. */
+    private static RecordQuery window(RecordQuery query) {
+        return new RecordQuery(query.environment(), query.pipeline(), query.since(), query.until());
+    }
+
+    /** The model assessments use now, under the global policy's learning settings. */
+    private static StoreModels.Choice currentModel(ChangeRecordStore store) {
+        RiskPolicy global = Policies.effective(RiskGateConfiguration.get().getPolicy(), null, null);
+        return RiskModels.MODELS.choose(store, global.learningOrDefaults());
+    }
+
+    /** The risk model part of {@code api/json}: the model in use, and the backtest of the selected records. */
+    private static Map<String, Object> riskModel(ChangeRecordStore store, RecordQuery query) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        StoreModels.Choice current = currentModel(store);
+        m.put("model", current.name());
+        m.put("note", current.reason());
+        StoreModels.StoreBacktest backtest = RiskModels.backtest(store, window(query));
+        m.put("backtest", backtest.result() == null ? Map.of("error", backtest.reason()) : BacktestReport.toMap(backtest.result()));
+        return m;
     }
 
     /** The numbers the charts draw, as JSON for the page's script (in a data attribute, escaped by Jelly). */
@@ -200,7 +228,10 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     @Exported
     public Map<String, Object> getReport() {
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            return report(store, Filters.of(Stapler.getCurrentRequest2()).query()).toMap();
+            RecordQuery query = Filters.of(Stapler.getCurrentRequest2()).query();
+            Map<String, Object> report = new java.util.LinkedHashMap<>(report(store, query).toMap());
+            report.put("riskModel", riskModel(store, query));
+            return report;
         } catch (RiskGateException e) {
             return Map.of("error", e.getMessage());
         }
@@ -237,6 +268,21 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     /** For the page: a number with three decimals. */
     public static String decimal(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** For the page: the share of failed changes caught when gating the riskiest {@code percent}% of changes. */
+    public static String caught(Evaluation e, int percent) {
+        return DeliveryReport.percent(e.caughtAt().get(percent));
+    }
+
+    /** For the page: a calibration bucket as "changes: predicted → observed", or a dash. */
+    public static String bucket(Evaluation.Bucket b) {
+        return b == null ? "–" : String.format(Locale.ROOT, "%,d: %.0f%% → %.0f%%", b.rows(), 100 * b.predicted(), 100 * b.observed());
+    }
+
+    /** For the page: a day. */
+    public static String day(Instant t) {
+        return t == null ? "" : t.toString().substring(0, 10);
     }
 
     /** For the page: a rate. */

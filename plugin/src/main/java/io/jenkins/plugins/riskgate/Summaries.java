@@ -15,6 +15,8 @@ final class Summaries {
                 .append(" (").append(shortSha(a.getBaseline())).append("..").append(shortSha(a.getHead())).append("): +")
                 .append(m.get("linesAdded")).append(" -").append(m.get("linesDeleted")).append(" lines in ")
                 .append(m.get("files")).append(" files, ").append(m.get("commits")).append(" commits");
+        out.append(System.lineSeparator()).append("[riskgate] model ").append(a.getModel())
+                .append(a.getModelNote() == null ? "" : ": " + a.getModelNote());
         for (Map<String, Object> f : a.getFactors()) {
             int points = ((Number) f.get("points")).intValue();
             if (points != 0) {

@@ -3,6 +3,10 @@ package io.jenkins.plugins.riskgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.model.Result;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.testing.TestRecords;
+import java.time.Duration;
+import java.time.Instant;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -70,5 +74,36 @@ class AssessChangeStepITest {
         WorkflowRun second = r.buildAndAssertSuccess(job);
         r.assertLogContains("[riskgate] baseline production = ", second);
         r.assertLogContains("files=1", second);
+    }
+    @Test
+    void aStoreWithEnoughOutcomesScoresWithTheLearnedModelAndTheFactorsStillAddUp(JenkinsRule r) throws Exception {
+        try (ChangeRecordStore store = ChangeRecords.openStore()) {
+            store.saveAll(TestRecords.sized(300, "production", Instant.now().minus(Duration.ofDays(100)), Duration.ofHours(6), 1));
+        }
+        WorkflowJob job = r.createProject(WorkflowJob.class, "learned");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
+                + "dir('app') {\n"
+                + "  def risk = assessChange(baseline: 'base')\n"
+                + "  echo \"model=${risk.model} level=${risk.level}\"\n"
+                + "  def plain = assessChange(baseline: 'base', model: 'default')\n"
+                + "  echo \"plain=${plain.model}\"\n"
+                + "}\n}", true));
+        WorkflowRun run = r.buildAndAssertSuccess(job);
+        r.assertLogContains("[riskgate] model learned-", run);
+        r.assertLogContains("learned from 300 deployments since", run);
+        r.assertLogContains("level=HIGH", run);   // a destructive migration stays at least HIGH under any model
+        r.assertLogContains("plain=default", run);
+        RiskAssessmentAction learned = run.getActions(RiskAssessmentAction.class).get(0);
+        assertThat(learned.getModel()).startsWith("learned-");
+        assertThat(learned.getFactors()).extracting(f -> f.get("id")).contains("learned.baseline", "learned.linesAdded",
+                "reversibility.destructive-migration");
+        assertThat(learned.getFactors().stream().mapToInt(f -> ((Number) f.get("points")).intValue()).sum()).isEqualTo(learned.getScore());
+        assertThat(r.createWebClient().getPage(run).getWebResponse().getContentAsString())
+                .contains("Model: " + learned.getModel(), "learned.baseline");
+
+        WorkflowJob bad = r.createProject(WorkflowJob.class, "bad-model");
+        bad.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') { assessChange(baseline: 'base', model: 'smart') }\n}", true));
+        r.assertLogContains("model: 'smart' is not a model: use 'auto'", r.buildAndAssertStatus(Result.FAILURE, bad));
     }
 }

@@ -78,4 +78,23 @@ class ChangeRecordsITest {
             assertThat(store.count(RecordQuery.ALL)).isEqualTo(3);
         }
     }
+    @Test
+    void theDashboardShowsTheLearnedModelsBacktestNextToTheDefaultScore(JenkinsRule r) throws Exception {
+        JenkinsRule.WebClient admin = r.createWebClient();
+        assertThat(admin.goTo("riskgate-dashboard/").getWebResponse().getContentAsString())
+                .contains("Risk model", "Assessments are scored by <strong>default</strong>", "No backtest of these deployments");
+        try (ChangeRecordStore store = ChangeRecords.openStore()) {
+            store.saveAll(io.riskgate.testing.TestRecords.sized(1000, "production", java.time.Instant.now().minus(java.time.Duration.ofDays(200)),
+                    java.time.Duration.ofHours(4), 3));
+        }
+        String page = admin.goTo("riskgate-dashboard/").getWebResponse().getContentAsString();
+        assertThat(page).contains("Assessments are scored by <strong>learned-", "learned from 1,000 deployments since",
+                "a model learned from the oldest 600", "measured on the newest 400", "failures caught gating the riskiest 10%",
+                "Calibration: predicted and observed failure rate per score band");
+        String json = admin.goTo("riskgate-dashboard/api/json", "application/json").getWebResponse().getContentAsString();
+        assertThat(json).contains("\"riskModel\"", "\"trainRows\":600", "\"testRows\":400", "\"learned\":{\"model\":\"learned-");
+        // filters apply to the backtest too
+        assertThat(admin.goTo("riskgate-dashboard/?environment=staging").getWebResponse().getContentAsString())
+                .contains("No backtest of these deployments");
+    }
 }
