@@ -116,8 +116,10 @@ public final class LearnedScorer implements ChangeScorer {
     private static String explain(LearnedModel.Feature f, double raw, int points) {
         double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
         String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
-        return String.format(Locale.ROOT, "%s %s (typical %s): %s; %s", f.name(), value(f, raw), value(f, typical), compared,
-                LearnedModel.effect(f));
+        String odds = f.transform() == LearnedModel.Transform.LOG1P
+                ? String.format(Locale.ROOT, "odds of failure ×%.2f per doubling of 1 + %s", Math.exp(f.coefficient() * Math.log(2) / f.sd()), f.name())
+                : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more", Math.exp(f.coefficient()), value(f, f.sd()));
+        return String.format(Locale.ROOT, "%s %s (typical %s): %s (%s)", f.name(), value(f, raw), value(f, typical), compared, odds);
     }
 
     private static String value(LearnedModel.Feature f, double v) {

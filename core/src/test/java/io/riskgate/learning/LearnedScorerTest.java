@@ -57,10 +57,10 @@ class LearnedScorerTest {
         Factor lines = a.factors().get(1);
         assertThat(lines.id()).isEqualTo("learned.linesAdded");
         assertThat(lines.points()).isPositive();
-        assertThat(lines.explanation()).contains("linesAdded 400 (typical 19)", "riskier than typical", "each doubling");
+        assertThat(lines.explanation()).contains("linesAdded 400 (typical 19): riskier than typical (odds of failure ×1.59 per doubling of 1 + linesAdded)");
         Factor entropy = a.factors().get(3);
         assertThat(entropy.points()).isNegative();   // a negative coefficient and entropy above its mean
-        assertThat(entropy.explanation()).contains("entropy 0.90 (typical 0.50)", "safer than typical");
+        assertThat(entropy.explanation()).contains("entropy 0.90 (typical 0.50): safer than typical (odds of failure ×0.82 per 0.25 more)");
     }
 
     @Test

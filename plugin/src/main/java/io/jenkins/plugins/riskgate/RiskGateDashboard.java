@@ -280,6 +280,11 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         return b == null ? "–" : String.format(Locale.ROOT, "%,d: %.0f%% → %.0f%%", b.rows(), 100 * b.predicted(), 100 * b.observed());
     }
 
+    /** For the page: a count with thousands separators. */
+    public static String count(int n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
     /** For the page: a day. */
     public static String day(Instant t) {
         return t == null ? "" : t.toString().substring(0, 10);
