@@ -6,6 +6,8 @@ import io.riskgate.learning.BacktestReport;
 import io.riskgate.learning.BacktestResult;
 import io.riskgate.learning.History;
 import io.riskgate.learning.HistoryColumns;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.RecordStores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Option;
                 "the default score on the newest part (AUC, failures caught when gating the riskiest 5/10/20%, calibration)."},
         footer = {"", "Examples:",
                 "  riskgate backtest --history deployments.csv",
+                "  riskgate backtest --store jdbc:postgresql://db/riskgate --environment production --since 2026-01-01",
                 "  riskgate backtest --history apachejit.csv --outcome buggy --time author_date --map linesAdded=la --map linesDeleted=ld \\",
                 "      --map files=nf --map directories=nd --map subsystems=ns --map entropy=ent --feature ndev --feature age",
                 "",
@@ -36,9 +39,17 @@ final class BacktestCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--history", paramLabel = "FILE.csv", required = true,
+    @Option(names = "--history", paramLabel = "FILE.csv",
             description = "Past changes, one row each, with a header (the change records' CSV export works as it is).")
     Path history;
+
+    @Option(names = "--store", paramLabel = "PATH|JDBC_URL",
+            description = "Instead of --history: the deployments of a record store that have assessed metrics (a directory, or a"
+                    + " jdbc:postgresql:// URL; user and password from RISKGATE_STORE_USER / RISKGATE_STORE_PASSWORD).")
+    String store;
+
+    @CommandLine.Mixin
+    QueryOptions query;
 
     @Option(names = "--outcome", paramLabel = "COLUMN", defaultValue = HistoryColumns.DEFAULT_OUTCOME,
             description = "Whether the change failed: true/false, 1/0, or FAILED/ROLLED_BACK vs SUCCEEDED (default: ${DEFAULT-VALUE}).")
@@ -84,7 +95,30 @@ final class BacktestCommand implements Callable<Integer> {
         TerminalProgress progress = TerminalProgress.forStream(err);
         LongConsumer onProgress = progress == null ? null
                 : rows -> progress.show("reading " + history.getFileName() + ": " + NumberFormat.getIntegerInstance(Locale.ROOT).format(rows) + " rows");
-        History past = History.read(history, new HistoryColumns(outcome, time, map, features), onProgress);
+        if ((history == null) == (store == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), history == null
+                    ? "Missing the history: pass --history FILE.csv or --store PATH|JDBC_URL"
+                    : "--history and --store are alternatives: pass one of them");
+        }
+        if (store != null && (!map.isEmpty() || !features.isEmpty())) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--map and --feature read CSV columns: a record store has the change metrics already; use them with --history");
+        }
+        History past;
+        if (store != null) {
+            if (progress != null) {
+                progress.show("reading the record store");
+            }
+            try (ChangeRecordStore records = RecordStores.open(store)) {
+                past = History.fromRecords(records, query.query(), records.location());
+            }
+        } else {
+            if (query.environment != null || query.pipeline != null || query.since != null || query.until != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--environment, --pipeline, --since and --until select records of --store; a --history file is read whole");
+            }
+            past = History.read(history, new HistoryColumns(outcome, time, map, features), onProgress);
+        }
         if (progress != null) {
             progress.clear();
         }

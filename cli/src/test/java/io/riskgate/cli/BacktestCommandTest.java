@@ -105,11 +105,38 @@ class BacktestCommandTest {
 
         RiskGateCliTest.Run missing = riskgate("backtest");
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).contains("Missing required option: '--history=FILE.csv'");
+        assertThat(missing.err()).contains("Missing the history: pass --history FILE.csv or --store PATH|JDBC_URL");
     }
 
     @Test
     void backtestIsListedInTheHelp() {
         assertThat(riskgate("--help").out()).contains("backtest");
+    }
+    @Test
+    void aRecordStoreIsAHistoryToo() throws Exception {
+        String store = tmp.resolve("store").toString();
+        try (io.riskgate.records.ChangeRecordStore s = io.riskgate.records.RecordStores.open(store)) {
+            s.saveAll(io.riskgate.testing.TestRecords.sized(500, "production", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                    java.time.Duration.ofHours(12), 21));
+            s.saveAll(io.riskgate.testing.TestRecords.sized(100, "staging", java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                    java.time.Duration.ofHours(12), 22));
+        }
+        RiskGateCliTest.Run run = riskgate("backtest", "--store", store, "--environment", "production", "--format", "json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = run.json();
+        assertThat(json.get("rows").asInt()).isEqualTo(500);
+        assertThat(json.get("trainRows").asInt()).isEqualTo(300);
+        assertThat(json.get("learned").get("auc").asDouble()).isGreaterThan(0.6);
+        assertThat(riskgate("backtest", "--store", store, "--format", "json").json().get("rows").asInt()).isEqualTo(600);
+
+        RiskGateCliTest.Run both = riskgate("backtest", "--store", store, "--history", "x.csv");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("--history and --store are alternatives");
+        RiskGateCliTest.Run neither = riskgate("backtest");
+        assertThat(neither.exit()).isEqualTo(2);
+        assertThat(neither.err()).contains("pass --history FILE.csv or --store");
+        RiskGateCliTest.Run mapped = riskgate("backtest", "--store", store, "--map", "linesAdded=la");
+        assertThat(mapped.exit()).isEqualTo(2);
+        assertThat(mapped.err()).contains("a record store has the change metrics already");
     }
 }
