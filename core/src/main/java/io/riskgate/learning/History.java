@@ -203,7 +203,7 @@ public final class History {
      * assessed) are counted in {@link #skipped()}.
      *
      * @param source names the history in messages
-     * @throws RiskGateException when no record has metrics
+     * @throws NoAssessedDeployments when no selected record has metrics (a store that cannot be read throws its own exception)
      */
     public static History fromRecords(ChangeRecordStore store, RecordQuery query, String source) {
         int m = HistoryColumns.METRICS.size();
@@ -225,7 +225,7 @@ public final class History {
             }
         });
         if (data.size == 0) {
-            throw new RiskGateException("history " + source + " has no deployments with assessed metrics"
+            throw new NoAssessedDeployments("history " + source + " has no deployments with assessed metrics"
                     + (skipped[0] > 0 ? " (" + skipped[0] + " without)" : "") + ": record promotions of assessed changes first");
         }
         Map<String, String> columns = new LinkedHashMap<>();
@@ -235,6 +235,15 @@ public final class History {
             metricAt[i] = i;
         }
         return data.toHistory(source, columns, metricAt, List.of(), skipped[0]);
+    }
+
+    /** The selected records hold no deployment with the metrics of an assessed change. */
+    public static final class NoAssessedDeployments extends RiskGateException {
+        private static final long serialVersionUID = 1L;
+
+        NoAssessedDeployments(String message) {
+            super(message);
+        }
     }
 
     private static double num(Integer v) {

@@ -85,7 +85,7 @@ public final class StoreModels {
         History history;
         try {
             history = History.fromRecords(store, query, store.location());
-        } catch (RiskGateException e) {
+        } catch (History.NoAssessedDeployments e) {
             return new Choice(null, "the record store holds no " + scope + " with the metrics of an assessed change"
                     + " (the learned model needs " + String.format(Locale.ROOT, "%,d", policy.minOutcomes()) + ")", 0, 0);
         }

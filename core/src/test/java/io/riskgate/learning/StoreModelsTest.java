@@ -1,12 +1,14 @@
 package io.riskgate.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.riskgate.policy.LearningPolicy;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordQuery;
+import io.riskgate.records.RecordStoreException;
 import io.riskgate.records.RecordStores;
 import io.riskgate.testing.TestRecords;
 import java.nio.file.Path;
@@ -147,6 +149,23 @@ class StoreModelsTest {
         StoreModels.StoreBacktest none = new StoreModels(CLOCK, Duration.ZERO).backtest(store, RecordQuery.ALL);
         assertThat(none.result()).isNull();
         assertThat(none.reason()).contains("no deployments with assessed metrics");
+    }
+
+    @Test
+    void aStoreThatCannotBeReadIsAnErrorNotTooFewOutcomes() {
+        ChangeRecordStore failing = (ChangeRecordStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ChangeRecordStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("forEach")) {
+                        throw new RecordStoreException("cannot read the record store " + store.location() + ": connection lost");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        assertThatThrownBy(() -> new StoreModels(CLOCK, Duration.ZERO).choose(failing, LearningPolicy.defaults()))
+                .isInstanceOf(RecordStoreException.class).hasMessageContaining("connection lost");
     }
 
     static double[] raw(LearnedModel model, int linesAdded) {
