@@ -6,7 +6,6 @@ import io.riskgate.learning.LearnedScorer;
 import io.riskgate.learning.StoreModels;
 import io.riskgate.policy.LearningPolicy;
 import io.riskgate.policy.RiskPolicy;
-import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.RecordStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +35,12 @@ final class ModelOption {
             return fromFile(Path.of(option));
         }
         LearningPolicy learning = policy.learningOrDefaults();
-        if (learning.model() == LearningPolicy.Model.DEFAULT) {
-            return new Chosen(null, "the policy sets learning.model to default");
-        }
-        if ((storeSpec == null || storeSpec.isBlank()) && !Files.isDirectory(RecordStores.defaultDirectory())) {
+        boolean noStore = (storeSpec == null || storeSpec.isBlank()) && !Files.isDirectory(RecordStores.defaultDirectory());
+        if (noStore && learning.model() == LearningPolicy.Model.AUTO) {
             return new Chosen(null, null);
         }
-        try (ChangeRecordStore store = RecordStores.open(storeSpec)) {
-            StoreModels.Choice choice = new StoreModels(Clock.systemUTC(), Duration.ZERO).choose(store, learning);
-            return new Chosen(choice.model(), choice.reason());
-        }
+        StoreModels.Choice choice = new StoreModels(Clock.systemUTC(), Duration.ZERO).choose(() -> RecordStores.open(storeSpec), learning);
+        return new Chosen(choice.model(), choice.reason());
     }
 
     private static Chosen fromFile(Path file) {

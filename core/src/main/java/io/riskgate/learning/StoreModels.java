@@ -72,11 +72,30 @@ public final class StoreModels {
 
     /** The model for the next assessments under {@code policy}. */
     public Choice choose(ChangeRecordStore store, LearningPolicy policy) {
+        return choose(() -> store, policy, false);
+    }
+
+    /**
+     * The model for the next assessments under {@code policy}, opening the store (and closing it)
+     * only when the policy lets a model be learned.
+     */
+    public Choice choose(Supplier<ChangeRecordStore> open, LearningPolicy policy) {
+        return choose(open, policy, true);
+    }
+
+    private Choice choose(Supplier<ChangeRecordStore> open, LearningPolicy policy, boolean close) {
         if (policy.model() == LearningPolicy.Model.DEFAULT) {
             return new Choice(null, "the policy sets learning.model to default", 0, 0);
         }
         RecordQuery query = window(policy);
-        return cached("choose", store, query, policy, () -> fit(store, query, policy), Choice::learned);
+        ChangeRecordStore store = open.get();
+        try {
+            return cached("choose", store, query, policy, () -> fit(store, query, policy), Choice::learned);
+        } finally {
+            if (close) {
+                store.close();
+            }
+        }
     }
 
     private Choice fit(ChangeRecordStore store, RecordQuery query, LearningPolicy policy) {

@@ -23,11 +23,8 @@ final class RiskModels {
 
     /** The model for an assessment under the global policy's learning settings; a store that cannot be read means the default score. */
     static StoreModels.Choice choose(LearningPolicy learning) {
-        if (learning.model() == LearningPolicy.Model.DEFAULT) {
-            return MODELS.choose(null, learning);
-        }
-        try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            return MODELS.choose(store, learning);
+        try {
+            return MODELS.choose(ChangeRecords::openStore, learning);
         } catch (RiskGateException e) {
             LOGGER.log(Level.WARNING, "cannot read the record store to learn a risk model", e);
             return new StoreModels.Choice(null, "the record store could not be read (" + e.getMessage() + ")", 0, 0);
