@@ -7,12 +7,9 @@ import io.riskgate.policy.RiskPolicy;
 import io.riskgate.report.AssessmentReport;
 import io.riskgate.risk.ChangeAnalyzer;
 import io.riskgate.risk.ChangeAssessor;
-import io.riskgate.risk.ChangeScorer;
-import io.riskgate.risk.RiskScorer;
 import io.riskgate.risk.RiskAssessment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -82,8 +79,8 @@ final class AssessCommand implements Callable<Integer> {
             progress.show("choosing the model");
         }
         ModelOption.Chosen chosen = ModelOption.choose(model, store, riskPolicy);
-        ChangeScorer scorer = chosen.model() == null ? new RiskScorer(riskPolicy.scoring()) : new LearnedScorer(chosen.model(), riskPolicy.scoring());
-        ChangeAssessor assessor = new ChangeAssessor(List.of(scorer), riskPolicy.detection(), onProgress);
+        ChangeAssessor assessor = new ChangeAssessor(LearnedScorer.forRules(chosen.model(), riskPolicy.scorings()), riskPolicy.detection(),
+                onProgress);
         RiskAssessment assessment = assessor.assess(repository, base, head);
         if (progress != null) {
             progress.clear();

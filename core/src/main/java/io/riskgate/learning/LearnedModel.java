@@ -66,6 +66,11 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
         double standardised(double raw) {
             return (transform.apply(raw) - mean) / sd;
         }
+
+        /** How many times the odds of failure multiply per doubling of {@code 1 + x} ({@code log1p} inputs) or per standard deviation more (the others). */
+        public double oddsFactor() {
+            return transform == Transform.LOG1P ? Math.exp(coefficient * Math.log(2) / sd) : Math.exp(coefficient);
+        }
     }
 
     /** The model's name for a training period ending at {@code trainedTo}. */
@@ -109,19 +114,13 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
     /** The change in odds the feature stands for, in words. */
     static String sentence(Feature f) {
         String label = f.name().equals(f.column()) ? f.name() : f.name() + " (" + f.column() + ")";
-        return label + ": " + effect(f);
-    }
-
-    /** The change in odds per doubling (log-scaled inputs) or per standard deviation, in words. */
-    static String effect(Feature f) {
+        double factor = f.oddsFactor();
         if (f.transform() == Transform.LOG1P) {
-            double factor = Math.exp(f.coefficient() * Math.log(2) / f.sd());
-            return String.format(Locale.ROOT, "each doubling (of 1 + %s) multiplies the odds of failure by %.2f%s",
-                    f.name(), factor, direction(factor));
+            return String.format(Locale.ROOT, "%s: each doubling (of 1 + %s) multiplies the odds of failure by %.2f%s",
+                    label, f.name(), factor, direction(factor));
         }
-        double factor = Math.exp(f.coefficient());
-        return String.format(Locale.ROOT, "each %s more (one standard deviation) multiplies the odds of failure by %.2f%s",
-                number(f.sd()), factor, direction(factor));
+        return String.format(Locale.ROOT, "%s: each %s more (one standard deviation) multiplies the odds of failure by %.2f%s",
+                label, number(f.sd()), factor, direction(factor));
     }
 
     private static String direction(double factor) {

@@ -72,6 +72,14 @@ public final class LearnedScorer implements ChangeScorer {
         return model;
     }
 
+    /**
+     * The scorers of an assessment: per set of scoring rules, the learned model's scorer, or the
+     * default {@link RiskScorer} when {@code model} is null.
+     */
+    public static List<ChangeScorer> forRules(LearnedModel model, List<ScoringRules> rules) {
+        return rules.stream().map(r -> model == null ? (ChangeScorer) new RiskScorer(r) : new LearnedScorer(model, r)).toList();
+    }
+
     @Override
     public RiskAssessment score(Change change, ChangeAnalysis analysis) {
         return policy.finish(change, analysis, sizeFactors(analysis.metrics()), model.name());
@@ -117,8 +125,8 @@ public final class LearnedScorer implements ChangeScorer {
         double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
         String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
         String odds = f.transform() == LearnedModel.Transform.LOG1P
-                ? String.format(Locale.ROOT, "odds of failure ×%.2f per doubling of 1 + %s", Math.exp(f.coefficient() * Math.log(2) / f.sd()), f.name())
-                : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more", Math.exp(f.coefficient()), value(f, f.sd()));
+                ? String.format(Locale.ROOT, "odds of failure ×%.2f per doubling of 1 + %s", f.oddsFactor(), f.name())
+                : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more", f.oddsFactor(), value(f, f.sd()));
         return String.format(Locale.ROOT, "%s %s (typical %s): %s (%s)", f.name(), value(f, raw), value(f, typical), compared, odds);
     }
 

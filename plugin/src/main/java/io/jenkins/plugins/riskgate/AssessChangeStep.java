@@ -15,12 +15,9 @@ import io.riskgate.learning.StoreModels;
 import io.riskgate.policy.RiskPolicy;
 import io.riskgate.report.AssessmentReport;
 import io.riskgate.risk.ChangeAssessor;
-import io.riskgate.risk.ChangeScorer;
-import io.riskgate.risk.RiskScorer;
 import io.riskgate.risk.RiskAssessment;
 import java.io.File;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -175,9 +172,8 @@ public class AssessChangeStep extends Step {
         public String invoke(File dir, VirtualChannel channel) throws IOException {
             RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, null);
             LearnedModel model = modelJson == null ? null : LearnedModel.fromJson(modelJson, "of the record store");
-            List<ChangeScorer> scorers = policy.scorings().stream()
-                    .map(rules -> model == null ? (ChangeScorer) new RiskScorer(rules) : new LearnedScorer(model, rules)).toList();
-            RiskAssessment assessment = new ChangeAssessor(scorers, policy.detection(), null).assess(dir.toPath(), base, head);
+            RiskAssessment assessment = new ChangeAssessor(LearnedScorer.forRules(model, policy.scorings()), policy.detection(), null)
+                    .assess(dir.toPath(), base, head);
             return AssessmentReport.toJson(assessment, modelNote);
         }
     }
