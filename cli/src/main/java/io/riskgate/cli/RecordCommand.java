@@ -1,17 +1,18 @@
 package io.riskgate.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.RiskGateException;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
-import io.riskgate.records.ChangeRecord;
-import io.riskgate.records.ChangeRecordStore;
-import io.riskgate.records.Outcome;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,19 +122,13 @@ final class RecordCommand implements Callable<Integer> {
                 throw new RiskGateException("--assessment " + file + " is not an assessment (no score and metrics):"
                         + " pass the output of 'riskgate assess --format json'");
             }
-            JsonNode m = root.get("metrics");
+            Map<String, Object> metrics = new ObjectMapper().convertValue(root.get("metrics"), new TypeReference<Map<String, Object>>() { });
             return new Assessed(text(root, "head"), root.get("score").asInt(), text(root, "level"), text(root, "model"),
-                    new ChangeRecord.Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"),
-                            integer(m, "directories"), integer(m, "subsystems"), m.path("entropy").isNumber() ? m.get("entropy").asDouble() : null,
-                            integer(m, "commits"), integer(m, "authors")));
+                    ChangeRecord.Metrics.of(metrics));
         }
 
         private static String text(JsonNode node, String field) {
             return node.path(field).isTextual() ? node.get(field).asText() : null;
-        }
-
-        private static Integer integer(JsonNode node, String field) {
-            return node.path(field).canConvertToInt() ? node.get(field).asInt() : null;
         }
     }
 }

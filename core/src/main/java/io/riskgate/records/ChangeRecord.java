@@ -26,6 +26,20 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
     public record Metrics(Integer linesAdded, Integer linesDeleted, Integer files, Integer directories, Integer subsystems,
                           Double entropy, Integer commits, Integer authors) {
         public static final Metrics NONE = new Metrics(null, null, null, null, null, null, null, null);
+
+        /**
+         * The metrics of an assessment's {@code metrics} object (the JSON of {@code riskgate assess} as
+         * plain maps): each by its name; a missing or non-numeric value is null.
+         */
+        public static Metrics of(java.util.Map<String, ?> m) {
+            return new Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"), integer(m, "directories"),
+                    integer(m, "subsystems"), m.get("entropy") instanceof Number n ? n.doubleValue() : null, integer(m, "commits"),
+                    integer(m, "authors"));
+        }
+
+        private static Integer integer(java.util.Map<String, ?> m, String key) {
+            return m.get(key) instanceof Number n ? n.intValue() : null;
+        }
     }
 
     public ChangeRecord {

@@ -180,10 +180,7 @@ public final class ChangeRecords {
                 p.getScore() < 0 ? null : p.getScore(), p.getLevel(), a == null ? null : (String) a.getAssessment().get("model"),
                 p.getStartedBy(), root == null ? null : root + run.getUrl(), p.getRunbook(), null, p.getRollbackCommand(),
                 p.getState() == PromotionRecord.State.ROLLED_BACK ? finished : null, p.getTestsTotal(), p.getTestsFailed(),
-                approvals.length() == 0 ? null : approvals.toString(),
-                new ChangeRecord.Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"), integer(m, "directories"),
-                        integer(m, "subsystems"), m.get("entropy") instanceof Number n ? n.doubleValue() : null, integer(m, "commits"),
-                        integer(m, "authors")));
+                approvals.length() == 0 ? null : approvals.toString(), ChangeRecord.Metrics.of(m));
     }
 
     private static Outcome outcome(PromotionRecord.State state) {
@@ -192,10 +189,6 @@ public final class ChangeRecords {
             case ROLLED_BACK -> Outcome.ROLLED_BACK;
             default -> Outcome.FAILED;
         };
-    }
-
-    private static Integer integer(Map<String, Object> m, String key) {
-        return m.get(key) instanceof Number n ? n.intValue() : null;
     }
 
     /** Waits for the records in flight (tests, shutdown). */
