@@ -113,7 +113,7 @@ final class BacktestCommand implements Callable<Integer> {
                 past = History.fromRecords(records, query.query(), records.location());
             }
         } else {
-            if (query.environment != null || query.pipeline != null || query.since != null || query.until != null) {
+            if (query.given()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--environment, --pipeline, --since and --until select records of --store; a --history file is read whole");
             }

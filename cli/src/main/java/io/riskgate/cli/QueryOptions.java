@@ -17,6 +17,11 @@ final class QueryOptions {
     @Option(names = "--until", paramLabel = "T", description = "Deployments finished before T.")
     String until;
 
+    /** Whether any of the options was given. */
+    boolean given() {
+        return environment != null || pipeline != null || since != null || until != null;
+    }
+
     RecordQuery query() {
         return new RecordQuery(environment, pipeline, Times.parse(since, "--since"), Times.parse(until, "--until"));
     }

@@ -30,9 +30,12 @@ public record LearningPolicy(Model model, int minOutcomes, int minFailures, int 
         if (model == null) {
             model = Model.AUTO;
         }
-        if (minOutcomes < 2 || minFailures < 1 || 2L * minFailures > minOutcomes) {
+        if (minFailures < 1) {
+            throw new IllegalArgumentException("minFailures must be at least 1 (got " + minFailures + ")");
+        }
+        if (2L * minFailures > minOutcomes) {
             throw new IllegalArgumentException("minOutcomes (" + minOutcomes + ") must be at least twice minFailures (" + minFailures
-                    + "), and minFailures at least 1");
+                    + "): the model needs that many failed and that many good deployments");
         }
         if (windowDays < 1) {
             throw new IllegalArgumentException("windowDays must be at least 1 (got " + windowDays + ")");

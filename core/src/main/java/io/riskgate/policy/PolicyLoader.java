@@ -151,13 +151,14 @@ public final class PolicyLoader {
             }
             int minOutcomes = node.has("minOutcomes") ? f.integer(node.get("minOutcomes"), "learning.minOutcomes", 2, Integer.MAX_VALUE) : d.minOutcomes();
             int minFailures = node.has("minFailures") ? f.integer(node.get("minFailures"), "learning.minFailures", 1, Integer.MAX_VALUE) : d.minFailures();
-            if (2L * minFailures > minOutcomes) {
-                throw f.fail(node.has("minFailures") ? "learning.minFailures" : "learning.minOutcomes", "minOutcomes (" + minOutcomes
-                        + ") must be at least twice minFailures (" + minFailures + "): the model needs that many failed and that many good deployments");
-            }
             int windowDays = node.has("windowDays") ? f.integer(node.get("windowDays"), "learning.windowDays", 1, 36_500) : d.windowDays();
             String environment = node.has("environment") ? f.text(node.get("environment"), "learning.environment") : null;
-            return new LearningPolicy(model, minOutcomes, minFailures, windowDays, environment);
+            try {
+                return new LearningPolicy(model, minOutcomes, minFailures, windowDays, environment);
+            } catch (IllegalArgumentException e) {
+                // minOutcomes below twice minFailures: the only rule the field ranges above do not cover
+                throw f.fail(node.has("minFailures") ? "learning.minFailures" : "learning.minOutcomes", e.getMessage());
+            }
         }
 
         private Map<String, Double> numbers(JsonNode root, String field, Map<String, Double> defaults, double min, double max) {

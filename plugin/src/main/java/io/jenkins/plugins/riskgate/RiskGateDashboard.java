@@ -136,10 +136,14 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     /** What one page shows: the report, a page of changes and the waiting promotions; or the error that prevents it. */
     public record View(Filters filters, DeliveryReport report, List<ChangeRecord> changes, long total, List<Waiting> waiting, String error,
-                       String chartData, StoreModels.Choice model, StoreModels.StoreBacktest backtest,
-                       List<BacktestReport.CalibrationRow> calibrationRows) {
+                       String chartData, StoreModels.Choice model, StoreModels.StoreBacktest backtest) {
         public boolean hasNext() {
             return (long) (filters.page() + 1) * PAGE < total;
+        }
+
+        /** The backtest's calibration tables side by side, or none. */
+        public List<BacktestReport.CalibrationRow> calibrationRows() {
+            return backtest == null || backtest.result() == null ? List.of() : BacktestReport.calibrationRows(backtest.result());
         }
     }
 
@@ -155,11 +159,10 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
             RecordQuery query = filters.query();
             DeliveryReport report = report(store, query);
             List<ChangeRecord> changes = store.page(query, filters.page() * PAGE, PAGE);
-            StoreModels.StoreBacktest backtest = RiskModels.backtest(store, window(query));
-            return new View(filters, report, changes, store.count(query), waiting, null, chartData(report), currentModel(store), backtest,
-                    backtest.result() == null ? List.of() : BacktestReport.calibrationRows(backtest.result()));
+            return new View(filters, report, changes, store.count(query), waiting, null, chartData(report), currentModel(store),
+                    RiskModels.backtest(store, window(query)));
         } catch (RiskGateException e) {
-            return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}", null, null, List.of());
+            return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}", null, null);
         }
     }
 
