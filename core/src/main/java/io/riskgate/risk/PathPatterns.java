@@ -4,16 +4,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A named set of globs, matched together. A glob that starts with {@code !} removes paths that the
  * others matched ({@code !docs/migrations/**}).
  */
 public final class PathPatterns {
-    private static final Pattern NOTHING = Pattern.compile("(?!)");
-
     private final List<String> globs;
     private final Matcher include;
     private final Matcher exclude;
@@ -24,35 +20,27 @@ public final class PathPatterns {
         this.exclude = exclude;
     }
 
-    /**
-     * Globs arranged for speed: exact file names in a hash set, file-name globs in one expression
-     * over the name, and path globs each behind a substring filter.
-     */
-    private record Matcher(Set<String> names, Pattern nameRegex, List<String> pathLiterals, List<PathPattern> byPath) {
+    /** Globs arranged for speed: exact file names in a hash set, the others each behind its literal filter. */
+    private record Matcher(Set<String> names, List<PathPattern> patterns) {
         static Matcher of(List<PathPattern> patterns) {
             Set<String> names = new HashSet<>();
-            List<PathPattern> byName = new ArrayList<>();
-            List<PathPattern> byPath = new ArrayList<>();
+            List<PathPattern> others = new ArrayList<>();
             for (PathPattern p : patterns) {
                 if (p.literalName() != null) {
                     names.add(p.literalName());
-                } else if (p.nameOnly()) {
-                    byName.add(p);
                 } else {
-                    byPath.add(p);
+                    others.add(p);
                 }
             }
-            return new Matcher(Set.copyOf(names), join(byName), byPath.stream().map(PathPattern::literalPart).toList(), List.copyOf(byPath));
+            return new Matcher(Set.copyOf(names), List.copyOf(others));
         }
 
         boolean matches(String path) {
-            String name = PathPattern.nameOf(path);
-            if (names.contains(name) || nameRegex.matcher(name).matches()) {
+            if (names.contains(PathPattern.nameOf(path))) {
                 return true;
             }
-            for (int i = 0; i < byPath.size(); i++) {
-                // the literal part is a cheap filter: a path without it cannot match the glob
-                if (path.contains(pathLiterals.get(i)) && byPath.get(i).matches(path)) {
+            for (PathPattern p : patterns) {
+                if (p.matches(path)) {
                     return true;
                 }
             }
@@ -76,13 +64,6 @@ public final class PathPatterns {
 
     public static PathPatterns none() {
         return of(List.of());
-    }
-
-    private static Pattern join(List<PathPattern> patterns) {
-        if (patterns.isEmpty()) {
-            return NOTHING;
-        }
-        return Pattern.compile(patterns.stream().map(p -> "(?:" + p.regex() + ")").collect(Collectors.joining("|")));
     }
 
     public boolean matches(String path) {

@@ -3,7 +3,10 @@ package io.riskgate.risk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,5 +78,131 @@ class PathPatternTest {
         assertThatThrownBy(() -> PathPattern.of("src/[abc")).hasMessageContaining("unclosed '['");
         assertThatThrownBy(() -> PathPattern.of("*.{yml")).hasMessageContaining("unclosed '{'");
         assertThatThrownBy(() -> PathPattern.of(" ")).hasMessageContaining("empty");
+    }
+
+    @Test
+    void hostileGlobsTakeTimeLinearInThePathLength() {
+        // as a backtracking regular expression this pattern takes minutes on a name of 40 'a's
+        PathPattern hostile = PathPattern.of("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b");
+        String short40 = "a".repeat(40);
+        String long400 = "a".repeat(400);
+        assertThat(hostile.matches(short40)).isFalse();
+        assertThat(hostile.matches(long400)).isFalse();
+        assertThat(hostile.matches(long400 + "b")).isTrue();
+        int steps41 = hostile.steps(short40 + "b");
+        int steps401 = hostile.steps(long400 + "b");
+        // state visits grow with the length (41 vs 401 characters), not exponentially
+        assertThat(steps41).isPositive();
+        assertThat(steps401).isLessThanOrEqualTo(steps41 * 12);
+        assertThat(PathPatterns.of(List.of("**/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b/**")).matches("x/" + short40 + "/y")).isFalse();
+    }
+
+    @Test
+    void theAutomatonAgreesWithTheGlobsRegularExpressionOnRandomGlobsAndPaths() {
+        Random random = new Random(20261201);
+        String[] atoms = {"a", "b", "/", "*", "**", "?", "[ab]", "[!a]", "{a,b/}", "{,x}", ".", "**/", "/**"};
+        String[] chars = {"a", "b", "x", "/", "."};
+        int compared = 0;
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder glob = new StringBuilder();
+            int atomsInGlob = 1 + random.nextInt(6);
+            for (int k = 0; k < atomsInGlob; k++) {
+                glob.append(atoms[random.nextInt(atoms.length)]);
+            }
+            String g = glob.toString();
+            Pattern oracle;
+            try {
+                oracle = Pattern.compile(Oracle.regexOf(g));
+            } catch (RuntimeException e) {
+                continue;
+            }
+            PathPattern pattern = PathPattern.of(g);
+            for (int p = 0; p < 20; p++) {
+                StringBuilder path = new StringBuilder();
+                int length = 1 + random.nextInt(8);
+                for (int k = 0; k < length; k++) {
+                    path.append(chars[random.nextInt(chars.length)]);
+                }
+                String candidate = path.toString();
+                assertThat(pattern.matches(candidate)).as("%s ~ %s", g, candidate)
+                        .isEqualTo(oracle.matcher(Oracle.subject(g, candidate)).matches());
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(30_000);
+    }
+
+    /** The glob's meaning as a (backtracking) regular expression, for comparison. */
+    private static final class Oracle {
+        static String subject(String glob, String path) {
+            String g = glob.strip();
+            boolean nameOnly = !g.startsWith("/") && !g.substring(0, g.length() - 1).contains("/") && !g.endsWith("/") && !g.contains("**");
+            return nameOnly ? path.substring(path.lastIndexOf('/') + 1) : path;
+        }
+
+        static String regexOf(String glob) {
+            String g = glob.strip();
+            if (g.startsWith("/")) {
+                g = g.substring(1);
+            } else if (!g.substring(0, g.length() - 1).contains("/") && (g.endsWith("/") || g.contains("**"))) {
+                g = "**/" + g;
+            }
+            if (g.endsWith("/")) {
+                g = g + "**";
+            }
+            List<String> parts = new ArrayList<>();
+            StringBuilder re = new StringBuilder();
+            int braces = 0;
+            for (int i = 0; i < g.length(); i++) {
+                char c = g.charAt(i);
+                switch (c) {
+                    case '*' -> {
+                        boolean doubleStar = i + 1 < g.length() && g.charAt(i + 1) == '*';
+                        if (doubleStar) {
+                            boolean atStart = i == 0 || g.charAt(i - 1) == '/';
+                            boolean slashAfter = i + 2 < g.length() && g.charAt(i + 2) == '/';
+                            boolean atEnd = i + 2 == g.length();
+                            if (atStart && slashAfter) {
+                                re.append("(?:.*/)?");
+                                i += 2;
+                            } else if (atEnd && i > 0 && g.charAt(i - 1) == '/' && re.charAt(re.length() - 1) == '/') {
+                                re.setLength(re.length() - 1);
+                                re.append("(?:/.*)?");
+                                i += 1;
+                            } else {
+                                re.append(".*");
+                                i += 1;
+                            }
+                        } else {
+                            re.append("[^/]*");
+                        }
+                    }
+                    case '?' -> re.append("[^/]");
+                    case '[' -> {
+                        int close = g.indexOf(']', i + 1);
+                        String body = g.substring(i + 1, close);
+                        re.append(body.startsWith("!") ? "[^/" + body.substring(1) + "]" : "[" + body + "]");
+                        i = close;
+                    }
+                    case '{' -> {
+                        braces++;
+                        re.append("(?:");
+                    }
+                    case '}' -> {
+                        braces--;
+                        re.append(')');
+                    }
+                    case ',' -> re.append(braces > 0 ? "|" : ",");
+                    default -> {
+                        if ("\\.^$+()|".indexOf(c) >= 0) {
+                            re.append('\\');
+                        }
+                        re.append(c);
+                    }
+                }
+            }
+            parts.add(re.toString());
+            return parts.get(0);
+        }
     }
 }
