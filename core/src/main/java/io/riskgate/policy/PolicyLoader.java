@@ -2,8 +2,10 @@ package io.riskgate.policy;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.riskgate.risk.DetectionRules;
 import io.riskgate.risk.FindingKind;
 import io.riskgate.risk.Level;
@@ -13,8 +15,11 @@ import io.riskgate.risk.Thresholds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,10 @@ public final class PolicyLoader {
     /** File names looked for at the top of the assessed repository, in order. */
     public static final List<String> FILE_NAMES = List.of(".riskgate.yml", ".riskgate.yaml");
 
+    /** The largest policy file read: anything bigger is refused before it is parsed. */
+    public static final int MAX_BYTES = 1 << 20;
+
+    private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
             "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments", "learning"));
     private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
@@ -64,6 +73,10 @@ public final class PolicyLoader {
     public static RiskPolicy fromFile(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw tooLarge(file.toString(), size);
+            }
             text = Files.readString(file);
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
@@ -71,20 +84,100 @@ public final class PolicyLoader {
         return parse(text, file.toString());
     }
 
-    /** Parses policy text; {@code source} names it in error messages. */
+    /**
+     * Parses policy text; {@code source} names it in error messages. The text is one YAML document
+     * of at most {@link #MAX_BYTES}, without duplicate keys, anchors or aliases.
+     */
     public static RiskPolicy parse(String yaml, String source) {
+        if (yaml.length() > MAX_BYTES) {
+            throw tooLarge(source, yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
         JsonNode root;
         try {
-            root = new YAMLMapper().readTree(yaml);
+            checkStructure(yaml, source);
+            root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw PolicyException.at(source, "", where + "not valid YAML (" + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")");
+            throw PolicyException.at(source, "", where(e.getLocation()) + "not valid YAML ("
+                    + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")");
+        } catch (IOException e) {
+            throw PolicyException.at(source, "", "cannot be read (" + e.getMessage() + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new RiskPolicy(ScoringRules.defaults(), DetectionRules.defaults(), PromotionPolicy.defaults(), false, source);
         }
         return new Reader(source).read(root);
+    }
+
+    private static PolicyException tooLarge(String source, long bytes) {
+        return PolicyException.at(source, "", "the file has " + bytes + " bytes; a policy file may have at most "
+                + MAX_BYTES + " bytes (1 MiB)");
+    }
+
+    private static String where(JsonLocation at) {
+        return at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+    }
+
+    /**
+     * Refuses what a YAML reader would silently resolve: a key given twice (the last would win), a
+     * second document after {@code ---} (it would be ignored), and anchors and aliases (a value
+     * defined in one place and used in others, the root of "billion laughs" expansions).
+     */
+    private static void checkStructure(String yaml, String source) throws IOException {
+        try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(yaml)) {
+            Deque<Set<String>> keys = new ArrayDeque<>();
+            int depth = 0;
+            int documents = 0;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (depth == 0 && ++documents > 1) {
+                    throw PolicyException.at(source, "", where(p.currentTokenLocation())
+                            + "a second YAML document ('---'): a policy file holds one document");
+                }
+                if (p.getCurrentAnchor() != null || p.isCurrentAlias()) {
+                    String name = p.isCurrentAlias() ? "*" + p.getText() : "&" + p.getCurrentAnchor();
+                    throw PolicyException.at(source, field(p), where(p.currentTokenLocation()) + "anchors and aliases (" + name
+                            + ") are not allowed in a policy file: write the value out where it is used");
+                }
+                switch (t) {
+                    case START_OBJECT -> {
+                        keys.push(new HashSet<>());
+                        depth++;
+                    }
+                    case START_ARRAY -> {
+                        keys.push(Set.of());
+                        depth++;
+                    }
+                    case END_OBJECT, END_ARRAY -> {
+                        keys.pop();
+                        depth--;
+                    }
+                    case FIELD_NAME -> {
+                        if (!keys.peek().add(p.currentName())) {
+                            throw PolicyException.at(source, field(p), where(p.currentTokenLocation())
+                                    + "the key is given twice: each key may appear once");
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+    }
+
+    /** The field the parser is at, as the messages name fields: {@code paths.migrations[0]}. */
+    private static String field(YAMLParser p) {
+        StringBuilder name = new StringBuilder();
+        for (String part : p.getParsingContext().pathAsPointer().toString().split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String unescaped = part.replace("~1", "/").replace("~0", "~");
+            if (unescaped.chars().allMatch(Character::isDigit)) {
+                name.append('[').append(unescaped).append(']');
+            } else {
+                name.append(name.length() == 0 ? "" : ".").append(unescaped);
+            }
+        }
+        return name.toString();
     }
 
     /** Walks the document, keeping the source for messages. */
@@ -102,7 +195,7 @@ public final class PolicyLoader {
             f.checkKeys(root, "", TOP_LEVEL);
             if (root.has("version")) {
                 JsonNode v = root.get("version");
-                if (!v.canConvertToInt() || v.asInt() != 1) {
+                if (!v.isIntegralNumber() || v.asInt() != 1) {
                     throw f.fail("version", "only version 1 is supported (got " + v + ")");
                 }
             }
@@ -182,9 +275,9 @@ public final class PolicyLoader {
             }
             f.requireObject(node, "thresholds");
             f.checkKeys(node, "thresholds", Set.of("medium", "high", "critical"));
-            int medium = node.has("medium") ? (int) f.number(node.get("medium"), "thresholds.medium", 1, 100) : defaults.medium();
-            int high = node.has("high") ? (int) f.number(node.get("high"), "thresholds.high", 1, 100) : defaults.high();
-            int critical = node.has("critical") ? (int) f.number(node.get("critical"), "thresholds.critical", 1, 100) : defaults.critical();
+            int medium = node.has("medium") ? f.integer(node.get("medium"), "thresholds.medium", 1, 100) : defaults.medium();
+            int high = node.has("high") ? f.integer(node.get("high"), "thresholds.high", 1, 100) : defaults.high();
+            int critical = node.has("critical") ? f.integer(node.get("critical"), "thresholds.critical", 1, 100) : defaults.critical();
             try {
                 return new Thresholds(medium, high, critical);
             } catch (IllegalArgumentException e) {

@@ -88,6 +88,13 @@ class PolicyLoaderTest {
             "paths: {exclude: [1]}|paths.exclude[0]: must be a non-empty string (got 1)",
             "featureFlagMarkers: ['']|featureFlagMarkers[0]: must be a non-empty string",
             "version: 2|version: only version 1 is supported",
+            "version: 1.5|version: only version 1 is supported (got 1.5)",
+            "thresholds: {medium: 25.5}|thresholds.medium: must be a whole number (got 25.5)",
+            "weights: {lines: 10}\\nweights: {files: 3}|weights: line 2, column 1: the key is given twice",
+            "weights: {lines: 10, lines: 12}|weights.lines: line 1, column 22: the key is given twice",
+            "paths: {migrations: [a/]}\\n---\\nversion: 1|line 3, column 1: a second YAML document",
+            "base: &w {lines: 10}\\nweights: *w|base: line 1, column 7: anchors and aliases (&w) are not allowed",
+            "weights: {lines: 10}\\nthresholds: {medium: *x}|not allowed",
             "weights: {lines: 1|not valid YAML",
             "- just\\n- a list|must be a mapping",
     })
@@ -96,6 +103,19 @@ class PolicyLoaderTest {
                 .isInstanceOf(PolicyException.class)
                 .hasMessageStartingWith("invalid policy repo/.riskgate.yml: ")
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void aPolicyFileOverOneMebibyteIsRefusedBeforeItIsParsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path big = dir.resolve(".riskgate.yml");
+        java.nio.file.Files.writeString(big, "featureFlagMarkers: [" + "x".repeat(PolicyLoader.MAX_BYTES) + "]\n");
+        assertThatThrownBy(() -> PolicyLoader.fromFile(big)).isInstanceOf(PolicyException.class)
+                .hasMessage("invalid policy " + big + ": the file has " + java.nio.file.Files.size(big) + " bytes; a policy file may have at most 1048576 bytes (1 MiB)");
+        assertThatThrownBy(() -> PolicyLoader.parse("#".repeat(PolicyLoader.MAX_BYTES + 1), "global"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("at most 1048576 bytes");
+        // a file of exactly the limit is read
+        String atLimit = "version: 1\n" + "#".repeat(PolicyLoader.MAX_BYTES - 12) + "\n";
+        assertThat(PolicyLoader.parse(atLimit, "p.yml")).isNotNull();
     }
 
     @Test
