@@ -1,5 +1,6 @@
 package io.riskgate.cli;
 
+import io.riskgate.report.TerminalText;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {AssessCommand.class, GateCommand.class, BacktestCommand.class, RecordCommand.class, ImportCommand.class, ExportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above or gate BLOCK, 4 gate NEEDS_APPROVAL.", "Docs: docs/cli.md"})
 public final class RiskGate implements Runnable {
+    /** Error lines are cut here: they may quote input (a CSV cell, a ref, a file name) of any length. */
+    static final int MAX_MESSAGE = 2000;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,13 +38,13 @@ public final class RiskGate implements Runnable {
 
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        cmd.getErr().println("riskgate: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        cmd.getErr().println("riskgate: " + TerminalText.safe(e.getMessage(), MAX_MESSAGE) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         return ExitCodes.BAD_INPUT;
     }
 
     private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof io.riskgate.RiskGateException) {
-            cmd.getErr().println("riskgate: " + e.getMessage());
+            cmd.getErr().println("riskgate: " + TerminalText.safe(e.getMessage(), MAX_MESSAGE));
             return ExitCodes.BAD_INPUT;
         }
         cmd.getErr().println("riskgate: internal error: " + e);

@@ -157,23 +157,23 @@ public final class AssessmentReport {
         Change c = a.change();
         ChangeMetrics m = a.metrics();
         out.append(String.format(Locale.ROOT, "Risk %d/100 %s   %s (%s) -> %s (%s)%n", a.score(), a.level(),
-                c.baseRef(), shortSha(c.baseline()), c.headRef(), shortSha(c.head())));
+                TerminalText.safe(c.baseRef()), shortSha(c.baseline()), TerminalText.safe(c.headRef()), shortSha(c.head())));
         out.append(String.format(Locale.ROOT, "Change: +%d -%d lines in %d file%s, %d director%s, %d subsystem%s, entropy %.2f; %d commit%s by %d author%s%n",
                 m.linesAdded(), m.linesDeleted(), m.files(), m.files() == 1 ? "" : "s", m.directories(), m.directories() == 1 ? "y" : "ies",
                 m.subsystems(), m.subsystems() == 1 ? "" : "s", m.entropy(), m.commits(), m.commits() == 1 ? "" : "s",
                 m.authors(), m.authors() == 1 ? "" : "s"));
-        out.append("Model: ").append(a.model()).append(modelNote == null ? "" : " (" + modelNote + ")").append(System.lineSeparator());
+        out.append("Model: ").append(a.model()).append(modelNote == null ? "" : " (" + TerminalText.safe(modelNote) + ")").append(System.lineSeparator());
         out.append(System.lineSeparator()).append("Factors (points add up to the score)").append(System.lineSeparator());
         int idWidth = a.factors().stream().mapToInt(f -> f.id().length()).max().orElse(10);
         for (Factor f : a.factors()) {
-            out.append(String.format(Locale.ROOT, "  %+4d  %-" + idWidth + "s  %s%n", f.points(), f.id(), f.explanation()));
+            out.append(String.format(Locale.ROOT, "  %+4d  %-" + idWidth + "s  %s%n", f.points(), f.id(), TerminalText.safe(f.explanation())));
         }
         out.append(String.format(Locale.ROOT, "  ----%n  %4d  %s%n", a.score(), "score"));
         if (!a.findings().isEmpty()) {
             out.append(System.lineSeparator()).append("Reversibility").append(System.lineSeparator());
             int kindWidth = a.findings().stream().mapToInt(f -> f.kind().name().length()).max().orElse(10);
             for (ReversibilityFinding f : a.findings()) {
-                out.append(String.format(Locale.ROOT, "  %-" + kindWidth + "s  %s  %s%n", f.kind(), f.location(), f.evidence()));
+                out.append(String.format(Locale.ROOT, "  %-" + kindWidth + "s  %s  %s%n", f.kind(), TerminalText.safe(f.location()), TerminalText.safe(f.evidence())));
             }
         }
         return out.toString();

@@ -118,8 +118,8 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         String nl = System.lineSeparator();
         out.append(String.format(Locale.ROOT, "Deployments %d (%d successful, %d failed or rolled back) over %.1f days%s%s%n",
                 dora.deployments(), dora.successful(), dora.failures(), dora.windowDays(),
-                query.environment() == null ? "" : ", environment " + query.environment(),
-                query.pipeline() == null ? "" : ", pipeline " + query.pipeline()));
+                query.environment() == null ? "" : ", environment " + TerminalText.safe(query.environment()),
+                query.pipeline() == null ? "" : ", pipeline " + TerminalText.safe(query.pipeline())));
         out.append(String.format(Locale.ROOT, "  deployment frequency   %.2f per day%n", dora.deploymentFrequency()));
         out.append("  lead time for changes  median ").append(duration(dora.leadTimeMedian())).append(", p90 ")
                 .append(duration(dora.leadTimeP90())).append(nl);
@@ -128,7 +128,7 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         if (!readiness.isEmpty()) {
             out.append(nl).append("Readiness").append(nl);
             for (Readiness.PipelineReadiness r : readiness) {
-                out.append(String.format(Locale.ROOT, "  %-30s %s %d/%d%s%n", r.pipeline(), r.ready() ? "READY   " : "AT RISK ",
+                out.append(String.format(Locale.ROOT, "  %-30s %s %d/%d%s%n", TerminalText.safe(r.pipeline()), r.ready() ? "READY   " : "AT RISK ",
                         r.checksPassed(), Readiness.PipelineReadiness.checks(), missing(r)));
             }
         }

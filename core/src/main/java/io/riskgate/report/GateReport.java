@@ -50,13 +50,13 @@ public final class GateReport {
     }
 
     public static String toText(GateDecision d) {
-        StringBuilder out = new StringBuilder(d.headline()).append(System.lineSeparator());
+        StringBuilder out = new StringBuilder(TerminalText.safe(d.headline())).append(System.lineSeparator());
         int width = d.rules().stream().mapToInt(r -> r.id().length()).max().orElse(10);
         List<RuleResult> ordered = new ArrayList<>(d.failed());
         d.rules().stream().filter(RuleResult::passed).forEach(ordered::add);
         for (RuleResult r : ordered) {
             String mark = r.passed() ? "pass" : r.effect() == io.riskgate.gate.GateOutcome.BLOCK ? "FAIL" : "WAIT";
-            out.append(String.format(Locale.ROOT, "  %s  %-" + width + "s  %s%n", mark, r.id(), r.reason()));
+            out.append(String.format(Locale.ROOT, "  %s  %-" + width + "s  %s%n", mark, r.id(), TerminalText.safe(r.reason())));
         }
         return out.toString();
     }

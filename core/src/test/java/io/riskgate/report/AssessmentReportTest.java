@@ -92,4 +92,32 @@ class AssessmentReportTest {
         assertThat(AssessmentReport.toText(a, note)).contains("\nModel: default (" + note + ")\n");
         assertThat(new ObjectMapper().readTree(AssessmentReport.toJson(a, note)).get("modelNote").asText()).isEqualTo(note);
     }
+
+    @Test
+    void namesFromTheRepositoryCannotActOnTheReadersTerminal() {
+        TestRepo repo = TestRepo.init(tmp.resolve("t"));
+        repo.write("app/Main.java", "class Main {}\n");
+        String base = repo.commit("base");
+        // a file whose name moves the cursor up and erases the line, to hide the finding printed before it
+        String hiding = "db/migration/V3__x\u001b[1A\u001b[2K\u202e.sql";
+        repo.write("db/migration/V2__drop.sql", "DROP TABLE orders; -- \u001b[2K\r\n");
+        repo.write(hiding, "ALTER TABLE t DROP COLUMN c;\n");
+        repo.commit("change");
+        RiskPolicy p = RiskPolicy.defaults();
+        RiskAssessment a = new ChangeAssessor(p.detection(), p.scoring()).assess(repo.dir(), base, "HEAD");
+        String text = AssessmentReport.toText(a, "note \u001b]0;title\u0007");
+        assertThat(text).doesNotContain("\u001b").doesNotContain("\u202e").doesNotContain("\u0007").doesNotContain("\r");
+        assertThat(text).contains("db/migration/V3__x\\e[1A\\e[2K\\u202e.sql:1").contains("note \\e]0;title\\x07");
+        assertThat(text.lines().filter(l -> l.contains("DESTRUCTIVE_MIGRATION"))).hasSize(2);
+        // JSON keeps the real name (its own escaping makes it safe)
+        assertThat(AssessmentReport.toJson(a)).contains("V3__x\\u001B[1A");
+    }
+
+    @Test
+    void terminalTextKeepsPrintableTextAndCutsLongText() {
+        assertThat(TerminalText.safe("plain ünïcode / path.sql")).isEqualTo("plain ünïcode / path.sql");
+        assertThat(TerminalText.safe("a\tb\nc\u0085d\u2028e")).isEqualTo("a\\tb\\nc\\x85d\\u2028e");
+        assertThat(TerminalText.safe("x".repeat(5000), 10)).isEqualTo("xxxxxxxxxx... (4990 more characters)");
+        assertThat(TerminalText.safe(null)).isNull();
+    }
 }
