@@ -70,10 +70,10 @@ final class ReportReader {
             hasSummaries |= inner.summary || inner.hasSummaries;
             hasSuites = true;
             if (counts) {
-                total += inner.total;
-                failed += inner.failed;
-                errors += inner.errors;
-                skipped += inner.skipped;
+                total = Math.addExact(total, inner.total);
+                failed = Math.addExact(failed, inner.failed);
+                errors = Math.addExact(errors, inner.errors);
+                skipped = Math.addExact(skipped, inner.skipped);
             }
         }
 
@@ -124,20 +124,31 @@ final class ReportReader {
             }
         } catch (XMLStreamException e) {
             throw failure(e, watch);
+        } catch (ArithmeticException e) {
+            throw tooMany();
         } finally {
             close(xml);
         }
-        int total = 0;
-        int failed = 0;
-        int errors = 0;
-        int skipped = 0;
-        for (TestSource s : sources) {
-            total += s.total();
-            failed += s.failed();
-            errors += s.errors();
-            skipped += s.skipped();
+        try {
+            int total = 0;
+            int failed = 0;
+            int errors = 0;
+            int skipped = 0;
+            for (TestSource s : sources) {
+                total = Math.addExact(total, s.total());
+                failed = Math.addExact(failed, s.failed());
+                errors = Math.addExact(errors, s.errors());
+                skipped = Math.addExact(skipped, s.skipped());
+            }
+            return new TestEvidence(total, failed, errors, skipped, sources, failures);
+        } catch (ArithmeticException e) {
+            throw tooMany();
         }
-        return new TestEvidence(total, failed, errors, skipped, sources, failures);
+    }
+
+    private EvidenceException tooMany() {
+        return EvidenceException.in(report, "counts more than " + Integer.MAX_VALUE
+                + " tests (or failures, errors or skipped tests) in all, which cannot be right: fix or regenerate the report");
     }
 
     private static XMLInputFactory factory() {
@@ -295,13 +306,14 @@ final class ReportReader {
         if (value == null) {
             return 0;
         }
-        try {
-            int n = Integer.parseInt(value.strip());
-            if (n >= 0) {
-                return n;
+        String digits = value.strip();
+        if (!digits.isEmpty() && digits.length() < 40 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long n = new java.math.BigInteger(digits).min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValue();
+            if (n > Integer.MAX_VALUE) {
+                throw EvidenceException.in(report, "has suite '" + oneLine(suite.name, 80) + "' with " + attribute + "=\""
+                        + oneLine(value, 40) + "\", more than " + Integer.MAX_VALUE + ", which cannot be right: fix or regenerate the report");
             }
-        } catch (NumberFormatException e) {
-            // reported below
+            return (int) n;
         }
         throw EvidenceException.in(report, "has suite '" + oneLine(suite.name, 80) + "' with " + attribute + "=\""
                 + oneLine(value, 40) + "\", which is not a whole number: fix or regenerate the report");

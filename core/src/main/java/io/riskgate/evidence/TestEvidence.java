@@ -54,10 +54,16 @@ public record TestEvidence(int total, int failed, int errors, int skipped, List<
         List<TestSource> sources = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (TestEvidence e : parts) {
-            total = Math.addExact(total, e.total);
-            failed = Math.addExact(failed, e.failed);
-            errors = Math.addExact(errors, e.errors);
-            skipped = Math.addExact(skipped, e.skipped);
+            try {
+                total = Math.addExact(total, e.total);
+                failed = Math.addExact(failed, e.failed);
+                errors = Math.addExact(errors, e.errors);
+                skipped = Math.addExact(skipped, e.skipped);
+            } catch (ArithmeticException overflow) {
+                throw new EvidenceException("the test reports together count more than " + Integer.MAX_VALUE
+                        + " tests (or failures, errors or skipped tests), which cannot be right: fix or regenerate the reports ("
+                        + e.sources.stream().map(TestSource::file).distinct().limit(3).toList() + " among them)");
+            }
             sources.addAll(e.sources);
             failures.addAll(e.failures.subList(0, Math.min(e.failures.size(), MAX_FAILURES - failures.size())));
         }

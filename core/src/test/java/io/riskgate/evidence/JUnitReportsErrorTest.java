@@ -47,6 +47,23 @@ class JUnitReportsErrorTest {
     }
 
     @Test
+    void countsBeyondAnyRealRunAreRefusedNotOverflowed() throws IOException {
+        assertThat(refused("<testsuite name='s' tests='99999999999999999999'/>"))
+                .hasMessageContaining("tests=\"99999999999999999999\", more than 2147483647, which cannot be right");
+        assertThat(refused("<testsuites><testsuite name='a' tests='2000000000'/><testsuite name='b' tests='2000000000'/></testsuites>"))
+                .hasMessageContaining("counts more than 2147483647 tests");
+        assertThat(refused("<testsuites tests='3'><testsuites><testsuite name='a' failures='2000000000'/>"
+                + "<testsuite name='b' failures='2000000000'/></testsuites></testsuites>")).hasMessageContaining("counts more than");
+        // two reports that are each fine but cannot both be true
+        Path one = tmp.resolve("reports/TEST-one.xml");
+        Files.createDirectories(one.getParent());
+        Files.writeString(one, "<testsuite name='a' tests='2000000000'/>");
+        Files.writeString(tmp.resolve("reports/TEST-two.xml"), "<testsuite name='b' tests='2000000000'/>");
+        assertThatThrownBy(() -> JUnitReports.collect(tmp, "reports/*.xml")).isInstanceOf(EvidenceException.class)
+                .hasMessageContaining("the test reports together count more than 2147483647 tests");
+    }
+
+    @Test
     void malformedXmlNamesLineAndColumn() throws IOException {
         assertThat(refused("<testsuite name=\"s\">\n  <testcase name=\"a\">\n</testsuite>\n"))
                 .hasMessageMatching("test report .*TEST-broken\\.xml is not well-formed XML at line 3, column 3: "
@@ -83,7 +100,7 @@ class JUnitReportsErrorTest {
             "<testsuite name=\"s\" tests=\"many\"/>|has suite 's' with tests=\"many\", which is not a whole number: fix or regenerate the report",
             "<testsuite name=\"s\" tests=\"3\" failures=\"-1\"/>|has suite 's' with failures=\"-1\", which is not a whole number",
             "<testsuites><testsuite name=\"x\" tests=\"2\" errors=\"1.0\"/></testsuites>|has suite 'x' with errors=\"1.0\", which is not a whole number",
-            "<testsuite name=\"s\" skipped=\"99999999999\"/>|has suite 's' with skipped=\"99999999999\", which is not a whole number",
+            "<testsuite name=\"s\" skipped=\"99999999999\"/>|has suite 's' with skipped=\"99999999999\", more than 2147483647, which cannot be right",
     })
     void reportsThatAreNotTestResultsNameFileAndReason(String xml, String reason) throws IOException {
         assertThat(refused(xml)).hasMessageContaining(" " + reason);
