@@ -66,9 +66,13 @@ final class MigrationScanner {
     private int firstAddedLine;
     private int addedLines;
 
+    private final SourceText source;
+
     MigrationScanner(String path) {
         this.path = path;
         this.sql = path.toLowerCase(Locale.ROOT).endsWith(".sql");
+        // SQL: comments and string literals are not statements; DSLs keep their strings (embedded SQL, Liquibase keys)
+        this.source = new SourceText(SourceText.Syntax.of(path), !sql);
     }
 
     void addedLine(int lineNumber, String text) {
@@ -79,7 +83,7 @@ final class MigrationScanner {
         if (sql) {
             addSqlLine(lineNumber, text);
         } else {
-            String code = text.strip();
+            String code = source.code(lineNumber, text).strip();
             if (!code.startsWith("#") && !code.startsWith("//") && !code.startsWith("--")) {
                 checkLine(lineNumber, code);
             }
@@ -91,7 +95,7 @@ final class MigrationScanner {
             flushStatement();   // lines from different hunks do not form one statement
         }
         lastLine = lineNumber;
-        String code = stripSqlComment(text);
+        String code = source.code(lineNumber, text);
         int from = 0;
         int semicolon;
         while ((semicolon = code.indexOf(';', from)) >= 0) {
@@ -177,11 +181,6 @@ final class MigrationScanner {
                 ? "additive schema change: " + additiveEvidence
                 : "migration with " + addedLines + " added line" + (addedLines == 1 ? "" : "s") + " and no destructive statement";
         return List.of(new ReversibilityFinding(FindingKind.ADDITIVE_MIGRATION, path, firstAddedLine, evidence));
-    }
-
-    private static String stripSqlComment(String line) {
-        int dash = line.indexOf("--");
-        return dash >= 0 ? line.substring(0, dash) : line;
     }
 
     static String abbreviate(String text) {
