@@ -60,6 +60,9 @@ public final class ChangeAnalyzer implements DiffListener {
     private int manifestKindLine;
     private boolean cloudFormation;
     private int cloudFormationLine;
+    private SourceText source;
+    private long fileLongLineExtra;
+    private long longLineExtra;
 
     public ChangeAnalyzer(DetectionRules rules, Consumer<Progress> progress) {
         this.rules = rules;
@@ -72,6 +75,10 @@ public final class ChangeAnalyzer implements DiffListener {
         excluded = rules.exclude().matches(path);
         category = categorize(path);
         migration = category == Category.MIGRATION && file.status() != FileStatus.DELETED ? new MigrationScanner(path) : null;
+        // flag checks count in code only: comments never, string literals only in configuration
+        source = category == Category.CODE || category == Category.CONFIG
+                ? new SourceText(SourceText.Syntax.of(path), category == Category.CONFIG) : null;
+        fileLongLineExtra = 0;
         firstAddedLine = 0;
         firstAddedText = null;
         versionLine = null;
@@ -114,6 +121,7 @@ public final class ChangeAnalyzer implements DiffListener {
 
     @Override
     public void addedLine(FileDiff file, int lineNumber, String text) {
+        fileLongLineExtra += ChangeAnalysis.extraLinesOf(text.length());
         if (firstAddedLine == 0 && !text.isBlank()) {
             firstAddedLine = lineNumber;
             firstAddedText = text;
@@ -131,7 +139,7 @@ public final class ChangeAnalyzer implements DiffListener {
             }
             case CODE, CONFIG -> {
                 if (!excluded) {
-                    scanForFlag(file, lineNumber, text);
+                    scanForFlag(file, lineNumber, text, source.code(lineNumber, text));
                     if (yamlOrJson) {
                         scanForManifest(lineNumber, text);
                     }
@@ -143,12 +151,12 @@ public final class ChangeAnalyzer implements DiffListener {
         }
     }
 
-    private void scanForFlag(FileDiff file, int lineNumber, String text) {
+    private void scanForFlag(FileDiff file, int lineNumber, String text, String code) {
         if (flagFound) {
             return;
         }
         for (String marker : rules.featureFlagMarkers()) {
-            if (text.contains(marker)) {
+            if (code.contains(marker)) {
                 flagFound = true;
                 findings.add(new ReversibilityFinding(FindingKind.FEATURE_FLAG, file.path(), lineNumber,
                         "'" + marker + "' in: " + MigrationScanner.abbreviate(text)));
@@ -199,6 +207,7 @@ public final class ChangeAnalyzer implements DiffListener {
         }
         linesAdded += file.linesAdded();
         linesDeleted += file.linesDeleted();
+        longLineExtra += fileLongLineExtra;
         churnPerFile.add(file.linesAdded() + file.linesDeleted());
         String path = file.path();
         int slash = path.lastIndexOf('/');
@@ -217,8 +226,15 @@ public final class ChangeAnalyzer implements DiffListener {
         int line = firstAddedLine;
         switch (category) {
             case MIGRATION -> {
+                boolean edited = editedMigration(file);
+                if (edited) {
+                    findings.add(new ReversibilityFinding(FindingKind.EDITED_MIGRATION, path, line, (file.status() == FileStatus.RENAMED
+                            ? "renamed from " + file.oldPath() : "existed at the baseline") + churn(file)
+                            + ": databases that applied it keep the old version"));
+                }
                 if (migration != null) {
-                    findings.addAll(migration.finish());
+                    // an edit to an applied migration does not move the schema forward: only its destructive statements count
+                    migration.finish().stream().filter(f -> !edited || f.kind() != FindingKind.ADDITIVE_MIGRATION).forEach(findings::add);
                 }
             }
             case INFRASTRUCTURE -> findings.add(new ReversibilityFinding(FindingKind.INFRASTRUCTURE, path, line,
@@ -259,6 +275,23 @@ public final class ChangeAnalyzer implements DiffListener {
                 // documentation and tests carry no reversibility finding
             }
         }
+    }
+
+    /**
+     * A migration that existed at the baseline and was changed or renamed. Flyway's repeatable
+     * migrations ({@code R__}) are meant to be edited; a Liquibase changelog that only gained lines
+     * gained changesets, which is how it grows.
+     */
+    private static boolean editedMigration(FileDiff file) {
+        if (file.status() != FileStatus.MODIFIED && file.status() != FileStatus.RENAMED) {
+            return false;
+        }
+        String name = file.path().substring(file.path().lastIndexOf('/') + 1);
+        if (name.startsWith("R__")) {
+            return false;
+        }
+        boolean changelog = name.toLowerCase(Locale.ROOT).contains("changelog");
+        return !changelog || file.linesDeleted() > 0;
     }
 
     private static String infrastructureKind(String path) {
@@ -306,7 +339,7 @@ public final class ChangeAnalyzer implements DiffListener {
         ChangeMetrics metrics = new ChangeMetrics(linesAdded, linesDeleted, files, directories.size(), subsystems.size(),
                 entropy(), nonMerge.size(), change.authors().size(), binaryFiles, renames, excludedFiles, merges);
         return new ChangeAnalysis(metrics, findings, files > 0 && docsFiles == files, secretsLikeFiles, breakingApi,
-                new ArrayList<>(subsystems));
+                new ArrayList<>(subsystems), (int) Math.min(Integer.MAX_VALUE, longLineExtra));
     }
 
     /** Shannon entropy of changed lines over files, normalised by log2 of the number of files with changed lines. */

@@ -4,6 +4,8 @@ package io.riskgate.risk;
 public enum FindingKind {
     DESTRUCTIVE_MIGRATION("destructive-migration", "destructiveMigration", false),
     ADDITIVE_MIGRATION("additive-migration", "additiveMigration", false),
+    /** A migration that already existed at the baseline was edited or renamed: applied databases never run the edit. */
+    EDITED_MIGRATION("edited-migration", "editedMigration", false),
     INFRASTRUCTURE("infrastructure", "infrastructure", false),
     DEPENDENCY("dependency", "dependency", false),
     PUBLIC_API("public-api", "publicApi", false),

@@ -41,9 +41,12 @@ public final class RiskScorer implements ChangeScorer {
         ChangeMetrics m = analysis.metrics();
         List<Factor> factors = new ArrayList<>();
 
-        double weightedLines = m.linesAdded() + rules.deletedLineShare() * m.linesDeleted();
+        double weightedLines = m.linesAdded() + analysis.longLineExtra() + rules.deletedLineShare() * m.linesDeleted();
         factors.add(size("lines", weightedLines, fmt(m.linesAdded()) + " line" + s(m.linesAdded()) + " added and "
                 + fmt(m.linesDeleted()) + " deleted (deleted lines count " + percent(rules.deletedLineShare())
+                + (analysis.longLineExtra() > 0 ? "; added lines over " + fmt(ChangeAnalysis.LONG_LINE)
+                        + " characters, as in minified or generated files, count one per " + ChangeAnalysis.CHARACTERS_PER_LINE
+                        + " characters: " + fmt(analysis.longLineExtra()) + " more" : "")
                 + "): the more lines, the harder the change is to review and to undo"));
         factors.add(size("files", m.files() - 1, fmt(m.files()) + " file" + s(m.files()) + " changed"
                 + (m.binaryFiles() > 0 ? ", " + m.binaryFiles() + " of them binary" : "")
@@ -119,6 +122,12 @@ public final class RiskScorer implements ChangeScorer {
         if (!destructive.isEmpty()) {
             factors.add(factor(FindingKind.DESTRUCTIVE_MIGRATION, 1.0, destructive.size() + " destructive or data-dependent schema change"
                     + s(destructive.size()) + " (" + evidence(destructive) + "): redeploying the previous version does not bring the data back"));
+        }
+        List<ReversibilityFinding> edited = analysis.findings(FindingKind.EDITED_MIGRATION);
+        if (!edited.isEmpty()) {
+            factors.add(factor(FindingKind.EDITED_MIGRATION, 1.0, edited.size() + " migration" + s(edited.size())
+                    + " that already existed at the baseline edited or renamed (" + paths(edited) + "): databases that applied "
+                    + (edited.size() == 1 ? "it" : "them") + " never run the edit, and checksum validation (Flyway, Liquibase) refuses to migrate"));
         }
         List<ReversibilityFinding> additive = analysis.findings(FindingKind.ADDITIVE_MIGRATION);
         if (!additive.isEmpty()) {

@@ -35,6 +35,7 @@ public record ScoringRules(Map<String, Double> weights, Map<String, Double> satu
         weights.put("authors", 5.0);
         weights.put("destructiveMigration", 40.0);
         weights.put("additiveMigration", 5.0);
+        weights.put("editedMigration", 30.0);
         weights.put("infrastructure", 20.0);
         weights.put("dependency", 10.0);
         weights.put("publicApi", 15.0);
@@ -51,6 +52,7 @@ public record ScoringRules(Map<String, Double> weights, Map<String, Double> satu
         saturation.put("authors", 10.0);
         Map<FindingKind, Level> minimum = new EnumMap<>(FindingKind.class);
         minimum.put(FindingKind.DESTRUCTIVE_MIGRATION, Level.HIGH);
+        minimum.put(FindingKind.EDITED_MIGRATION, Level.MEDIUM);
         return new ScoringRules(weights, saturation, Thresholds.DEFAULT, minimum, 0.5, 0.2);
     }
 

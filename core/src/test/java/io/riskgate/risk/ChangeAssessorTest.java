@@ -361,4 +361,107 @@ class ChangeAssessorTest {
         assertThat(a.score()).isZero();
         assertThat(a.metrics().files()).isZero();
     }
+    @Test
+    void onlyFlagChecksInCodeEarnTheDiscountNotMarkersInCommentsOrStrings() {
+        repo.write("src/main/java/app/Notes.java", String.join("\n",
+                "class Notes {",
+                "  // featureFlag: guard this later",
+                "  /* isFeatureEnabled",
+                "     FeatureToggle */",
+                "   * @see FeatureFlag",
+                "  String key = \"featureFlagMarkers\";",
+                "  String t = `isFeatureEnabled`;",
+                "}", ""));
+        repo.write("scripts/tool.py", "# feature_flag\n'''is_feature_enabled\n'''\nname = \"feature_flag\"\n");
+        repo.commit("markers that are not checks");
+        assertThat(findings(assess(), FindingKind.FEATURE_FLAG)).isEmpty();
+
+        repo.write("src/main/java/app/Checkout.java", "class Checkout {\n  void run() {\n    if (flags.isFeatureEnabled(\"new-checkout\")) { newFlow(); } // featureFlag\n  }\n}\n");
+        repo.write("config/application.properties", "# featureFlag in a comment\n");
+        repo.commit("a real check");
+        List<ReversibilityFinding> flags = findings(assess(), FindingKind.FEATURE_FLAG);
+        assertThat(flags).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("src/main/java/app/Checkout.java");
+            assertThat(f.line()).isEqualTo(3);
+            assertThat(f.evidence()).startsWith("'isFeatureEnabled' in:");
+        });
+    }
+
+    @Test
+    void aFlagDeclaredInConfigurationStillCounts() {
+        repo.write("config/flags.json", "{\n  \"featureFlag\": {\"new-checkout\": false}\n}\n");
+        repo.commit("flag in configuration");
+        assertThat(findings(assess(), FindingKind.FEATURE_FLAG)).singleElement().satisfies(f -> assertThat(f.path()).isEqualTo("config/flags.json"));
+    }
+
+    @Test
+    void sqlCommentsAndStringLiteralsAreNotStatements() {
+        repo.write("db/migration/V2__index.sql", String.join("\n",
+                "/* DROP TABLE t; */ CREATE INDEX idx_a ON t (a);",
+                "/* the old way:",
+                "   ALTER TABLE t DROP COLUMN b;",
+                "*/",
+                "-- TRUNCATE t;",
+                "INSERT INTO notes (text) VALUES ('DROP TABLE x; -- not a statement');",
+                "CREATE FUNCTION f() RETURNS void AS $body$ BEGIN TRUNCATE audit; END $body$ LANGUAGE plpgsql;", ""));
+        repo.commit("additive with comments");
+        RiskAssessment a = assess();
+        assertThat(findings(a, FindingKind.DESTRUCTIVE_MIGRATION)).isEmpty();
+        assertThat(findings(a, FindingKind.ADDITIVE_MIGRATION)).singleElement().satisfies(f -> assertThat(f.evidence()).contains("CREATE INDEX"));
+
+        repo.write("db/migration/V3__drop.sql", "/* cleanup */ DROP TABLE old_orders; /* done\n */ ALTER TABLE t DROP COLUMN c;\n");
+        repo.commit("destructive after comments");
+        List<ReversibilityFinding> d = findings(assess(), FindingKind.DESTRUCTIVE_MIGRATION);
+        assertThat(d).extracting(ReversibilityFinding::line).containsExactly(1, 2);
+        assertThat(d.get(0).evidence()).contains("drops a table");
+    }
+
+    @Test
+    void editingAMigrationThatExistedAtTheBaselineIsItsOwnFinding() {
+        repo.write("db/migration/V1__init.sql", "CREATE TABLE orders (id INT);\n");
+        repo.write("db/migration/R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;\n");
+        repo.write("db/changelog/db.changelog-master.xml", "<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\"><createTable tableName=\"t\"/></changeSet>\n</databaseChangeLog>\n");
+        repo.write("db/migrate/20240101_create_users.rb", "class CreateUsers < ActiveRecord::Migration[7.0]\n  def change\n    create_table :users\n  end\nend\n");
+        base = repo.commit("applied migrations");
+
+        repo.write("db/migration/V1__init.sql", "CREATE TABLE orders (id INT, note TEXT);\n");
+        repo.write("db/migration/R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 2;\n");
+        repo.write("db/changelog/db.changelog-master.xml", "<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\"><createTable tableName=\"t\"/></changeSet>\n"
+                + "  <changeSet id=\"2\" author=\"a\"><addColumn tableName=\"t\"/></changeSet>\n</databaseChangeLog>\n");
+        repo.move("db/migrate/20240101_create_users.rb", "db/migrate/20250101_create_users.rb");
+        repo.commit("edit applied migrations");
+        RiskAssessment a = assess();
+        assertExplained(a);
+        assertThat(findings(a, FindingKind.EDITED_MIGRATION)).extracting(ReversibilityFinding::path)
+                .containsExactlyInAnyOrder("db/migration/V1__init.sql", "db/migrate/20250101_create_users.rb");
+        assertThat(findings(a, FindingKind.EDITED_MIGRATION)).anySatisfy(f -> assertThat(f.evidence()).startsWith("renamed from db/migrate/20240101_create_users.rb"));
+        // the edit is not an additive migration; the repeatable view and the appended changeset are
+        assertThat(findings(a, FindingKind.ADDITIVE_MIGRATION)).extracting(ReversibilityFinding::path)
+                .containsExactlyInAnyOrder("db/migration/R__views.sql", "db/changelog/db.changelog-master.xml");
+        assertThat(points(a)).containsEntry("reversibility.edited-migration", 30);
+        assertThat(a.level()).isGreaterThanOrEqualTo(Level.MEDIUM);
+
+        repo.write("db/changelog/db.changelog-master.xml", "<databaseChangeLog>\n  <changeSet id=\"1\" author=\"a\"><createTable tableName=\"t2\"/></changeSet>\n"
+                + "  <changeSet id=\"2\" author=\"a\"><addColumn tableName=\"t\"/></changeSet>\n</databaseChangeLog>\n");
+        repo.commit("change an applied changeset");
+        assertThat(findings(assess(), FindingKind.EDITED_MIGRATION)).extracting(ReversibilityFinding::path).contains("db/changelog/db.changelog-master.xml");
+    }
+
+    @Test
+    void aMinifiedOneLineFileCountsByItsCharactersNotAsOneLine() {
+        repo.write("web/dist/bundle.js", "var a=1;".repeat(250_000) + "\n");
+        repo.commit("bundle");
+        RiskAssessment a = assess();
+        assertExplained(a);
+        assertThat(a.metrics().linesAdded()).as("lines stay git's count").isEqualTo(1);
+        assertThat(points(a).get("size.lines")).isGreaterThanOrEqualTo(25);
+        assertThat(a.factors()).filteredOn(f -> f.id().equals("size.lines")).singleElement()
+                .satisfies(f -> assertThat(f.explanation()).contains("added lines over 1,000 characters").contains("19,999 more"));
+
+        base = repo.head();
+        repo.write("src/main/java/app/Service.java", "// a line of ordinary length\n");
+        repo.commit("ordinary");
+        assertThat(assess().factors()).filteredOn(f -> f.id().equals("size.lines")).singleElement()
+                .satisfies(f -> assertThat(f.explanation()).doesNotContain("characters"));
+    }
 }
