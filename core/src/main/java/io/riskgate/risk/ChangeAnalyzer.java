@@ -156,13 +156,54 @@ public final class ChangeAnalyzer implements DiffListener {
             return;
         }
         for (String marker : rules.featureFlagMarkers()) {
-            if (code.contains(marker)) {
+            if (flagCheck(code, marker)) {
                 flagFound = true;
                 findings.add(new ReversibilityFinding(FindingKind.FEATURE_FLAG, file.path(), lineNumber,
                         "'" + marker + "' in: " + MigrationScanner.abbreviate(text)));
                 return;
             }
         }
+    }
+
+    /** What may follow a marker that is a plain name and still name a flag: {@code featureFlags}, {@code FeatureFlagClient}. */
+    private static final Pattern FLAG_SUFFIX = Pattern.compile("s?(?:Client|Service|Manager|Provider|Store|Registry|Repository|Api|Sdk"
+            + "|Resolver|Evaluator|Checker|Check|Enabled|Active|On|Off|Value|Variation|State|Status|Gate|Guard|Config|Context)?");
+    /** What may come before it: {@code isFeatureFlagOn}, {@code getFeatureToggle}. */
+    private static final Pattern FLAG_PREFIX = Pattern.compile("(?:is|has|get|check|use|with|new|evaluate|_)?");
+
+    /**
+     * Whether code (comments and literals already removed) uses the marker. A marker that is a plain
+     * name ({@code featureFlag}) counts as a whole name or with a flag word around it, so that
+     * {@code featureFlags.isOn(...)} and {@code FEATURE_FLAG_NEW_CHECKOUT} count and a list named
+     * {@code featureFlagMarkers} does not; a marker with punctuation ({@code boolVariation(}) is specific
+     * enough as it is.
+     */
+    static boolean flagCheck(String code, String marker) {
+        if (!marker.chars().allMatch(ChangeAnalyzer::nameChar)) {
+            return code.contains(marker);
+        }
+        boolean snakeCase = marker.indexOf('_') >= 0;
+        for (int at = code.indexOf(marker); at >= 0; at = code.indexOf(marker, at + 1)) {
+            int start = at;
+            while (start > 0 && nameChar(code.charAt(start - 1))) {
+                start--;
+            }
+            int end = at + marker.length();
+            while (end < code.length() && nameChar(code.charAt(end))) {
+                end++;
+            }
+            String before = code.substring(start, at);
+            String after = code.substring(at + marker.length(), end);
+            boolean afterOk = snakeCase ? after.isEmpty() || after.startsWith("_") || after.equals("s") : FLAG_SUFFIX.matcher(after).matches();
+            if (afterOk && FLAG_PREFIX.matcher(before).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean nameChar(int c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     /** Kubernetes manifests and CloudFormation templates that live outside the usual folders. */

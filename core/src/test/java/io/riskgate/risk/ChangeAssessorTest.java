@@ -371,6 +371,7 @@ class ChangeAssessorTest {
                 "   * @see FeatureFlag",
                 "  String key = \"featureFlagMarkers\";",
                 "  String t = `isFeatureEnabled`;",
+                "  List<String> all = concat(featureFlagMarkers.stream(), other.featureFlagMarkers());",
                 "}", ""));
         repo.write("scripts/tool.py", "# feature_flag\n'''is_feature_enabled\n'''\nname = \"feature_flag\"\n");
         repo.commit("markers that are not checks");
@@ -385,6 +386,22 @@ class ChangeAssessorTest {
             assertThat(f.line()).isEqualTo(3);
             assertThat(f.evidence()).startsWith("'isFeatureEnabled' in:");
         });
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} ~ {1} = {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "'if (featureFlags.isOn(x)) {', featureFlag, true",
+            "'client = new FeatureFlagClient(key);', FeatureFlag, true",
+            "'if (isFeatureFlagOn(\"x\"))', FeatureFlag, true",
+            "'if (config.enabled(FEATURE_FLAG_NEW_CHECKOUT))', FEATURE_FLAG, true",
+            "'if feature_flag_enabled(\"x\"):', feature_flag, true",
+            "'return featureFlag;', featureFlag, true",
+            "'markers = featureFlagMarkers.stream();', featureFlag, false",
+            "'int myfeatureFlagCount = 0;', featureFlag, false",
+            "'if (ldClient.boolVariation(\"x\", u, false))', boolVariation(, true",
+    })
+    void aPlainNameMarkerCountsAsANameOrWithAFlagWord(String code, String marker, boolean expected) {
+        assertThat(ChangeAnalyzer.flagCheck(code, marker)).isEqualTo(expected);
     }
 
     @Test
