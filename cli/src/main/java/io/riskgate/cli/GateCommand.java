@@ -3,6 +3,10 @@ package io.riskgate.cli;
 import io.riskgate.RiskGateException;
 import io.riskgate.evidence.JUnitReports;
 import io.riskgate.evidence.TestEvidence;
+import io.riskgate.gate.Approval;
+import io.riskgate.gate.ApprovalCheck;
+import io.riskgate.gate.ApprovalInput;
+import io.riskgate.gate.Approver;
 import io.riskgate.gate.DeploymentHistory;
 import io.riskgate.gate.GateDecision;
 import io.riskgate.gate.GateEvaluator;
@@ -17,8 +21,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -27,11 +35,13 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decides whether a change may be promoted into an environment: tests, rollback, previous environment,",
-                "freeze windows and risk, each rule with its reason. The same gate as the Jenkins promote step."},
+                "soak time, freeze windows, risk and approvals, each rule with its reason. The same gate as the Jenkins promote step."},
         footer = {"", "Examples:",
                 "  riskgate assess --base \"$DEPLOYED\" --format json > risk.json",
                 "  riskgate gate --environment production --assessment risk.json --tests '**/target/surefire-reports/*.xml' \\",
                 "      --rollback-command './deploy.sh --rollback' --runbook https://runbooks.example/shop --deployed staging=\"$(git rev-parse HEAD)\"",
+                "  riskgate gate --environment production --assessment risk.json --deployed staging=\"$SHA@2026-12-01T08:00:00Z\" \\",
+                "      --approved-by alice=alice@example.com:release-managers --approved-by bob:security --started-by carol",
                 "",
                 "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr)."})
 final class GateCommand implements Callable<Integer> {
@@ -56,8 +66,19 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--rollback-exercised", paramLabel = "DATE", description = "When the rollback last ran or was rehearsed (2026-11-01 or an ISO-8601 instant).")
     String rollbackExercised;
 
-    @Option(names = "--deployed", paramLabel = "ENV=SHA", description = "The commit last deployed successfully to an environment; repeatable.")
+    @Option(names = "--deployed", paramLabel = "ENV=SHA[@TIME]", description = {"The commit last deployed successfully to an environment,",
+            "and when (ISO-8601 or a date; for the soak time); repeatable."})
     Map<String, String> deployed = new LinkedHashMap<>();
+
+    @Option(names = "--approved-by", paramLabel = "USER[=EMAIL][:GROUP,...]", description = {"Someone who approved the promotion, with their e-mail",
+            "(compared with the change's authors) and groups; repeatable. Counted against the environment's quorum."})
+    List<String> approvedBy = new ArrayList<>();
+
+    @Option(names = "--rejected-by", paramLabel = "USER[=EMAIL][:GROUP,...]", description = "Someone who rejected the promotion; repeatable.")
+    List<String> rejectedBy = new ArrayList<>();
+
+    @Option(names = "--started-by", paramLabel = "USER", description = "Who started the pipeline (may not approve unless the policy allows it).")
+    String startedBy;
 
     @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".", description = "Where the policy file and test reports are (default: ${DEFAULT-VALUE}).")
     Path repo;
@@ -79,8 +100,21 @@ final class GateCommand implements Callable<Integer> {
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null
                 : new RollbackPlan(environment, rollbackCommand, runbook, Times.parse(rollbackExercised, "--rollback-exercised"));
         Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(Times.parse(now, "--now"), ZoneOffset.UTC);
+        Map<String, String> commits = new LinkedHashMap<>();
+        Map<String, Instant> times = new LinkedHashMap<>();
+        deployed.forEach((env, value) -> {
+            int at = value.indexOf('@');
+            commits.put(env, at < 0 ? value : value.substring(0, at));
+            if (at >= 0) {
+                times.put(env, Times.parse(value.substring(at + 1), "--deployed " + env));
+            }
+        });
+        List<Approval> decisions = new ArrayList<>();
+        Instant decided = clock.instant();
+        approvedBy.forEach(a -> decisions.add(new Approval(approver(a, "--approved-by"), true, decided, null)));
+        rejectedBy.forEach(a -> decisions.add(new Approval(approver(a, "--rejected-by"), false, decided, null)));
         GateDecision decision = GateEvaluator.evaluate(riskPolicy.promotion(), environment, candidate, evidence, plan,
-                DeploymentHistory.of(deployed), clock);
+                DeploymentHistory.of(commits, times), clock, new ApprovalInput(decisions, startedBy, ApprovalCheck.caseInsensitive()));
         PrintWriter out = spec.commandLine().getOut();
         if (format == AssessCommand.Format.json) {
             out.println(GateReport.toJson(decision));
@@ -98,6 +132,22 @@ final class GateCommand implements Callable<Integer> {
             case NEEDS_APPROVAL -> ExitCodes.NEEDS_APPROVAL;
             case BLOCK -> ExitCodes.ABOVE_THRESHOLD;
         };
+    }
+
+    /** {@code alice}, {@code alice=alice@example.com}, {@code alice:release-managers,security}, or both. */
+    static Approver approver(String spec, String option) {
+        String text = spec.strip();
+        int colon = text.indexOf(':');
+        String person = colon < 0 ? text : text.substring(0, colon);
+        List<String> groups = colon < 0 ? List.of() : Arrays.stream(text.substring(colon + 1).split(",")).map(String::strip)
+                .filter(g -> !g.isEmpty()).toList();
+        int eq = person.indexOf('=');
+        String id = (eq < 0 ? person : person.substring(0, eq)).strip();
+        String email = eq < 0 ? (id.contains("@") ? id : null) : person.substring(eq + 1).strip();
+        if (id.isEmpty() || (email != null && !email.contains("@"))) {
+            throw new RiskGateException(option + " must be USER, USER=EMAIL, and optionally :GROUP,GROUP (got '" + spec + "')");
+        }
+        return new Approver(id, email, groups);
     }
 
     private static String read(Path file) {

@@ -53,7 +53,7 @@ class GateCommandTest {
     void allowExitsZeroAndPrintsEveryRule() {
         RiskGateCliTest.Run run = gate(lowRisk, "dev");
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Tests: 2 tests", "ALLOW promotion to dev: all 8 rules passed", "pass  tests.minimum");
+        assertThat(run.out()).contains("Tests: 2 tests", "ALLOW promotion to dev: all 9 rules passed", "pass  tests.minimum");
     }
 
     @Test
@@ -71,7 +71,7 @@ class GateCommandTest {
         JsonNode json = run.json();
         assertThat(json.get("outcome").asText()).isEqualTo("NEEDS_APPROVAL");
         assertThat(json.get("environment").asText()).isEqualTo("production");
-        assertThat(json.get("rules")).hasSize(8);
+        assertThat(json.get("rules")).hasSize(9);
         for (JsonNode rule : json.get("rules")) {
             assertThat(rule.get("passed").asBoolean()).as(rule.toString()).isEqualTo(!rule.get("id").asText().equals("risk.approval"));
         }
@@ -132,5 +132,54 @@ class GateCommandTest {
         System.arraycopy(a, 0, all, 0, a.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    @Test
+    void approvalsAreCountedAgainstTheQuorumAndSoakTimeComesFromTheDeployedTime() throws Exception {
+        Files.writeString(work.resolve(".riskgate.yml"), String.join("\n",
+                "environments:",
+                "  - name: staging",
+                "  - name: production",
+                "    rollback: {required: false}",
+                "    minSoak: 1h",
+                "    approvers:",
+                "      required: 2",
+                "      rules:",
+                "        - {groups: [release-managers], required: 1}",
+                "        - {groups: [security], required: 1}",
+                ""));
+        String staging = "staging=" + head + "@2026-12-01T08:00:00Z";
+        RiskGateCliTest.Run one = gate(highRisk, "production", "--deployed", staging, "--now", "2026-12-01T10:00:00Z",
+                "--approved-by", "erin=erin@example.com:release-managers", "--format", "json");
+        assertThat(one.exit()).as(one.out() + one.err()).isEqualTo(4);
+        JsonNode approvals = one.json().get("approvals");
+        assertThat(approvals.get("required").asInt()).isEqualTo(2);
+        assertThat(approvals.get("approvedBy").get(0).get("user").asText()).isEqualTo("erin");
+        assertThat(approvals.get("approvedBy").get(0).get("rules").get(0).asText()).isEqualTo("release-managers");
+        assertThat(approvals.get("missing").toString()).contains("1 from security");
+
+        RiskGateCliTest.Run two = gate(highRisk, "production", "--deployed", staging, "--now", "2026-12-01T10:00:00Z",
+                "--approved-by", "erin=erin@example.com:release-managers", "--approved-by", "bob:security");
+        assertThat(two.exit()).as(two.out() + two.err()).isEqualTo(0);
+        assertThat(two.out()).contains("approved by erin (release-managers), bob (security)", "pass  soak");
+
+        RiskGateCliTest.Run author = gate(highRisk, "production", "--deployed", staging, "--now", "2026-12-01T10:00:00Z",
+                "--approved-by", "alice=alice@example.com:release-managers", "--approved-by", "bob:security");
+        assertThat(author.exit()).as("the change's author does not count").isEqualTo(4);
+        assertThat(author.out()).contains("alice is an author of this change and may not approve");
+
+        RiskGateCliTest.Run early = gate(highRisk, "production", "--deployed", staging, "--now", "2026-12-01T08:20:00Z",
+                "--approved-by", "erin:release-managers", "--approved-by", "bob:security");
+        assertThat(early.exit()).isEqualTo(3);
+        assertThat(early.out()).contains("FAIL  soak", "for 20m of the 1h required: this rule passes at 2026-12-01T09:00:00Z");
+
+        RiskGateCliTest.Run rejected = gate(highRisk, "production", "--deployed", staging, "--now", "2026-12-01T10:00:00Z",
+                "--approved-by", "erin:release-managers", "--rejected-by", "bob:security");
+        assertThat(rejected.exit()).isEqualTo(3);
+        assertThat(rejected.out()).contains("bob rejected the promotion");
+
+        RiskGateCliTest.Run bad = gate(highRisk, "production", "--approved-by", "alice=not-an-email");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--approved-by must be USER, USER=EMAIL");
     }
 }

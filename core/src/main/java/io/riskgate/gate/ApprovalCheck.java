@@ -56,8 +56,20 @@ public final class ApprovalCheck {
         return Optional.empty();
     }
 
+    /** Whether the person is one of the rule's users or in one of its groups. */
+    public boolean belongsTo(io.riskgate.policy.ApprovalQuorum.Rule rule, Approver who) {
+        return rule.users().stream().anyMatch(u -> sameUser.test(u, who.id()))
+                || rule.groups().stream().anyMatch(g -> who.groups().stream().anyMatch(mine -> sameGroup.test(g, mine)));
+    }
+
+    /** Whether two user ids name the same person. */
+    public boolean sameUser(String a, String b) {
+        return sameUser.test(a, b);
+    }
+
     private boolean named(EnvironmentRules rules, Approver who) {
         return rules.approvers().stream().anyMatch(a -> sameUser.test(a, who.id()))
-                || rules.approverGroups().stream().anyMatch(g -> who.groups().stream().anyMatch(mine -> sameGroup.test(g, mine)));
+                || rules.approverGroups().stream().anyMatch(g -> who.groups().stream().anyMatch(mine -> sameGroup.test(g, mine)))
+                || rules.quorum().rules().stream().anyMatch(r -> belongsTo(r, who));
     }
 }

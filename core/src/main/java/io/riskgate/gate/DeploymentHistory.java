@@ -1,5 +1,6 @@
 package io.riskgate.gate;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,15 +10,39 @@ public interface DeploymentHistory {
     /** The head commit of the last successful deployment to {@code environment}, if any. */
     Optional<String> lastSucceededCommit(String environment);
 
+    /**
+     * When {@code commit} was first deployed successfully to {@code environment}, if known: where
+     * the soak time starts.
+     */
+    default Optional<Instant> succeededAt(String environment, String commit) {
+        return Optional.empty();
+    }
+
     static DeploymentHistory none() {
         return environment -> Optional.empty();
     }
 
     /** A history given as environment name to commit (names compared without case). */
     static DeploymentHistory of(Map<String, String> deployed) {
-        return environment -> deployed.entrySet().stream()
-                .filter(e -> e.getKey().equalsIgnoreCase(environment))
-                .map(Map.Entry::getValue)
-                .findFirst();
+        return of(deployed, Map.of());
+    }
+
+    /** As {@link #of(Map)}, with the time each of those deployments finished. */
+    static DeploymentHistory of(Map<String, String> deployed, Map<String, Instant> finished) {
+        return new DeploymentHistory() {
+            @Override
+            public Optional<String> lastSucceededCommit(String environment) {
+                return find(deployed, environment);
+            }
+
+            @Override
+            public Optional<Instant> succeededAt(String environment, String commit) {
+                return find(deployed, environment).filter(commit::equals).flatMap(c -> find(finished, environment));
+            }
+        };
+    }
+
+    private static <T> Optional<T> find(Map<String, T> byEnvironment, String environment) {
+        return byEnvironment.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(environment)).map(Map.Entry::getValue).findFirst();
     }
 }

@@ -28,6 +28,7 @@ public final class GateEvaluator {
     public static final String PREVIOUS_ENVIRONMENT = "previous-environment";
     public static final String FREEZE = "freeze";
     public static final String APPROVAL = "risk.approval";
+    public static final String SOAK = "soak";
 
     private static final int FAILURES_LISTED = 3;
 
@@ -40,6 +41,16 @@ public final class GateEvaluator {
      */
     public static GateDecision evaluate(PromotionPolicy policy, String environment, PromotionCandidate change,
                                         TestEvidence tests, RollbackPlan rollback, DeploymentHistory history, Clock clock) {
+        return evaluate(policy, environment, change, tests, rollback, history, clock, ApprovalInput.none());
+    }
+
+    /**
+     * As above, counting the approvals and rejections the promotion has received: with enough of them
+     * the approval rule passes, one rejection blocks.
+     */
+    public static GateDecision evaluate(PromotionPolicy policy, String environment, PromotionCandidate change,
+                                        TestEvidence tests, RollbackPlan rollback, DeploymentHistory history, Clock clock,
+                                        ApprovalInput approvals) {
         EnvironmentRules rules = policy.environment(environment);
         Instant now = clock.instant();
         List<RuleResult> results = new ArrayList<>();
@@ -49,10 +60,62 @@ public final class GateEvaluator {
         results.add(rollbackDeclared(rules, rollback));
         results.add(rollbackRehearsed(rules, rollback, now));
         results.add(previousEnvironment(rules, policy.previous(rules.name()), change, history));
+        results.add(soak(rules, policy.previous(rules.name()), change, history, now));
         results.add(freeze(rules, change, now));
-        results.add(approval(rules, change));
+        Quorum.Status quorum = change.score() < rules.autoApproveBelow() ? null
+                : Quorum.evaluate(rules, approvals.decisions(), approvals.check(), approvals.startedBy(), change.authors());
+        results.add(approval(rules, change, quorum));
         GateOutcome outcome = results.stream().map(RuleResult::effect).max(Enum::compareTo).orElse(GateOutcome.ALLOW);
-        return new GateDecision(rules.name(), outcome, change.head(), change.score(), change.level(), results);
+        return new GateDecision(rules.name(), outcome, change.head(), change.score(), change.level(), results, quorum);
+    }
+
+    /** The freeze rule alone, as of {@code now}: checked again when the last approval arrives and when the deployment starts. */
+    public static RuleResult freezeNow(EnvironmentRules rules, PromotionCandidate change, Instant now) {
+        return freeze(rules, change, now);
+    }
+
+    private static RuleResult soak(EnvironmentRules rules, Optional<EnvironmentRules> previous, PromotionCandidate change,
+                                   DeploymentHistory history, Instant now) {
+        Duration soak = rules.minSoak();
+        if (soak == null || previous.isEmpty()) {
+            return RuleResult.pass(SOAK, "no soak time in " + rules.name());
+        }
+        String prev = previous.get().name();
+        Optional<Instant> since = history.succeededAt(prev, change.head());
+        if (since.isEmpty()) {
+            return RuleResult.fail(SOAK, GateOutcome.BLOCK, rules.name() + " needs " + shortSha(change.head()) + " to have run in " + prev
+                    + " for " + words(soak) + ", and no successful deployment of it to " + prev + " is recorded: promote to " + prev + " first");
+        }
+        Instant passes = since.get().plus(soak);
+        if (!now.isBefore(passes)) {
+            return RuleResult.pass(SOAK, shortSha(change.head()) + " has run in " + prev + " for " + words(Duration.between(since.get(), now))
+                    + " (at least " + words(soak) + " required)");
+        }
+        return RuleResult.until(SOAK, passes, rules.waitForSoak(), shortSha(change.head()) + " has run in " + prev + " for "
+                + words(Duration.between(since.get(), now)) + " of the " + words(soak) + " required: this rule passes at " + passes
+                + (rules.waitForSoak() ? "; the promotion waits until then" : ""));
+    }
+
+    /** A duration in words: 45s, 20m, 1h 30m, 3d 4h. */
+    static String words(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        long days = s / 86_400;
+        long hours = s % 86_400 / 3_600;
+        long minutes = s % 3_600 / 60;
+        StringBuilder out = new StringBuilder();
+        if (days > 0) {
+            out.append(days).append('d');
+        }
+        if (hours > 0) {
+            out.append(out.length() > 0 ? " " : "").append(hours).append('h');
+        }
+        if (minutes > 0 && days == 0) {
+            out.append(out.length() > 0 ? " " : "").append(minutes).append('m');
+        }
+        return out.toString();
     }
 
     private static RuleResult blockAbove(EnvironmentRules rules, PromotionCandidate change) {
@@ -144,13 +207,28 @@ public final class GateEvaluator {
                 + (rules.freezeExemptLowRisk() ? "; only LOW risk changes may enter" : ""));
     }
 
-    private static RuleResult approval(EnvironmentRules rules, PromotionCandidate change) {
-        if (change.score() < rules.autoApproveBelow()) {
+    private static RuleResult approval(EnvironmentRules rules, PromotionCandidate change, Quorum.Status quorum) {
+        if (quorum == null) {
             return RuleResult.pass(APPROVAL, rules.autoApproveBelow() > 100 ? "no approval needed in " + rules.name()
                     : "risk " + change.score() + " (" + change.level() + ") is below " + rules.autoApproveBelow() + ": no approval needed");
         }
-        return RuleResult.fail(APPROVAL, GateOutcome.NEEDS_APPROVAL, "risk " + change.score() + " (" + change.level() + ") is at or above "
-                + rules.autoApproveBelow() + ": a release manager must approve (" + approvers(rules) + ")");
+        String risk = "risk " + change.score() + " (" + change.level() + ") is at or above " + rules.autoApproveBelow();
+        if (quorum.rejected()) {
+            Approval r = quorum.rejection();
+            return RuleResult.fail(APPROVAL, GateOutcome.BLOCK, risk + " and " + r.who().id() + " rejected the promotion"
+                    + (r.comment() == null || r.comment().isBlank() ? "" : ": " + r.comment()));
+        }
+        if (quorum.met()) {
+            return RuleResult.pass(APPROVAL, risk + "; approved by " + quorum.approvedBy());
+        }
+        String needs = rules.quorum().beyondOne()
+                ? quorum.required() + " distinct approval" + (quorum.required() == 1 ? "" : "s") + rules.quorum().rules().stream()
+                        .map(r -> ", " + r.required() + " from " + r.label()).reduce("", String::concat)
+                : "a release manager must approve";
+        String so = quorum.approvals().isEmpty() ? "" : "; approved so far by " + quorum.approvedBy() + ", still missing: "
+                + String.join(", ", quorum.missing());
+        String ignored = quorum.notCounted().isEmpty() ? "" : "; not counted: " + String.join("; ", quorum.notCounted());
+        return RuleResult.fail(APPROVAL, GateOutcome.NEEDS_APPROVAL, risk + ": " + needs + " (" + approvers(rules) + ")" + so + ignored);
     }
 
     static String approvers(EnvironmentRules rules) {
@@ -159,6 +237,10 @@ public final class GateEvaluator {
         }
         List<String> who = new ArrayList<>(rules.approvers());
         rules.approverGroups().forEach(g -> who.add("group " + g));
+        rules.quorum().rules().forEach(r -> {
+            r.users().stream().filter(u -> !who.contains(u)).forEach(who::add);
+            r.groups().stream().map(g -> "group " + g).filter(g -> !who.contains(g)).forEach(who::add);
+        });
         return "approvers: " + String.join(", ", who);
     }
 

@@ -1,5 +1,6 @@
 package io.riskgate.policy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,16 +21,33 @@ import java.util.Set;
  * @param authorsMayApprove whether an author of the change may approve it
  * @param starterMayApprove whether the person who started the build may approve it
  * @param rollbackOnFailure run the declared rollback command when the deployment fails
+ * @param quorum how many distinct approvals a promotion that needs approval must have
+ * @param approvalTimeout how long a promotion waits for its approvals before it ends EXPIRED; null = no limit
+ * @param minSoak how long the head commit must have run in the previous environment; null = no soak time
+ * @param waitForSoak wait until the soak time has passed instead of blocking
  */
 public record EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
                                Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
                                List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
                                int blockAbove, List<String> approvers, List<String> approverGroups,
-                               boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure) {
+                               boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure,
+                               ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak) {
     public EnvironmentRules {
         freezes = List.copyOf(freezes);
         approvers = List.copyOf(approvers);
         approverGroups = List.copyOf(approverGroups);
+        quorum = quorum == null ? ApprovalQuorum.ONE : quorum;
+    }
+
+    /** Rules with one approval, no approval timeout and no soak time. */
+    public EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
+                            Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
+                            List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
+                            int blockAbove, List<String> approvers, List<String> approverGroups,
+                            boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure) {
+        this(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays, requirePreviousEnvironment, freezes,
+                freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups, authorsMayApprove, starterMayApprove,
+                rollbackOnFailure, ApprovalQuorum.ONE, null, null, false);
     }
 
     /**
@@ -60,7 +78,16 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
                 allFreezes, freezeExemptLowRisk && other.freezeExemptLowRisk, Math.min(autoApproveBelow, other.autoApproveBelow),
                 Math.min(blockAbove, other.blockAbove), narrow(approvers, other.approvers), narrow(approverGroups, other.approverGroups),
                 authorsMayApprove && other.authorsMayApprove, starterMayApprove && other.starterMayApprove,
-                rollbackOnFailure || other.rollbackOnFailure);
+                rollbackOnFailure || other.rollbackOnFailure, quorum.tightenedBy(other.quorum),
+                shorter(approvalTimeout, other.approvalTimeout), longer(minSoak, other.minSoak), waitForSoak && other.waitForSoak);
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) >= 0 ? a : b;
     }
 
     /** An approver list can only shrink: the other list applies where this one is open, the overlap where both list people. */
@@ -78,6 +105,6 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
 
     /** Whether anyone in particular is named as approver. */
     public boolean restrictsApprovers() {
-        return !approvers.isEmpty() || !approverGroups.isEmpty();
+        return !approvers.isEmpty() || !approverGroups.isEmpty() || !quorum.rules().isEmpty();
     }
 }

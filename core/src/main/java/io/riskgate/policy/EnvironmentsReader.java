@@ -2,6 +2,7 @@ package io.riskgate.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.DayOfWeek;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -16,9 +17,11 @@ import java.util.Set;
 /** Reads the {@code environments:} list of a policy file into a {@link PromotionPolicy}. */
 final class EnvironmentsReader {
     static final Set<String> KEYS = Set.of("name", "minTests", "allowedFailures", "rollback", "requirePreviousEnvironment",
-            "freeze", "freezeExemptLowRisk", "autoApproveBelow", "blockAbove", "approvers");
+            "freeze", "freezeExemptLowRisk", "autoApproveBelow", "blockAbove", "approvers", "approvalTimeout", "minSoak", "waitForSoak");
     private static final Set<String> ROLLBACK_KEYS = Set.of("required", "rehearsedWithinDays", "onFailure");
-    private static final Set<String> APPROVER_KEYS = Set.of("users", "groups", "authorsMayApprove", "starterMayApprove");
+    private static final Set<String> APPROVER_KEYS = Set.of("users", "groups", "authorsMayApprove", "starterMayApprove", "required", "rules");
+    private static final Set<String> RULE_KEYS = Set.of("name", "users", "groups", "required");
+    private static final Duration LONGEST = Duration.ofDays(365);
     private static final Set<String> FREEZE_KEYS = Set.of("name", "weekly", "from", "to", "zone");
 
     private final PolicyFields f;
@@ -89,6 +92,7 @@ final class EnvironmentsReader {
         List<String> groups = d.approverGroups();
         boolean authors = d.authorsMayApprove();
         boolean starter = d.starterMayApprove();
+        ApprovalQuorum quorum = d.quorum();
         if (node.has("approvers")) {
             JsonNode ap = node.get("approvers");
             f.requireObject(ap, at + ".approvers");
@@ -97,9 +101,92 @@ final class EnvironmentsReader {
             groups = ap.has("groups") ? f.strings(ap.get("groups"), at + ".approvers.groups") : groups;
             authors = ap.has("authorsMayApprove") ? f.bool(ap.get("authorsMayApprove"), at + ".approvers.authorsMayApprove") : authors;
             starter = ap.has("starterMayApprove") ? f.bool(ap.get("starterMayApprove"), at + ".approvers.starterMayApprove") : starter;
+            quorum = quorum(ap, at + ".approvers");
+            if (groups.isEmpty() && !users.isEmpty() && quorum.required() > users.size()) {
+                throw f.fail(at + ".approvers.required", "asks for " + quorum.required() + " approvals from " + users.size()
+                        + " named user" + (users.size() == 1 ? "" : "s") + ": it could never pass");
+            }
+        }
+        Duration timeout = node.has("approvalTimeout") ? duration(node.get("approvalTimeout"), at + ".approvalTimeout") : d.approvalTimeout();
+        Duration soak = node.has("minSoak") ? duration(node.get("minSoak"), at + ".minSoak") : d.minSoak();
+        boolean waitForSoak = node.has("waitForSoak") ? f.bool(node.get("waitForSoak"), at + ".waitForSoak") : d.waitForSoak();
+        if (soak != null && position == 0) {
+            throw f.fail(at + ".minSoak", "'" + name + "' is the first environment: there is no previous one to soak in");
+        }
+        if (waitForSoak && soak == null) {
+            throw f.fail(at + ".waitForSoak", "waits for the soak time, so it needs minSoak (like '1h')");
         }
         return new EnvironmentRules(name, minTests, allowed, rollbackRequired, rehearsed, previous, freezes, exempt, autoBelow,
-                blockAbove, users, groups, authors, starter, onFailure);
+                blockAbove, users, groups, authors, starter, onFailure, quorum, timeout, soak, waitForSoak);
+    }
+
+    private ApprovalQuorum quorum(JsonNode ap, String at) {
+        List<ApprovalQuorum.Rule> rules = new ArrayList<>();
+        if (ap.has("rules")) {
+            JsonNode list = ap.get("rules");
+            if (!list.isArray() || list.isEmpty()) {
+                throw f.fail(at + ".rules", "must be a non-empty list of rules like {groups: [security], required: 1} (got "
+                        + PolicyFields.describe(list) + ")");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String rat = at + ".rules[" + i + "]";
+                JsonNode r = list.get(i);
+                f.requireObject(r, rat);
+                f.checkKeys(r, rat, RULE_KEYS);
+                List<String> users = r.has("users") ? f.strings(r.get("users"), rat + ".users") : List.of();
+                List<String> groups = r.has("groups") ? f.strings(r.get("groups"), rat + ".groups") : List.of();
+                if (users.isEmpty() && groups.isEmpty()) {
+                    throw f.fail(rat, "a rule names the users or groups whose approval it counts");
+                }
+                int required = r.has("required") ? f.integer(r.get("required"), rat + ".required", 1, 100) : 1;
+                if (groups.isEmpty() && required > users.size()) {
+                    throw f.fail(rat + ".required", "asks for " + required + " approvals from " + users.size() + " named user"
+                            + (users.size() == 1 ? "" : "s") + ": it could never pass");
+                }
+                rules.add(new ApprovalQuorum.Rule(r.has("name") ? f.text(r.get("name"), rat + ".name") : null, users, groups, required));
+            }
+        }
+        int largestRule = rules.stream().mapToInt(ApprovalQuorum.Rule::required).max().orElse(1);
+        int required = ap.has("required") ? f.integer(ap.get("required"), at + ".required", 1, 100) : largestRule;
+        return new ApprovalQuorum(required, rules);
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 72h}, {@code 2d}, combinations like {@code 1h30m}, or ISO-8601 {@code PT72H}. */
+    private Duration duration(JsonNode node, String field) {
+        String text = node.isIntegralNumber() ? node.asText() + "s" : f.text(node, field);
+        Duration d = parseDuration(text);
+        if (d == null || d.isZero() || d.isNegative() || d.compareTo(LONGEST) > 0) {
+            throw f.fail(field, "must be a duration like '30m', '72h', '2d' or '1h30m', at most 365 days (got '" + text + "')");
+        }
+        return d;
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.strip();
+        if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
+            try {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            } catch (DateTimeException e) {
+                return null;
+            }
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*([dhms])").matcher(t.toLowerCase(Locale.ROOT));
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (!t.substring(end, m.start()).isBlank()) {
+                return null;
+            }
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+            });
+            end = m.end();
+        }
+        return end == 0 || !t.substring(end).isBlank() ? null : total;
     }
 
     private FreezeWindow freeze(JsonNode node, String at) {

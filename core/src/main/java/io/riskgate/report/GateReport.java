@@ -35,9 +35,33 @@ public final class GateReport {
             rm.put("passed", r.passed());
             rm.put("effect", r.effect().name());
             rm.put("reason", r.reason());
+            if (r.passesAt() != null) {
+                rm.put("passesAt", r.passesAt().toString());
+                rm.put("waits", r.waits());
+            }
             rules.add(rm);
         }
         map.put("rules", rules);
+        d.waitUntil().ifPresent(t -> map.put("waitUntil", t.toString()));
+        if (d.quorum() != null) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("required", d.quorum().required());
+            q.put("met", d.quorum().met());
+            List<Object> approved = new ArrayList<>();
+            for (io.riskgate.gate.Quorum.Counted c : d.quorum().approvals()) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("user", c.approval().who().id());
+                a.put("at", c.approval().at() == null ? null : c.approval().at().toString());
+                a.put("comment", c.approval().comment());
+                a.put("rules", c.rules());
+                approved.add(a);
+            }
+            q.put("approvedBy", approved);
+            q.put("missing", d.quorum().missing());
+            q.put("notCounted", d.quorum().notCounted());
+            q.put("rejectedBy", d.quorum().rejection() == null ? null : d.quorum().rejection().who().id());
+            map.put("approvals", q);
+        }
         return map;
     }
 

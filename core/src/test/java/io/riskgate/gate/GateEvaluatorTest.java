@@ -71,11 +71,11 @@ class GateEvaluatorTest {
     void aCleanLowRiskPromotionIsAllowedAndEveryRuleIsReported() {
         GateDecision d = production(10, Level.LOW, tests(500, 0), rollback(3), STAGING_HAS_HEAD, CLOCK);
         assertThat(d.outcome()).isEqualTo(GateOutcome.ALLOW);
-        assertThat(d.rules()).hasSize(8).allSatisfy(r -> {
+        assertThat(d.rules()).hasSize(9).allSatisfy(r -> {
             assertThat(r.passed()).as(r.reason()).isTrue();
             assertThat(r.reason()).isNotBlank();
         });
-        assertThat(d.headline()).isEqualTo("ALLOW promotion to production: all 8 rules passed");
+        assertThat(d.headline()).isEqualTo("ALLOW promotion to production: all 9 rules passed");
     }
 
     /** Each rule on its own (a score above the block limit also needs approval): which input breaks it, what it demands, why. */
@@ -125,7 +125,7 @@ class GateEvaluatorTest {
                 .satisfies(r -> assertThat(r.reason()).contains("no test results found"));
         assertThat(d.rules()).filteredOn(r -> r.id().equals("rollback.declared")).singleElement()
                 .satisfies(r -> assertThat(r.reason()).contains("declareRollback(environment: 'production'"));
-        assertThat(d.headline()).isEqualTo("BLOCK promotion to production: 6 of 8 rules failed");
+        assertThat(d.headline()).isEqualTo("BLOCK promotion to production: 6 of 9 rules failed");
     }
 
     @Test

@@ -73,7 +73,7 @@ class PromoteStepITest {
         job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
                 + PipelineFixtures.promoteToProduction("echo 'deploy production'") + "}", true));
         WorkflowRun run = r.buildAndAssertSuccess(job);
-        r.assertLogContains("ALLOW promotion to production: all 8 rules passed", run);
+        r.assertLogContains("ALLOW promotion to production: all 9 rules passed", run);
         r.assertLogContains("deploy production", run);
         List<PromotionRecord> records = run.getAction(PromotionAction.class).getRecords();
         assertThat(records).extracting(PromotionRecord::getEnvironment).containsExactly("dev", "staging", "production");
