@@ -27,8 +27,13 @@ public record PromotionPolicy(List<EnvironmentRules> environments) {
 
     /** The rules of an environment, or a clear error naming the known ones. */
     public EnvironmentRules environment(String name) {
+        return environment(name, "under environments: in .riskgate.yml or in the global configuration");
+    }
+
+    /** As {@link #environment(String)}, the error saying where to define a missing environment. */
+    public EnvironmentRules environment(String name, String whereToDefine) {
         return find(name).orElseThrow(() -> new RiskGateException("unknown environment '" + name + "': known environments are "
-                + names() + " (define it under environments: in .riskgate.yml or in the global configuration)"));
+                + names() + " (define it " + whereToDefine + ")"));
     }
 
     /** The environment before {@code name}, if any. */

@@ -117,7 +117,7 @@ public class AssessChangeStep extends Step {
                 StoreModels.Choice choice = step.model.equals("default") ? null : RiskModels.choose(policy.learningOrDefaults());
                 String json = workspace.act(new Assess(globalYaml, repoPolicy, base, step.head,
                         choice == null || choice.model() == null ? null : choice.model().toJson(), choice == null ? null : choice.reason()));
-                RiskAssessmentAction action = new RiskAssessmentAction(json);
+                RiskAssessmentAction action = new RiskAssessmentAction(json, repoPolicy);
                 run.addAction(action);
                 Map<String, Object> result = action.getAssessment();
                 listener.getLogger().println(Summaries.assessment(action));

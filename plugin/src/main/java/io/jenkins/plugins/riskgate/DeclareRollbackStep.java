@@ -3,7 +3,9 @@ package io.jenkins.plugins.riskgate;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
+import hudson.FilePath;
 import hudson.Util;
+import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.riskgate.RiskGateException;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +95,16 @@ public class DeclareRollbackStep extends Step {
             TaskListener listener = getContext().get(TaskListener.class);
             RollbackPlan plan;
             try {
-                plan = new RollbackPlan(step.environment, step.command, step.runbook, parse(step.lastExercised));
+                // an environment the policy lacks would never be promoted to: say so now, as promote would
+                FilePath ws = getContext().get(FilePath.class);
+                String[] repository = ws == null ? null : Policies.repositoryPolicy(ws);
+                if (repository == null) {
+                    List<RiskAssessmentAction> assessed = run.getActions(RiskAssessmentAction.class);
+                    repository = assessed.isEmpty() ? null : assessed.get(assessed.size() - 1).repositoryPolicy();
+                }
+                String known = Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null),
+                        step.environment == null ? "" : step.environment).name();
+                plan = new RollbackPlan(known, step.command, step.runbook, parse(step.lastExercised));
             } catch (RiskGateException e) {
                 throw new AbortException(e.getMessage());
             }
@@ -105,7 +117,9 @@ public class DeclareRollbackStep extends Step {
                 plans = new RollbackPlansAction();
                 run.addAction(plans);
             }
-            plans.declare(plan);
+            FilePath workspace = getContext().get(FilePath.class);
+            Computer computer = getContext().get(Computer.class);
+            plans.declare(plan, workspace == null || computer == null ? null : computer.getName(), workspace == null ? null : workspace.getRemote());
             run.save();
             listener.getLogger().println("[riskgate] rollback for " + plan.environment() + ": "
                     + (plan.command() != null ? "command '" + plan.command() + "'" : "no command")

@@ -22,6 +22,10 @@ final class Evidence {
 
     static TestEvidence of(Run<?, ?> run, FilePath workspace, String globs, TaskListener listener) throws IOException, InterruptedException {
         if (globs != null) {
+            if (workspace == null) {
+                throw new hudson.AbortException("promote(tests: '" + globs + "') reads reports from a workspace, and this promote runs"
+                        + " outside node {}: record the results with junit earlier in the build (promote then uses them), or call promote inside node {}");
+            }
             TestEvidence found = workspace.act(new Collect(globs));
             listener.getLogger().println("[riskgate] tests: " + (found == null ? "no reports match '" + globs + "'" : found.summary()));
             return found;

@@ -42,6 +42,18 @@ final class Policies {
         return combined;
     }
 
+    /**
+     * The rules of an environment, or an error that names the known ones and where to define a new
+     * one: the global policy when it defines environments (a repository cannot add any then).
+     */
+    static io.riskgate.policy.EnvironmentRules environment(RiskPolicy policy, String name) {
+        String global = RiskGateConfiguration.get().getPolicy();
+        boolean globalDefines = global != null && PolicyLoader.parse(global, RiskGateConfiguration.SOURCE).declaresEnvironments();
+        return policy.promotion().environment(name, globalDefines
+                ? "under environments: in the global policy (Manage Jenkins > Deployment Risk Gates): a repository's .riskgate.yml cannot add environments while the global policy defines them"
+                : "under environments: in the repository's .riskgate.yml or in the global policy (Manage Jenkins > Deployment Risk Gates)");
+    }
+
     static RiskPolicy effective(FilePath workspace, TaskListener listener) throws IOException, InterruptedException {
         return effective(RiskGateConfiguration.get().getPolicy(), repositoryPolicy(workspace), listener);
     }

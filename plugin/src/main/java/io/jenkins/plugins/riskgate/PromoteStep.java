@@ -1,10 +1,7 @@
 package io.jenkins.plugins.riskgate;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.EnvVars;
 import hudson.Extension;
-import hudson.FilePath;
-import hudson.Launcher;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -54,7 +51,8 @@ public class PromoteStep extends Step {
     public static class DescriptorImpl extends StepDescriptor {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class, Launcher.class, EnvVars.class);
+            // no node needed: promote may wait outside node {}, with the deployment in node {} inside its body
+            return Set.of(Run.class, TaskListener.class);
         }
 
         @Override

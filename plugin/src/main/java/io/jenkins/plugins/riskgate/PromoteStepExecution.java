@@ -11,9 +11,13 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.riskgate.RiskGateException;
 import io.riskgate.evidence.TestEvidence;
+import io.riskgate.gate.Approval;
+import io.riskgate.gate.ApprovalWait;
+import io.riskgate.gate.Approver;
 import io.riskgate.gate.GateDecision;
 import io.riskgate.gate.GateEvaluator;
 import io.riskgate.gate.PromotionCandidate;
+import io.riskgate.gate.Quorum;
 import io.riskgate.gate.RuleResult;
 import io.riskgate.policy.EnvironmentRules;
 import io.riskgate.policy.RiskPolicy;
@@ -22,9 +26,11 @@ import io.riskgate.risk.Level;
 import io.riskgate.rollback.RollbackPlan;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
 import jenkins.util.Timer;
@@ -45,6 +51,11 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
     private final String tests;
     private String recordId;
     private boolean rollbackOnFailure;
+    /** The repository's policy (text and file name) the gate applied, to re-read the rules when decisions arrive. */
+    private String repositoryPolicy;
+    private String repositoryPolicyName;
+    /** When the promotion began waiting for approval (epoch ms), or 0. */
+    private long waitingSince;
 
     PromoteStepExecution(StepContext context, String environment, String tests) {
         super(context);
@@ -60,6 +71,7 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
     public boolean start() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
         TaskListener listener = getContext().get(TaskListener.class);
+        // null at the top level of a Pipeline or in an agent-none stage: the gate needs no workspace
         FilePath workspace = getContext().get(FilePath.class);
         if (environment == null) {
             throw new AbortException("promote needs an environment: promote(to: 'production') { ... }");
@@ -69,8 +81,14 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         EnvironmentRules rules;
         TestEvidence evidence;
         try {
-            RiskPolicy policy = Policies.effective(workspace, listener);
-            rules = policy.promotion().environment(environment);
+            String[] repository = workspace != null ? Policies.repositoryPolicy(workspace) : null;
+            if (repository == null) {
+                repository = assessment.repositoryPolicy();   // the policy of the assessed checkout
+            }
+            repositoryPolicy = repository == null ? null : repository[0];
+            repositoryPolicyName = repository == null ? null : repository[1];
+            RiskPolicy policy = Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, listener);
+            rules = Policies.environment(policy, environment);
             rollbackOnFailure = rules.rollbackOnFailure();
             evidence = Evidence.of(run, workspace, tests, listener);
             RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
@@ -96,8 +114,13 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
                 throw new AbortException(blockMessage(decision));
             }
             case NEEDS_APPROVAL -> {
-                record.setState(PromotionRecord.State.WAITING_FOR_APPROVAL, System.currentTimeMillis());
+                waitingSince = System.currentTimeMillis();
+                record.setState(PromotionRecord.State.WAITING_FOR_APPROVAL, waitingSince);
+                if (decision.quorum() != null && rules.quorum().beyondOne()) {
+                    record.approvals("still missing: " + String.join(", ", decision.quorum().missing()), null);
+                }
                 action.add(record);
+                scheduleExpiry(rules);
                 String url = "/" + run.getUrl() + PromotionAction.URL + "/";
                 listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + decision.environment() + ": "
                         + HyperlinkNote.encodeTo(url, "approve or reject it here"));
@@ -112,12 +135,82 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         }
     }
 
-    private static String blockMessage(GateDecision decision) {
-        StringBuilder out = new StringBuilder(decision.headline());
+    /** The headline and every failed rule's reason, on one line: Jenkins shows an error's first line. */
+    static String blockMessage(GateDecision decision) {
+        StringBuilder out = new StringBuilder(decision.headline()).append(':');
         for (RuleResult r : decision.failed()) {
-            out.append(System.lineSeparator()).append("  - ").append(r.reason());
+            out.append(" [").append(r.id()).append("] ").append(r.reason()).append(';');
         }
+        out.setLength(out.length() - 1);
         return out.toString();
+    }
+
+    /** The environment's rules as they stand now: the global policy and the repository policy the gate applied. */
+    private EnvironmentRules rules() {
+        String[] repository = repositoryPolicy == null ? null : new String[] {repositoryPolicy, repositoryPolicyName};
+        return Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null), environment);
+    }
+
+    private void scheduleExpiry(EnvironmentRules rules) {
+        if (waitingSince == 0) {
+            return;
+        }
+        ApprovalWait.expiresAt(rules, Instant.ofEpochMilli(waitingSince)).ifPresent(at -> {
+            long delay = Math.max(0, at.toEpochMilli() - System.currentTimeMillis());
+            Timer.get().schedule(this::expire, delay, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    @Override
+    public void onResume() {
+        super.onResume();
+        try {
+            PromotionRecord record = record();
+            if (record != null && record.isWaiting()) {
+                scheduleExpiry(rules());   // the timer did not survive the restart
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOGGER.log(java.util.logging.Level.WARNING, "cannot restore the approval timeout of promotion " + recordId, e);
+        }
+    }
+
+    /** Ends a promotion whose approval timeout ran out, unless a decision settled it first. */
+    private void expire() {
+        try {
+            PromotionRecord record = record();
+            if (record == null) {
+                return;
+            }
+            EnvironmentRules rules = rules();
+            String reason;
+            synchronized (record) {
+                if (!record.isWaiting()) {
+                    return;
+                }
+                reason = ApprovalWait.expiredReason(rules, quorum(rules, record));
+                record.setState(PromotionRecord.State.EXPIRED, reason, System.currentTimeMillis());
+            }
+            PromotionAction.of(getContext().get(Run.class)).save();
+            getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " EXPIRED: " + reason);
+            getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, new Expired(reason)));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOGGER.log(java.util.logging.Level.WARNING, "cannot expire promotion " + recordId, e);
+        }
+    }
+
+    /** Why a promotion ended without a decision. */
+    public static final class Expired extends CauseOfInterruption {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Expired(String reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return "Promotion expired: " + reason;
+        }
     }
 
     private static RiskAssessmentAction latestAssessment(Run<?, ?> run) throws AbortException {
@@ -156,24 +249,70 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         }
     }
 
-    /** Called by {@link PromotionAction} once the approver was checked. */
-    void approve(String user, String comment) throws IOException, InterruptedException {
-        PromotionRecord record = record();
-        record.decide(user, true, comment, System.currentTimeMillis());
-        update(PromotionRecord.State.RUNNING, null);
-        getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " approved by " + user
-                + (comment == null ? "" : ": " + comment));
-        startBody();
+    /** The answer to one decision: an HTTP status and the words for the person who decided. */
+    record Answer(int status, String message) {
     }
 
-    /** Called by {@link PromotionAction} once the approver was checked. */
-    void reject(String user, String comment) throws IOException, InterruptedException {
+    /**
+     * One approval or rejection from the build page (the Approve permission was checked by the
+     * caller). The record's lock makes each decision see the ones before it: the promotion settles
+     * once, and the deployment starts once, however many decisions arrive together.
+     */
+    Answer decide(Approver who, boolean approve, String comment) throws IOException, InterruptedException {
         PromotionRecord record = record();
-        record.decide(user, false, comment, System.currentTimeMillis());
-        update(PromotionRecord.State.REJECTED, comment);
-        getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " rejected by " + user
-                + (comment == null ? "" : ": " + comment));
-        getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, new CauseOfInterruption.UserInterruption(user)));
+        if (record == null) {
+            return new Answer(404, "no promotion " + recordId);
+        }
+        EnvironmentRules rules = rules();
+        long now = System.currentTimeMillis();
+        ApprovalWait.Transition t;
+        synchronized (record) {
+            if (!record.isWaiting()) {
+                return new Answer(409, "the promotion to " + environment + " is no longer waiting: " + record.getState()
+                        + (record.getSettledBy() == null ? "" : " (decided by " + record.getSettledBy() + ")"));
+            }
+            t = ApprovalWait.decide(rules, candidate(record), approvals(record), new Approval(who, approve, Instant.ofEpochMilli(now), comment),
+                    record.getStartedBy(), PromotionAction.approvalCheck());
+            if (t.kind() == ApprovalWait.Kind.REFUSED) {
+                return new Answer(403, t.reason());
+            }
+            record.decide(who.id(), approve, comment, now, who.groups());
+            record.approvals(t.settles() ? t.reason() : "approved by " + t.status().approvedBy() + "; still missing: "
+                    + String.join(", ", t.status().missing()), t.settles() ? who.id() : null);
+            switch (t.kind()) {
+                case APPROVED -> record.setState(PromotionRecord.State.RUNNING, now);
+                case REJECTED -> record.setState(PromotionRecord.State.REJECTED, comment, now);
+                case FROZEN -> record.setState(PromotionRecord.State.BLOCKED, t.reason(), now);
+                default -> { }
+            }
+        }
+        PromotionAction.of(getContext().get(Run.class)).save();
+        TaskListener listener = getContext().get(TaskListener.class);
+        listener.getLogger().println("[riskgate] promotion to " + environment + ": " + t.reason());
+        switch (t.kind()) {
+            case APPROVED -> startBody();
+            case REJECTED -> getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true,
+                    new CauseOfInterruption.UserInterruption(who.id())));
+            case FROZEN -> getContext().onFailure(new AbortException("promotion to " + environment + " blocked: " + t.reason()));
+            default -> { }
+        }
+        return new Answer(200, t.reason());
+    }
+
+    private static PromotionCandidate candidate(PromotionRecord record) {
+        return new PromotionCandidate(record.getHead(), record.getScore(), Level.valueOf(record.getLevel()), record.getAuthors());
+    }
+
+    private static List<Approval> approvals(PromotionRecord record) {
+        List<Approval> list = new ArrayList<>();
+        for (PromotionRecord.Decision d : record.getDecisions()) {
+            list.add(new Approval(new Approver(d.getUser(), null, d.groups()), d.isApproved(), Instant.ofEpochMilli(d.getTime()), d.getComment()));
+        }
+        return list;
+    }
+
+    private static Quorum.Status quorum(EnvironmentRules rules, PromotionRecord record) {
+        return Quorum.evaluate(rules, approvals(record), PromotionAction.approvalCheck(), record.getStartedBy(), record.getAuthors());
     }
 
     private void startBody() throws IOException, InterruptedException {
@@ -247,6 +386,22 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
                 Launcher launcher = context.get(Launcher.class);
                 FilePath workspace = context.get(FilePath.class);
                 EnvVars env = context.get(EnvVars.class);
+                if (workspace == null) {
+                    // promote ran outside node {}: the rollback runs where declareRollback was called
+                    RollbackPlansAction plans = context.get(Run.class).getAction(RollbackPlansAction.class);
+                    RollbackPlansAction.Plan declared = plans == null ? null : plans.declared(environment);
+                    RollbackLocation where = RollbackLocation.of(declared, listener);
+                    if (where.problem() != null) {
+                        finish(context, PromotionRecord.State.FAILED, "rollback '" + command + "' could not run: " + where.problem());
+                        listener.getLogger().println("[riskgate] the rollback of " + environment + " could not run: " + where.problem());
+                        context.onFailure(failure);
+                        return;
+                    }
+                    workspace = where.workspace();
+                    launcher = where.launcher();
+                    env = where.env();
+                    listener.getLogger().println("[riskgate] running the rollback on " + where.describe());
+                }
                 listener.getLogger().println("[riskgate] deployment to " + environment + " failed: running the declared rollback: " + command);
                 List<String> cmd = launcher.isUnix() ? List.of("sh", "-c", command) : List.of("cmd.exe", "/C", command);
                 int code = launcher.launch().cmds(cmd).envs(env).pwd(workspace).stdout(listener).join();

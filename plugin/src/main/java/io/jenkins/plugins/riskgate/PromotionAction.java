@@ -6,11 +6,9 @@ import hudson.model.Run;
 import hudson.model.User;
 import io.riskgate.gate.ApprovalCheck;
 import io.riskgate.gate.Approver;
-import io.riskgate.policy.EnvironmentRules;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -98,28 +96,19 @@ public class PromotionAction implements RunAction2 {
             return HttpResponses.errorWithoutStack(404, "no promotion " + id + " in " + run.getFullDisplayName());
         }
         if (!record.isWaiting()) {
-            return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is no longer waiting (" + record.getState() + ")");
+            return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is no longer waiting: "
+                    + record.getState() + (record.getSettledBy() == null ? "" : " (decided by " + record.getSettledBy() + ")"));
         }
         Authentication who = Jenkins.getAuthentication2();
         User user = User.current();
         String userId = user != null ? user.getId() : who.getName();
-        ApprovalCheck check = approvalCheck();
-        Approver approver = approver(userId, user, who);
-        Optional<String> refusal = approve
-                ? check.refusal(rulesOf(record), approver, record.getStartedBy(), record.getAuthors())
-                : check.rejectionRefusal(rulesOf(record), approver);
-        if (refusal.isPresent()) {
-            return HttpResponses.errorWithoutStack(403, refusal.get());
-        }
         PromoteStepExecution execution = execution(id);
         if (execution == null) {
             return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is not waiting in a running build");
         }
-        String text = Util.fixEmptyAndTrim(comment);
-        if (approve) {
-            execution.approve(userId, text);
-        } else {
-            execution.reject(userId, text);
+        PromoteStepExecution.Answer answer = execution.decide(approver(userId, user, who), approve, Util.fixEmptyAndTrim(comment));
+        if (answer.status() != 200) {
+            return HttpResponses.errorWithoutStack(answer.status(), answer.message());
         }
         return HttpResponses.redirectTo(".");
     }
@@ -136,13 +125,6 @@ public class PromotionAction implements RunAction2 {
             groups.add(a.getAuthority());
         }
         return new Approver(id, MailAddresses.of(user), groups);
-    }
-
-    private static EnvironmentRules rulesOf(PromotionRecord record) {
-        EnvironmentRules d = EnvironmentRules.defaults(record.getEnvironment(), 1, 2);
-        return new EnvironmentRules(d.name(), d.minTests(), d.allowedFailures(), d.rollbackRequired(), d.rollbackRehearsedWithinDays(),
-                d.requirePreviousEnvironment(), d.freezes(), d.freezeExemptLowRisk(), d.autoApproveBelow(), d.blockAbove(),
-                record.approvers(), record.approverGroups(), record.authorsMayApprove(), record.starterMayApprove(), d.rollbackOnFailure());
     }
 
     /** The paused step execution of a record, found among the running executions of this build (also after a restart). */

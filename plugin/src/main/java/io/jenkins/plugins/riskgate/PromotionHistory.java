@@ -25,6 +25,26 @@ final class PromotionHistory implements DeploymentHistory {
         return newest(environment, PromotionRecord.State.SUCCEEDED).map(PromotionRecord::getHead);
     }
 
+    /** The end of the oldest successful deployment of {@code commit} to the environment, among the newest ones of that commit. */
+    @Override
+    public Optional<Instant> succeededAt(String environment, String commit) {
+        Optional<Instant> first = Optional.empty();
+        int seen = 0;
+        for (Run<?, ?> run = current; run != null && seen < DEPTH; run = run.getPreviousBuild(), seen++) {
+            PromotionAction action = run.getAction(PromotionAction.class);
+            if (action == null) {
+                continue;
+            }
+            for (PromotionRecord r : action.getRecords()) {
+                if (r.getEnvironment().equalsIgnoreCase(environment) && r.getState() == PromotionRecord.State.SUCCEEDED
+                        && commit.equals(r.getHead())) {
+                    first = Optional.of(Instant.ofEpochMilli(r.getFinished()));
+                }
+            }
+        }
+        return first;
+    }
+
     /** When a rollback of the environment last ran successfully: it counts as exercising the plan. */
     Optional<Instant> lastRollback(String environment) {
         return newest(environment, PromotionRecord.State.ROLLED_BACK).map(r -> Instant.ofEpochMilli(r.getFinished()));

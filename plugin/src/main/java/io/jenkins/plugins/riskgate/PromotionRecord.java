@@ -15,7 +15,7 @@ import org.kohsuke.stapler.export.ExportedBean;
 public class PromotionRecord {
     /** Where a promotion stands. */
     public enum State {
-        WAITING_FOR_APPROVAL, RUNNING, BLOCKED, REJECTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
+        WAITING_FOR_APPROVAL, RUNNING, BLOCKED, REJECTED, EXPIRED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
 
         public boolean finished() {
             return this != WAITING_FOR_APPROVAL && this != RUNNING;
@@ -65,12 +65,19 @@ public class PromotionRecord {
         private final boolean approved;
         private final String comment;
         private final long time;
+        /** The approver's groups when they decided (null in records of earlier versions). */
+        private final List<String> groups;
 
-        Decision(String user, boolean approved, String comment, long time) {
+        Decision(String user, boolean approved, String comment, long time, List<String> groups) {
             this.user = user;
             this.approved = approved;
             this.comment = comment;
             this.time = time;
+            this.groups = groups == null ? null : new ArrayList<>(groups);
+        }
+
+        List<String> groups() {
+            return groups == null ? List.of() : groups;
         }
 
         @Exported
@@ -124,6 +131,8 @@ public class PromotionRecord {
     private String note;
     private Integer testsTotal;
     private Integer testsFailed;
+    private String approvals;
+    private String settledBy;
 
     PromotionRecord(String id, GateDecision decision, List<String> authors, String startedBy, long requested,
                     io.riskgate.policy.EnvironmentRules rules) {
@@ -291,8 +300,27 @@ public class PromotionRecord {
         }
     }
 
-    synchronized void decide(String user, boolean approved, String comment, long now) {
-        decisions.add(new Decision(user, approved, comment, now));
+    synchronized void decide(String user, boolean approved, String comment, long now, List<String> groups) {
+        decisions.add(new Decision(user, approved, comment, now, groups));
+    }
+
+    /** Who has approved so far and what is still missing, in words; null before any decision. */
+    @Exported
+    public synchronized String getApprovals() {
+        return approvals;
+    }
+
+    /** Who settled the wait (the last approver, or who rejected it), or null. */
+    @Exported
+    public synchronized String getSettledBy() {
+        return settledBy;
+    }
+
+    synchronized void approvals(String status, String settledBy) {
+        this.approvals = status;
+        if (settledBy != null) {
+            this.settledBy = settledBy;
+        }
     }
 
     synchronized void rollback(String command, String runbook) {

@@ -17,11 +17,26 @@ import org.kohsuke.stapler.export.ExportedBean;
 @ExportedBean
 public class RiskAssessmentAction implements RunAction2 {
     private final String json;
+    /** The repository's policy file when the change was assessed, so that a promotion outside node {} applies it too. */
+    private final String repositoryPolicy;
+    private final String repositoryPolicyName;
     private transient Map<String, Object> map;
     private transient Run<?, ?> run;
 
     public RiskAssessmentAction(String json) {
+        this(json, null);
+    }
+
+    /** @param repositoryPolicy the repository policy's text and file name, or null */
+    RiskAssessmentAction(String json, String[] repositoryPolicy) {
         this.json = json;
+        this.repositoryPolicy = repositoryPolicy == null ? null : repositoryPolicy[0];
+        this.repositoryPolicyName = repositoryPolicy == null ? null : repositoryPolicy[1];
+    }
+
+    /** The repository policy captured with the assessment (text and file name), or null. */
+    String[] repositoryPolicy() {
+        return repositoryPolicy == null ? null : new String[] {repositoryPolicy, repositoryPolicyName};
     }
 
     /** The assessment as plain maps and lists (what the {@code assessChange} step returns). */

@@ -13,11 +13,25 @@ public class RollbackPlansAction extends InvisibleAction {
         private final String command;
         private final String runbook;
         private final String lastExercised;
+        /** Where declareRollback ran (node name, "" for the built-in node, and workspace), or null outside node {}. */
+        private final String node;
+        private final String workspace;
 
-        Plan(String command, String runbook, String lastExercised) {
+        Plan(String command, String runbook, String lastExercised, String node, String workspace) {
             this.command = command;
             this.runbook = runbook;
             this.lastExercised = lastExercised;
+            this.node = node;
+            this.workspace = workspace;
+        }
+
+        /** The node the rollback runs on when the promotion itself holds none, or null. */
+        public String getNode() {
+            return node;
+        }
+
+        public String getWorkspace() {
+            return workspace;
         }
 
         public String getCommand() {
@@ -40,8 +54,18 @@ public class RollbackPlansAction extends InvisibleAction {
     private final Map<String, Plan> plans = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
     public synchronized void declare(RollbackPlan plan) {
+        declare(plan, null, null);
+    }
+
+    /** Declares a plan, and where it was declared: the rollback runs there when the promotion holds no workspace. */
+    public synchronized void declare(RollbackPlan plan, String node, String workspace) {
         plans.put(plan.environment(), new Plan(plan.command(), plan.runbook(),
-                plan.lastExercised() == null ? null : plan.lastExercised().toString()));
+                plan.lastExercised() == null ? null : plan.lastExercised().toString(), node, workspace));
+    }
+
+    /** Where the plan of an environment was declared, or null. */
+    public synchronized Plan declared(String environment) {
+        return plans.get(environment);
     }
 
     public synchronized RollbackPlan planFor(String environment) {
