@@ -242,12 +242,18 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     /** {@code export}: the filtered change records as CSV (the import layout of riskgate). */
     public void doExport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
-        Filters filters = Filters.of(req);
+        RecordQuery query;
+        try {
+            query = Filters.of(req).query();   // bad filters answer 400 before anything is written
+        } catch (RiskGateException e) {
+            rsp.sendError(400, e.getMessage());
+            return;
+        }
         rsp.setContentType("text/csv;charset=UTF-8");
         rsp.setHeader("Content-Disposition", "attachment; filename=\"change-records.csv\"");
         try (ChangeRecordStore store = ChangeRecords.openStore(); Writer out = rsp.getWriter();
              ChangeRecordCsv.Writer csv = new ChangeRecordCsv.Writer(out)) {
-            store.forEach(filters.query(), csv::write);
+            store.forEach(query, csv::write);
         } catch (RiskGateException e) {
             rsp.sendError(400, e.getMessage());
         }
