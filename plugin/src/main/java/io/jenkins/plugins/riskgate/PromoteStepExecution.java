@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
 import jenkins.util.Timer;
-import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
+import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -43,7 +43,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * The running {@code promote} step. It is serialized with the Pipeline's program, so it keeps only
  * strings; what the build page shows lives in the {@link PromotionRecord} of the run.
  */
-public class PromoteStepExecution extends AbstractStepExecutionImpl {
+public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOGGER = Logger.getLogger(PromoteStepExecution.class.getName());
 
@@ -67,8 +67,14 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
         return recordId == null ? "" : recordId;
     }
 
+    /** The gate reads the workspace, test results and build history: never on the Pipeline's own thread. */
     @Override
-    public boolean start() throws Exception {
+    public boolean start() {
+        run(this::evaluate);
+        return false;
+    }
+
+    private void evaluate() throws Exception {
         Run<?, ?> run = getContext().get(Run.class);
         TaskListener listener = getContext().get(TaskListener.class);
         // null at the top level of a Pipeline or in an agent-none stage: the gate needs no workspace
@@ -124,13 +130,11 @@ public class PromoteStepExecution extends AbstractStepExecutionImpl {
                 String url = "/" + run.getUrl() + PromotionAction.URL + "/";
                 listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + decision.environment() + ": "
                         + HyperlinkNote.encodeTo(url, "approve or reject it here"));
-                return false;
             }
             default -> {
                 record.setState(PromotionRecord.State.RUNNING, System.currentTimeMillis());
                 action.add(record);
                 startBody();
-                return false;
             }
         }
     }
