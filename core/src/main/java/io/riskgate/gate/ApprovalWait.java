@@ -58,15 +58,16 @@ public final class ApprovalWait {
         if (status.rejected()) {
             return new Transition(Kind.REJECTED, status, "rejected by " + who + comment(decision));
         }
+        String approved = "approved by " + who + comment(decision);
         if (!status.met()) {
-            return new Transition(Kind.COUNTED, status, "approved by " + who + comment(decision) + "; approved so far by "
+            return new Transition(Kind.COUNTED, status, approved + "; approved so far by "
                     + status.approvedBy() + ", still missing: " + String.join(", ", status.missing()));
         }
         RuleResult freeze = GateEvaluator.freezeNow(rules, change, decision.at());
         if (!freeze.passed()) {
-            return new Transition(Kind.FROZEN, status, "approved by " + status.approvedBy() + ", but " + freeze.reason());
+            return new Transition(Kind.FROZEN, status, approved + "; approved by " + status.approvedBy() + ", but " + freeze.reason());
         }
-        return new Transition(Kind.APPROVED, status, "approved by " + status.approvedBy());
+        return new Transition(Kind.APPROVED, status, approved + "; approved by " + status.approvedBy());
     }
 
     /** When a promotion that began waiting at {@code since} ends EXPIRED, if the environment sets a timeout. */

@@ -81,10 +81,10 @@ class ApprovalWaitTest {
         Approval bob = approval("bob", "security", true, T0.plusSeconds(60));
         ApprovalWait.Transition second = ApprovalWait.decide(PROD, CHANGE, List.of(alice), bob, null, ApprovalCheck.caseInsensitive());
         assertThat(second.kind()).isEqualTo(ApprovalWait.Kind.APPROVED);
-        assertThat(second.reason()).isEqualTo("approved by alice (release-managers), bob (security)");
+        assertThat(second.reason()).isEqualTo("approved by bob; approved by alice (release-managers), bob (security)");
         ApprovalWait.Transition frozen = ApprovalWait.decide(PROD, CHANGE, List.of(alice),
                 approval("bob", "security", true, Instant.parse("2026-12-21T09:00:00Z")), null, ApprovalCheck.caseInsensitive());
-        assertThat(frozen.reason()).startsWith("approved by alice (release-managers), bob (security), but production is frozen: year-end");
+        assertThat(frozen.reason()).startsWith("approved by bob; approved by alice (release-managers), bob (security), but production is frozen: year-end");
     }
 
     @ParameterizedTest(name = "waiting since {0}, now {1}: expired {2}")
