@@ -121,7 +121,7 @@ abstract class ChangeRecordStoreContract {
         ChangeRecord tooLong = ChangeRecord.of("p".repeat(600), "production", "x", null, at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");
         assertThatThrownBy(() -> store.saveAll(List.of(good, tooLong)))
                 .isInstanceOf(RecordStoreException.class)
-                .hasMessageContaining("cannot write to the record store");
+                .hasMessageContaining("pipeline has 600 characters, more than the 512");
         assertThat(store.count(RecordQuery.ALL)).isZero();
     }
 
