@@ -90,7 +90,7 @@ final class AssessCommand implements Callable<Integer> {
         if (format == Format.text && !riskPolicy.source().equals(RiskPolicy.defaults().source())) {
             out.println(System.lineSeparator() + "Policy: " + riskPolicy.source());
         }
-        out.flush();
+        Output.check(out);
         if (failAbove != null && assessment.score() > failAbove) {
             err.println("riskgate: score " + assessment.score() + " (" + assessment.level() + ") is above --fail-above " + failAbove);
             return ExitCodes.ABOVE_THRESHOLD;

@@ -97,8 +97,13 @@ final class GateCommand implements Callable<Integer> {
         PromotionCandidate candidate = AssessmentReport.readCandidate(read(assessment), assessment.toString());
         RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
         TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
+        java.time.Instant exercised = Times.parse(rollbackExercised, "--rollback-exercised");
+        if (exercised != null && rollbackCommand == null && runbook == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--rollback-exercised says when the rollback ran: declare it with --rollback-command or --runbook");
+        }
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null
-                : new RollbackPlan(environment, rollbackCommand, runbook, Times.parse(rollbackExercised, "--rollback-exercised"));
+                : new RollbackPlan(environment, rollbackCommand, runbook, exercised);
         Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(Times.parse(now, "--now"), ZoneOffset.UTC);
         Map<String, String> commits = new LinkedHashMap<>();
         Map<String, Instant> times = new LinkedHashMap<>();
@@ -126,7 +131,7 @@ final class GateCommand implements Callable<Integer> {
             }
             out.print(GateReport.toText(decision));
         }
-        out.flush();
+        Output.check(out);
         return switch (decision.outcome()) {
             case ALLOW -> ExitCodes.OK;
             case NEEDS_APPROVAL -> ExitCodes.NEEDS_APPROVAL;
