@@ -66,8 +66,10 @@ public final class AtomicFiles {
     /** An I/O error in one line with its cause: bad input for a wrong path or permissions, else a disk error. */
     public static RiskGateException failure(String what, Path file, IOException e) {
         String cause = cause(e);
+        String reason = cause.toLowerCase(java.util.Locale.ROOT);
         if (e instanceof AccessDeniedException || e instanceof NoSuchFileException || e instanceof NotDirectoryException
-                || e instanceof FileAlreadyExistsException) {
+                || e instanceof FileAlreadyExistsException || reason.startsWith("not a directory") || reason.startsWith("is a directory")
+                || reason.startsWith("permission denied") || reason.startsWith("read-only file system")) {
             return new RiskGateException("cannot write " + what + " (" + file + "): " + cause);
         }
         return new DiskException("cannot write " + what + " (" + file + "): " + cause + ": free space or fix the disk, then retry");

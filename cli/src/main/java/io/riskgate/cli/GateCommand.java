@@ -94,14 +94,14 @@ final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PromotionCandidate candidate = AssessmentReport.readCandidate(read(assessment), assessment.toString());
-        RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
-        TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
         java.time.Instant exercised = Times.parse(rollbackExercised, "--rollback-exercised");
         if (exercised != null && rollbackCommand == null && runbook == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rollback-exercised says when the rollback ran: declare it with --rollback-command or --runbook");
         }
+        PromotionCandidate candidate = AssessmentReport.readCandidate(read(assessment), assessment.toString());
+        RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
+        TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null
                 : new RollbackPlan(environment, rollbackCommand, runbook, exercised);
         Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(Times.parse(now, "--now"), ZoneOffset.UTC);
