@@ -254,6 +254,7 @@ public final class ChangeRecordCsv {
 
     private static ChangeRecord plausible(ChangeRecord r) {
         r.checkPlausible();
+        StoreLimits.check(r);
         return r;
     }
 

@@ -76,6 +76,13 @@ class ChangeRecordCsvTest {
     }
 
     @Test
+    void aValueTooLongForTheStoreNamesTheRowAndTheField() {
+        String csv = HEADER + "\nr1," + "p".repeat(600) + ",production,c1,,2026-11-02T10:00:00Z,2026-11-02T10:05:00Z,SUCCEEDED\n";
+        assertThatThrownBy(() -> read(csv)).hasMessage("in.csv row 2: record r1: pipeline has 600 characters, more than the 512 the store holds:"
+                + " shorten it");
+    }
+
+    @Test
     void timesOutsideTheYears1900To9999AreOneLineAndCellsAreCut() {
         String bad = HEADER + "\nr1,shop,production,c1,,+999999999-12-31T23:59:59Z,2026-11-02T10:05:00Z,SUCCEEDED\n";
         assertThatThrownBy(() -> read(bad)).isInstanceOf(RiskGateException.class)
