@@ -45,6 +45,13 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
      */
     static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
 
+    static {
+        // the process serving an embedded store listens on the loopback interface only (unless the JVM says otherwise)
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final String url;
     private final Properties credentials;
     private final Dialect dialect;
