@@ -11,30 +11,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** One store used by many real processes at once, and by processes killed with -9 while they write. */
+/**
+ * One store used by processes killed with -9 while they write. (Twenty processes sharing one store:
+ * on PostgreSQL in {@link PostgresStoreProcessesTest}, on the embedded store with real riskgate
+ * commands in the CLI's tests.)
+ */
 abstract class StoreProcessesContract {
     /** An empty store (no schema yet) as a {@code --store} argument. */
     abstract String emptyStore();
-
-    @Test
-    void twentyProcessesStartedAtOnceOnAnEmptyStoreStoreTwentyRecords() throws Exception {
-        String store = emptyStore();
-        List<Process> writers = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            writers.add(StoreProcesses.java(store, "w" + i, "1").start());
-        }
-        List<String> errors = new ArrayList<>();
-        for (Process p : writers) {
-            StoreProcesses.Result r = StoreProcesses.await(p, 120);
-            if (r.exit() != 0) {
-                errors.add(r.err().strip());
-            }
-        }
-        assertThat(errors).as("errors of 20 concurrent writers").isEmpty();
-        try (ChangeRecordStore s = RecordStores.open(store)) {
-            assertThat(s.count(RecordQuery.ALL)).isEqualTo(20);
-        }
-    }
 
     @Test
     void aWriteThatReturnedSurvivesKillMinus9() throws Exception {
