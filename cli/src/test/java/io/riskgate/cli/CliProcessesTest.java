@@ -24,9 +24,14 @@ class CliProcessesTest {
     }
 
     static ProcessBuilder java(String main, List<String> args) {
+        return java(main, List.of(), args);
+    }
+
+    static ProcessBuilder java(String main, List<String> jvm, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m",
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m"));
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), main));
         command.addAll(args);
         return new ProcessBuilder(command);
     }
@@ -92,6 +97,27 @@ class CliProcessesTest {
         Result imported = await(importing);
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("imported 20000 records", "20000 new");
+    }
+
+    @Test
+    void parallelAssessmentsShareTheDefaultStore() throws Exception {
+        io.riskgate.testing.TestRepo repo = io.riskgate.testing.TestRepo.init(tmp.resolve("repo"));
+        repo.write("a.txt", "a\n");
+        String base = repo.commit("a");
+        repo.write("a.txt", "b\n");
+        repo.commit("b");
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve(".riskgate/records"));   // the default store exists: assess --model auto consults it
+        List<Process> assessments = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            assessments.add(java(RiskGate.class.getName(), List.of("-Duser.home=" + home),
+                    List.of("assess", "--repo", repo.dir().toString(), "--base", base, "--format", "json")).start());
+        }
+        for (Process p : assessments) {
+            Result r = await(p);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("\"score\"");
+        }
     }
 
     @Test

@@ -126,6 +126,15 @@ public final class ChangeRecordCsv {
      * errors, which give the row number (the header is row 1) and the column.
      */
     public static void read(Reader in, String source, Consumer<ChangeRecord> consumer) {
+        read(in, source, consumer, true);
+    }
+
+    /**
+     * As {@link #read(Reader, String, Consumer)}; {@code checked} false takes records as they were
+     * written by this product (the spool of records the store could not take yet), without refusing
+     * implausible values or repeated ids, so that no spooled record is held back.
+     */
+    public static void read(Reader in, String source, Consumer<ChangeRecord> consumer, boolean checked) {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.TRIM_SPACES);
         mapper.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
@@ -133,20 +142,20 @@ public final class ChangeRecordCsv {
         int row = 1;
         IdRows ids = new IdRows();
         try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class).with(schema).readValues(withoutByteOrderMark(in))) {
-            boolean checked = false;
+            boolean headerChecked = false;
             while (it.hasNextValue()) {
                 Map<String, String> values = new LinkedHashMap<>(it.nextValue());
                 row++;
-                if (!checked) {
+                if (!headerChecked) {
                     List<String> missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
                     if (!missing.isEmpty()) {
                         throw new RiskGateException(source + ": missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                                 + " (the header must name at least " + String.join(",", REQUIRED) + ")");
                     }
-                    checked = true;
+                    headerChecked = true;
                 }
-                ChangeRecord record = parse(values, source, row);
-                int first = ids.put(record.id(), row);
+                ChangeRecord record = parse(values, source, row, checked);
+                int first = checked ? ids.put(record.id(), row) : 0;
                 if (first > 0) {
                     throw new RiskGateException(source + " rows " + first + " and " + row + " are both record " + RecordTimes.quote(record.id())
                             + (values.get("id") == null || values.get("id").isBlank() ? " (the id derived from pipeline, environment, commit and startedAt)" : "")
@@ -235,27 +244,26 @@ public final class ChangeRecordCsv {
         }
     }
 
-    private static ChangeRecord parse(Map<String, String> v, String source, int row) {
+    private static ChangeRecord parse(Map<String, String> v, String source, int row, boolean checked) {
         Cell c = new Cell(v, source, row);
         try {
-            return plausible(new ChangeRecord(c.text("id"), c.text("pipeline"), c.text("environment"), c.text("commit"), c.time("commitTime"),
+            ChangeRecord r = new ChangeRecord(c.text("id"), c.text("pipeline"), c.text("environment"), c.text("commit"), c.time("commitTime"),
                     c.time("startedAt"), c.time("finishedAt"), c.outcome(), c.integer("riskScore"), upper(c.text("riskLevel")),
                     c.text("riskModel"), c.text("startedBy"), c.text("buildUrl"), c.text("runbookUrl"), c.text("pirUrl"),
                     c.text("rollbackCommand"), c.time("rollbackExercisedAt"), c.integer("testsTotal"), c.integer("testsFailed"),
                     c.text("approvals"), new ChangeRecord.Metrics(c.integer("linesAdded"), c.integer("linesDeleted"), c.integer("files"),
-                    c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors"))));
+                    c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors")));
+            if (checked) {
+                r.checkPlausible();
+                StoreLimits.check(r);
+            }
+            return r;
         } catch (RiskGateException e) {
             if (e.getMessage().startsWith(source)) {
                 throw e;
             }
             throw new RiskGateException(source + " row " + row + ": " + e.getMessage());
         }
-    }
-
-    private static ChangeRecord plausible(ChangeRecord r) {
-        r.checkPlausible();
-        StoreLimits.check(r);
-        return r;
     }
 
     private static String upper(String s) {
