@@ -85,7 +85,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     public static JdbcChangeRecordStore embedded(Path directory, boolean create, Duration wait) {
         if (!create && !Files.exists(directory.resolve("records.mv.db"))) {
             throw new RecordStoreException("there is no record store in " + directory
-                    + (Files.isDirectory(directory) ? " (no records.mv.db)" : " (no such directory)")
+                    + (Files.isDirectory(directory) ? " (no records.mv.db)" : Files.exists(directory) ? " (it is a file)" : " (no such directory)")
                     + ": check --store, or write records first (riskgate record, riskgate import)");
         }
         try {
