@@ -89,11 +89,14 @@ class CliProcessesTest {
             readers.add(riskgate("report", "--store", store(), "--format", "json").start());
         }
         readers.add(riskgate("export", "--store", store(), "--since", "2024-01-01", "--until", "2024-01-02").start());
+        int duringImport = 0;
         for (Process p : readers) {
             Result r = await(p);
+            duringImport += importing.isAlive() ? 1 : 0;
             assertThat(r.exit()).as("a reader during the import: %s", r.err()).isZero();
             assertThat(r.err()).isEmpty();
         }
+        assertThat(duringImport).as("readers that finished while the import ran").isPositive();
         Result imported = await(importing);
         assertThat(imported.exit()).as(imported.err()).isZero();
         assertThat(imported.out()).contains("imported 20000 records", "20000 new");
