@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
                 "      --map files=nf --map directories=nd --map subsystems=ns --map entropy=ent --feature ndev --feature age",
                 "",
                 "Metrics: linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors.",
-                "Exit codes: 0 done, 2 bad input (one line on stderr). Docs: docs/risk-model.md"})
+                "Exit codes: 0 done, 2 bad input (one line on stderr), 5 retry later (store busy, disk or output error). Docs: docs/risk-model.md"})
 final class BacktestCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

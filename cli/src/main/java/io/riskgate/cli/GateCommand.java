@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
                 "  riskgate gate --environment production --assessment risk.json --deployed staging=\"$SHA@2026-12-01T08:00:00Z\" \\",
                 "      --approved-by alice=alice@example.com:release-managers --approved-by bob:security --started-by carol",
                 "",
-                "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr)."})
+                "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr), 5 output error (retry)."})
 final class GateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
