@@ -62,7 +62,8 @@ final class StoreErrors {
         String waited = " (waited " + wait.toSeconds() + " s)";
         switch (kind) {
             case BUSY -> {
-                if (directory != null && (e.getErrorCode() == 90020 || e.getErrorCode() == 90067 || e.getErrorCode() == 90135)) {
+                if (directory != null && (e.getErrorCode() == 90020 || e.getErrorCode() == 90067 || e.getErrorCode() == 90135
+                        || cause.toLowerCase(Locale.ROOT).contains("lock file"))) {
                     return new RecordStoreUnavailableException(holder(directory, e.getErrorCode()) + waited, e);
                 }
                 return new RecordStoreUnavailableException("cannot " + action + " the record store " + location + ": it stayed busy or"
