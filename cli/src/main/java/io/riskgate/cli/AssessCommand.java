@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 "  riskgate assess --base origin/main --store jdbc:postgresql://db/riskgate   (learned model once the store has enough outcomes)",
                 "  riskgate assess --base origin/main --model model.json                     (a model saved by 'riskgate backtest --save-model')",
                 "",
-                "Exit codes: 0 assessed, 3 score above --fail-above, 2 bad input (one line on stderr)."})
+                "Exit codes: 0 assessed, 3 score above --fail-above, 2 bad input (one line on stderr), 5 retry later (store busy, output error)."})
 final class AssessCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -90,7 +90,7 @@ final class AssessCommand implements Callable<Integer> {
         if (format == Format.text && !riskPolicy.source().equals(RiskPolicy.defaults().source())) {
             out.println(System.lineSeparator() + "Policy: " + riskPolicy.source());
         }
-        out.flush();
+        Output.check(out);
         if (failAbove != null && assessment.score() > failAbove) {
             err.println("riskgate: score " + assessment.score() + " (" + assessment.level() + ") is above --fail-above " + failAbove);
             return ExitCodes.ABOVE_THRESHOLD;

@@ -1,6 +1,6 @@
 package io.riskgate.cli;
 
-import io.riskgate.RiskGateException;
+import io.riskgate.AtomicFiles;
 import io.riskgate.learning.Backtest;
 import io.riskgate.learning.BacktestReport;
 import io.riskgate.learning.BacktestResult;
@@ -8,9 +8,7 @@ import io.riskgate.learning.History;
 import io.riskgate.learning.HistoryColumns;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.RecordStores;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
 import java.util.ArrayList;
@@ -34,7 +32,7 @@ import picocli.CommandLine.Option;
                 "      --map files=nf --map directories=nd --map subsystems=ns --map entropy=ent --feature ndev --feature age",
                 "",
                 "Metrics: linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors.",
-                "Exit codes: 0 done, 2 bad input (one line on stderr). Docs: docs/risk-model.md"})
+                "Exit codes: 0 done, 2 bad input (one line on stderr), 5 retry later (store busy, disk or output error). Docs: docs/risk-model.md"})
 final class BacktestCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -109,7 +107,7 @@ final class BacktestCommand implements Callable<Integer> {
             if (progress != null) {
                 progress.show("reading the record store");
             }
-            try (ChangeRecordStore records = RecordStores.open(store)) {
+            try (ChangeRecordStore records = RecordStores.openExisting(store)) {
                 past = History.fromRecords(records, query.query(), records.location());
             }
         } else {
@@ -124,15 +122,10 @@ final class BacktestCommand implements Callable<Integer> {
         }
         BacktestResult result = Backtest.run(past, options);
         if (saveModel != null) {
-            try {
-                Files.writeString(saveModel, result.model().toJson() + System.lineSeparator());
-            } catch (IOException e) {
-                throw new RiskGateException("cannot write the model to " + saveModel + " (" + e.getClass().getSimpleName()
-                        + "): check that the directory exists and is writable");
-            }
+            AtomicFiles.write(saveModel, result.model().toJson() + System.lineSeparator(), "the model (--save-model)");
         }
         out.print(format == AssessCommand.Format.json ? BacktestReport.toJson(result) + System.lineSeparator() : BacktestReport.toText(result));
-        out.flush();
+        Output.check(out);
         return ExitCodes.OK;
     }
 }

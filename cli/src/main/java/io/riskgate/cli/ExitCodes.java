@@ -9,6 +9,11 @@ final class ExitCodes {
     static final int ABOVE_THRESHOLD = 3;
     /** gate: NEEDS_APPROVAL. */
     static final int NEEDS_APPROVAL = 4;
+    /**
+     * Nothing wrong with the input, but the record store is busy, unreachable or full, or a disk
+     * or output error stopped the command: retrying later may succeed.
+     */
+    static final int RETRY = 5;
 
     private ExitCodes() {
     }

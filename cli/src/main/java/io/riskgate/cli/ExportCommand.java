@@ -34,10 +34,16 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ChangeRecordStore s = store.open()) {
+        long[] written = {0};
+        try (ChangeRecordStore s = store.openExisting()) {
             if (format == Format.csv) {
                 try (ChangeRecordCsv.Writer w = new ChangeRecordCsv.Writer(out)) {
-                    s.forEach(query.query(), w::write);
+                    s.forEach(query.query(), r -> {
+                        w.write(r);
+                        if (++written[0] % 1000 == 0) {
+                            Output.check(out);   // stop at the first lost line, not at the end
+                        }
+                    });
                 }
             } else {
                 try (JsonGenerator json = new ObjectMapper().getFactory().createGenerator(out)) {
@@ -49,6 +55,9 @@ final class ExportCommand implements Callable<Integer> {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
+                        if (++written[0] % 1000 == 0) {
+                            Output.check(out);
+                        }
                     });
                     json.writeEndArray();
                 }
@@ -57,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.flush();
+        Output.check(out);
         return ExitCodes.OK;
     }
 }

@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
                 "  riskgate gate --environment production --assessment risk.json --deployed staging=\"$SHA@2026-12-01T08:00:00Z\" \\",
                 "      --approved-by alice=alice@example.com:release-managers --approved-by bob:security --started-by carol",
                 "",
-                "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr)."})
+                "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr), 5 output error (retry)."})
 final class GateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -94,11 +94,16 @@ final class GateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.time.Instant exercised = Times.parse(rollbackExercised, "--rollback-exercised");
+        if (exercised != null && rollbackCommand == null && runbook == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--rollback-exercised says when the rollback ran: declare it with --rollback-command or --runbook");
+        }
         PromotionCandidate candidate = AssessmentReport.readCandidate(read(assessment), assessment.toString());
         RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
         TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null
-                : new RollbackPlan(environment, rollbackCommand, runbook, Times.parse(rollbackExercised, "--rollback-exercised"));
+                : new RollbackPlan(environment, rollbackCommand, runbook, exercised);
         Clock clock = now == null ? Clock.systemUTC() : Clock.fixed(Times.parse(now, "--now"), ZoneOffset.UTC);
         Map<String, String> commits = new LinkedHashMap<>();
         Map<String, Instant> times = new LinkedHashMap<>();
@@ -126,7 +131,7 @@ final class GateCommand implements Callable<Integer> {
             }
             out.print(GateReport.toText(decision));
         }
-        out.flush();
+        Output.check(out);
         return switch (decision.outcome()) {
             case ALLOW -> ExitCodes.OK;
             case NEEDS_APPROVAL -> ExitCodes.NEEDS_APPROVAL;

@@ -5,6 +5,7 @@ import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordCsv;
 import io.riskgate.records.ChangeRecordStore;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Imports change records from CSV (the layout of 'riskgate export --format csv'), in transactions of 10,000.",
-                "Records keep their ids: importing the same file twice changes nothing."})
+                "Records keep their ids: importing the same file twice changes nothing. A file holds each id once.",
+                "Says how many records were new, updated (same id, other values) and unchanged."})
 final class ImportCommand implements Callable<Integer> {
     private static final int BATCH = 10_000;
 
@@ -35,30 +37,45 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!Files.isRegularFile(file)) {
-            throw new RiskGateException("cannot import " + file + ": no such file");
+            throw new RiskGateException("cannot import " + file + ": " + (Files.isDirectory(file) ? "it is a directory" : "no such file"));
         }
-        long[] count = {0};
+        int[] counts = {0, 0, 0};
         TerminalProgress progress = TerminalProgress.forStream(spec.commandLine().getErr());
+        PrintWriter out = spec.commandLine().getOut();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            ChangeRecordCsv.read(in, file.toString(), r -> { });   // the whole file is checked first: bad input writes nothing
+        } catch (IOException e) {
+            throw new RiskGateException("cannot read " + file + ": " + io.riskgate.AtomicFiles.cause(e));
+        }
         try (ChangeRecordStore s = store.open(); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             List<ChangeRecord> batch = new ArrayList<>(BATCH);
+            Runnable flush = () -> {
+                ChangeRecordStore.Saved saved = s.write(batch);
+                counts[0] += saved.added();
+                counts[1] += saved.replaced();
+                counts[2] += saved.unchanged();
+                batch.clear();
+            };
             ChangeRecordCsv.read(in, file.toString(), r -> {
                 batch.add(r);
                 if (batch.size() == BATCH) {
-                    count[0] += s.saveAll(batch);
-                    batch.clear();
+                    flush.run();
                     if (progress != null) {
-                        progress.show("imported " + count[0] + " records");
+                        progress.show("imported " + (counts[0] + counts[1] + counts[2]) + " records");
                     }
                 }
             });
-            count[0] += s.saveAll(batch);
+            flush.run();
             if (progress != null) {
                 progress.clear();
             }
-            spec.commandLine().getOut().println("imported " + count[0] + " records into " + s.location());
+            int total = counts[0] + counts[1] + counts[2];
+            out.println("imported " + total + " record" + (total == 1 ? "" : "s") + " into " + s.location() + ": " + counts[0] + " new, "
+                    + counts[1] + " updated, " + counts[2] + " unchanged");
         } catch (IOException e) {
-            throw new RiskGateException("cannot read " + file + ": " + e.getMessage());
+            throw new RiskGateException("cannot read " + file + ": " + io.riskgate.AtomicFiles.cause(e));
         }
+        Output.check(out);
         return ExitCodes.OK;
     }
 }

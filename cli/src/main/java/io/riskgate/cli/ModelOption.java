@@ -39,7 +39,8 @@ final class ModelOption {
         if (noStore && learning.model() == LearningPolicy.Model.AUTO) {
             return new Chosen(null, null);
         }
-        StoreModels.Choice choice = new StoreModels(Clock.systemUTC(), Duration.ZERO).choose(() -> RecordStores.open(storeSpec), learning);
+        StoreModels.Choice choice = new StoreModels(Clock.systemUTC(), Duration.ZERO).choose(() -> storeSpec == null || storeSpec.isBlank()
+                ? RecordStores.open(storeSpec) : RecordStores.openExisting(storeSpec), learning);
         return new Chosen(choice.model(), choice.reason());
     }
 

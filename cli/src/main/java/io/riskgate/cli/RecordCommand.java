@@ -12,6 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Locale;
+import io.riskgate.policy.PolicyLoader;
+import io.riskgate.risk.Level;
+import io.riskgate.risk.Thresholds;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,7 +57,8 @@ final class RecordCommand implements Callable<Integer> {
                     + " and change metrics (--risk and --level override).")
     Path assessment;
 
-    @Option(names = "--commit-time", paramLabel = "T", description = "When the change was committed: lead time starts here.")
+    @Option(names = "--commit-time", paramLabel = "T",
+            description = "When the change was committed: lead time starts here (default: the first commit time of --assessment).")
     String commitTime;
 
     @Option(names = "--started", required = true, paramLabel = "T")
@@ -87,27 +94,69 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--started-by", paramLabel = "USER")
     String startedBy;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "The policy whose thresholds --level must agree with --risk by (default: .riskgate.yml here, else the defaults).")
+    Path policy;
+
     @Override
     public Integer call() {
-        Assessed a = assessment == null ? new Assessed(null, null, null, null, ChangeRecord.Metrics.NONE) : Assessed.read(assessment);
+        Assessed a = assessment == null ? new Assessed(null, null, null, null, ChangeRecord.Metrics.NONE, null) : Assessed.read(assessment);
         String sha = commit != null ? commit : a.head();
         if (sha == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--commit=SHA' (or --assessment FILE)");
         }
-        String lvl = level != null ? level : a.level();
-        ChangeRecord record = new ChangeRecord(id, pipeline, environment, sha, Times.parse(commitTime, "--commit-time"),
-                Times.parse(started, "--started"), Times.parse(finished, "--finished"), outcome, risk != null ? risk : a.score(),
-                lvl == null ? null : lvl.toUpperCase(java.util.Locale.ROOT), a.model(), startedBy, buildUrl, runbook, pir, rollbackCommand,
+        Integer score = risk != null ? risk : a.score();
+        String lvl = level(score, a);
+        Instant committed = commitTime != null ? Times.parse(commitTime, "--commit-time") : a.firstCommitTime();
+        ChangeRecord record = new ChangeRecord(id, pipeline, environment, sha, committed,
+                Times.parse(started, "--started"), Times.parse(finished, "--finished"), outcome, score,
+                lvl, a.model(), startedBy, buildUrl, runbook, pir, rollbackCommand,
                 null, null, null, null, a.metrics());
+        try {
+            record.checkPlausible();
+        } catch (RiskGateException e) {
+            throw new RiskGateException("cannot record the deployment: " + e.getMessage()
+                    + (commitTime == null && committed != null ? " (the commit time is the first commit time of --assessment " + assessment + ")" : ""));
+        }
+        PrintWriter out = spec.commandLine().getOut();
         try (ChangeRecordStore s = store.open()) {
             s.save(record);
-            spec.commandLine().getOut().println("recorded " + record.id() + " in " + s.location());
+            out.println("recorded " + record.id() + " in " + s.location());
         }
+        Output.check(out);
         return ExitCodes.OK;
     }
 
+    /** The level to record: --level (a level, and the one --risk has under the policy's thresholds), else the assessment's. */
+    private String level(Integer score, Assessed a) {
+        if (level == null) {
+            return risk != null && a.level() != null ? thresholds().levelOf(risk).name() : a.level();
+        }
+        Level given;
+        try {
+            given = Level.valueOf(level.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--level must be LOW, MEDIUM, HIGH or CRITICAL (got "
+                    + io.riskgate.records.RecordTimes.quote(level) + ")");
+        }
+        if (score != null) {
+            Thresholds t = thresholds();
+            Level expected = t.levelOf(score);
+            if (expected != given) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--level " + given + " contradicts risk " + score + ", which is "
+                        + expected + " (thresholds: MEDIUM from " + t.medium() + ", HIGH from " + t.high() + ", CRITICAL from " + t.critical()
+                        + "): give the level of the score, or only one of them");
+            }
+        }
+        return given.name();
+    }
+
+    private Thresholds thresholds() {
+        return PolicyLoader.load(Path.of("."), policy).scoring().thresholds();
+    }
+
     /** What a record takes from the JSON of {@code riskgate assess --format json}. */
-    record Assessed(String head, Integer score, String level, String model, ChangeRecord.Metrics metrics) {
+    record Assessed(String head, Integer score, String level, String model, ChangeRecord.Metrics metrics, Instant firstCommitTime) {
         static Assessed read(Path file) {
             JsonNode root;
             try {
@@ -123,8 +172,14 @@ final class RecordCommand implements Callable<Integer> {
                         + " pass the output of 'riskgate assess --format json'");
             }
             Map<String, Object> metrics = new ObjectMapper().convertValue(root.get("metrics"), new TypeReference<Map<String, Object>>() { });
+            String first = text(root, "firstCommitTime");
+            Instant firstCommit = first == null ? null : io.riskgate.records.RecordTimes.parseOrNull(first);
+            if (first != null && firstCommit == null) {
+                throw new RiskGateException("--assessment " + file + ": firstCommitTime " + io.riskgate.records.RecordTimes.quote(first)
+                        + " is not a time: pass the output of 'riskgate assess --format json'");
+            }
             return new Assessed(text(root, "head"), root.get("score").asInt(), text(root, "level"), text(root, "model"),
-                    ChangeRecord.Metrics.of(metrics));
+                    ChangeRecord.Metrics.of(metrics), firstCommit);
         }
 
         private static String text(JsonNode node, String field) {

@@ -43,15 +43,16 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         RecordQuery q = query.query();
-        try (ChangeRecordStore s = store.open()) {
+        try (ChangeRecordStore s = store.openExisting()) {
             DeliveryReport report = DeliveryReport.of(s, q, Instant.now(), production);
             out.print(format == AssessCommand.Format.json ? report.toJson() + System.lineSeparator() : report.toText());
+            Output.check(out);
             if (html != null) {
                 Path file = HtmlDashboard.write(html, report, s.page(q, 0, 50), "Deployment risk gates: delivery report");
                 spec.commandLine().getErr().println("dashboard written to " + file);
             }
         }
-        out.flush();
+        Output.check(out);
         return ExitCodes.OK;
     }
 }

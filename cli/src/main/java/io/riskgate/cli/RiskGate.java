@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "riskgate", mixinStandardHelpOptions = true, versionProvider = RiskGate.Version.class,
         description = "Scores, gates and records deployments: how big and how reversible is this change?",
         subcommands = {AssessCommand.class, GateCommand.class, BacktestCommand.class, RecordCommand.class, ImportCommand.class, ExportCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above or gate BLOCK, 4 gate NEEDS_APPROVAL.", "Docs: docs/cli.md"})
+        footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above or gate BLOCK, 4 gate NEEDS_APPROVAL,",
+                "5 record store busy, unreachable or full, or a disk or output error (retry later).", "Docs: docs/cli.md"})
 public final class RiskGate implements Runnable {
     /** Error lines are cut here: they may quote input (a CSV cell, a ref, a file name) of any length. */
     static final int MAX_MESSAGE = 2000;
@@ -18,7 +19,9 @@ public final class RiskGate implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(Output.stdout(new java.io.FileOutputStream(java.io.FileDescriptor.out)),
+                java.nio.charset.Charset.defaultCharset()), true);
+        System.exit(run(args, out, new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given streams and returns the exit code. */
@@ -26,6 +29,7 @@ public final class RiskGate implements Runnable {
         CommandLine cli = new CommandLine(new RiskGate());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler(RiskGate::badUsage);
         cli.setExecutionExceptionHandler(RiskGate::failure);
         return cli.execute(args);
@@ -43,6 +47,10 @@ public final class RiskGate implements Runnable {
     }
 
     private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof io.riskgate.records.RecordStoreUnavailableException || e instanceof io.riskgate.DiskException) {
+            cmd.getErr().println("riskgate: " + TerminalText.safe(e.getMessage(), MAX_MESSAGE));
+            return ExitCodes.RETRY;
+        }
         if (e instanceof io.riskgate.RiskGateException) {
             cmd.getErr().println("riskgate: " + TerminalText.safe(e.getMessage(), MAX_MESSAGE));
             return ExitCodes.BAD_INPUT;

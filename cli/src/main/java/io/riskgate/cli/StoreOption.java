@@ -11,7 +11,13 @@ final class StoreOption {
                     + " user and password from RISKGATE_STORE_USER / RISKGATE_STORE_PASSWORD).")
     String store;
 
+    /** The store to write to: an embedded one is created when it does not exist. */
     ChangeRecordStore open() {
         return RecordStores.open(store);
+    }
+
+    /** The store to read from: one that does not exist is an error, not a new empty store. */
+    ChangeRecordStore openExisting() {
+        return RecordStores.openExisting(store);
     }
 }

@@ -22,6 +22,11 @@ class BacktestCommandTest {
     /** The change records' export with metric columns: 400 deployments, one a day, bigger ones fail more often. */
     @BeforeEach
     void export() throws IOException {
+        records = tmp.resolve("records.csv");
+        Files.writeString(records, history());
+    }
+
+    static String history() {
         Random random = new Random(3);
         StringBuilder csv = new StringBuilder("id,pipeline,environment,commit,commitTime,startedAt,finishedAt,outcome,riskScore,riskLevel,"
                 + "linesAdded,linesDeleted,files,directories,subsystems,entropy,commits,authors\n");
@@ -35,8 +40,7 @@ class BacktestCommandTest {
                     .append(",0,LOW,").append(added).append(',').append(added / 3).append(',').append(files).append(',')
                     .append(Math.min(files, 3)).append(",1,").append(files > 1 ? "0.8" : "0").append(",1,1\n");
         }
-        records = tmp.resolve("records.csv");
-        Files.writeString(records, csv);
+        return csv.toString();
     }
 
     @Test

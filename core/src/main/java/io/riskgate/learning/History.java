@@ -253,7 +253,20 @@ public final class History {
     private static RiskGateException noDefaultScore(String source, List<String> header) {
         return new RiskGateException("history " + source + " has no metric columns and no '" + HistoryColumns.RISK_SCORE
                 + "' column for the default score: map metrics with --map linesAdded=COLUMN (and linesDeleted, files, ...); its columns are: "
-                + String.join(", ", header));
+                + columnList(header));
+    }
+
+    /** The header's columns for a message, cut to a readable length. */
+    private static String columnList(List<String> header) {
+        StringBuilder b = new StringBuilder();
+        for (String h : header) {
+            if (b.length() > 300) {
+                return b + ", ... (" + header.size() + " columns)";
+            }
+            String name = h.length() > 60 ? h.substring(0, 60) + "..." : h;
+            b.append(b.length() == 0 ? "" : ", ").append(name.replaceAll("\\p{Cntrl}", "?"));
+        }
+        return b.toString();
     }
 
     private static int column(List<String> header, String name, String option, String source) {
@@ -265,7 +278,7 @@ public final class History {
         }
         if (at < 0) {
             throw new RiskGateException("history " + source + " has no column '" + name + "' (" + option
-                    + "): its columns are: " + String.join(", ", header));
+                    + "): its columns are: " + columnList(header));
         }
         return at;
     }
@@ -282,18 +295,30 @@ public final class History {
                     return null;
                 }
                 throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
-                        + "': '" + text + "' is not an outcome: use true/false, 1/0, or FAILED/ROLLED_BACK/SUCCEEDED");
+                        + "': " + io.riskgate.records.RecordTimes.quote(text) + " is not an outcome: use true/false, 1/0, or FAILED/ROLLED_BACK/SUCCEEDED");
         }
     }
 
     private static long time(String text, long row, long line, String column, String source) {
+        long t = parseTime(text);
+        if (t != Long.MIN_VALUE && t >= io.riskgate.records.RecordTimes.EARLIEST.toEpochMilli()
+                && t < io.riskgate.records.RecordTimes.LATEST.toEpochMilli()) {
+            return t;
+        }
+        throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
+                + "': " + io.riskgate.records.RecordTimes.quote(text) + " is not a time from the years 1900 to 9999: use epoch seconds or"
+                + " milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+    }
+
+    /** Epoch milliseconds, or Long.MIN_VALUE when the text is not a time. */
+    private static long parseTime(String text) {
         String v = text.trim();
         try {
             if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0) {
                 double number = Double.parseDouble(v);
                 if (Double.isFinite(number)) {
                     // epoch milliseconds pass 10^11 in 1973; epoch seconds reach it in the year 5138
-                    return Math.abs(number) >= 1e11 ? Math.round(number) : Math.round(number * 1000);
+                    return Math.abs(number) >= 1e15 ? Long.MIN_VALUE : Math.abs(number) >= 1e11 ? Math.round(number) : Math.round(number * 1000);
                 }
             } else if (v.length() == 10) {
                 return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
@@ -304,11 +329,10 @@ public final class History {
             } else if (!v.isEmpty()) {
                 return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
             }
-        } catch (NumberFormatException | DateTimeException e) {
-            // reported below
+        } catch (NumberFormatException | DateTimeException | ArithmeticException e) {
+            // not a time
         }
-        throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
-                + "': '" + text + "' is not a time: use epoch seconds or milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+        return Long.MIN_VALUE;
     }
 
     /** A feature: a number, or a yes/no column (true/false, yes/no) read as 1/0. */
@@ -336,7 +360,7 @@ public final class History {
             // reported below
         }
         throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
-                + "': '" + text + "' is not a number: fix or remove the row");
+                + "': " + io.riskgate.records.RecordTimes.quote(text) + " is not a number: fix or remove the row");
     }
 
     /** Growing primitive columns while the file is read. */

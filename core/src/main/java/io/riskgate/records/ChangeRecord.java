@@ -63,6 +63,44 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
         }
     }
 
+    /**
+     * Refuses numbers that cannot be true of a deployment: negative counts, an entropy that is not a
+     * number from 0 to 1, a commit time after the finish time, a level that is not a level. Input
+     * (the command line, imported files) is checked with it; the store itself takes any record.
+     */
+    public void checkPlausible() {
+        nonNegative("testsTotal", testsTotal);
+        nonNegative("testsFailed", testsFailed);
+        if (testsTotal != null && testsFailed != null && testsFailed > testsTotal) {
+            throw new RiskGateException("testsFailed (" + testsFailed + ") cannot be more than testsTotal (" + testsTotal + ")");
+        }
+        nonNegative("linesAdded", metrics.linesAdded());
+        nonNegative("linesDeleted", metrics.linesDeleted());
+        nonNegative("files", metrics.files());
+        nonNegative("directories", metrics.directories());
+        nonNegative("subsystems", metrics.subsystems());
+        nonNegative("commits", metrics.commits());
+        nonNegative("authors", metrics.authors());
+        Double e = metrics.entropy();
+        if (e != null && !(e >= 0 && e <= 1)) {
+            throw new RiskGateException("entropy must be a number from 0 to 1 (got " + e + ")");
+        }
+        if (commitTime != null && commitTime.isAfter(finishedAt)) {
+            throw new RiskGateException("the change cannot be committed (commitTime " + commitTime + ") after its deployment finished ("
+                    + finishedAt + ")");
+        }
+        if (riskLevel != null && !java.util.Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL").contains(riskLevel)) {
+            throw new RiskGateException("riskLevel must be LOW, MEDIUM, HIGH or CRITICAL (got '"
+                    + (riskLevel.length() > 40 ? riskLevel.substring(0, 40) + "..." : riskLevel) + "')");
+        }
+    }
+
+    private static void nonNegative(String name, Integer value) {
+        if (value != null && value < 0) {
+            throw new RiskGateException(name + " cannot be negative (got " + value + ")");
+        }
+    }
+
     /** A record with only what every deployment has. */
     public static ChangeRecord of(String pipeline, String environment, String commit, Instant commitTime,
                                   Instant startedAt, Instant finishedAt, Outcome outcome, Integer riskScore, String riskLevel) {

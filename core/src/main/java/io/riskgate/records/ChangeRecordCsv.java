@@ -11,7 +11,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +82,7 @@ public final class ChangeRecordCsv {
             row.add(m.authors());
             row.add(r.approvals());
             try {
-                out.write(row.stream().map(v -> v == null ? "" : v.toString()).toList());
+                out.write(row.stream().map(v -> v == null ? "" : v instanceof String text ? safe(text) : v.toString()).toList());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -99,6 +98,23 @@ public final class ChangeRecordCsv {
         }
     }
 
+    /**
+     * A text cell that a spreadsheet shows as text, never runs as a formula: a cell starting with
+     * {@code = + - @}, TAB or CR gets a leading apostrophe, and so does one that starts with an
+     * apostrophe; importing removes one leading apostrophe, so every value round-trips exactly.
+     */
+    static String safe(String text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        char c = text.charAt(0);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\'' ? "'" + text : text;
+    }
+
+    private static String unsafe(String cell) {
+        return cell.startsWith("'") ? cell.substring(1) : cell;
+    }
+
     public static void write(Iterable<ChangeRecord> records, java.io.Writer target) {
         try (Writer w = new Writer(target)) {
             records.forEach(w::write);
@@ -110,40 +126,138 @@ public final class ChangeRecordCsv {
      * errors, which give the row number (the header is row 1) and the column.
      */
     public static void read(Reader in, String source, Consumer<ChangeRecord> consumer) {
+        read(in, source, consumer, true);
+    }
+
+    /**
+     * As {@link #read(Reader, String, Consumer)}; {@code checked} false takes records as they were
+     * written by this product (the spool of records the store could not take yet), without refusing
+     * implausible values or repeated ids, so that no spooled record is held back.
+     */
+    public static void read(Reader in, String source, Consumer<ChangeRecord> consumer, boolean checked) {
         CsvMapper mapper = new CsvMapper();
         mapper.enable(CsvParser.Feature.TRIM_SPACES);
         mapper.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
         CsvSchema schema = CsvSchema.emptySchema().withHeader();
         int row = 1;
-        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class).with(schema).readValues(in)) {
-            boolean checked = false;
+        IdRows ids = new IdRows();
+        try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class).with(schema).readValues(withoutByteOrderMark(in))) {
+            boolean headerChecked = false;
             while (it.hasNextValue()) {
                 Map<String, String> values = new LinkedHashMap<>(it.nextValue());
                 row++;
-                if (!checked) {
+                if (!headerChecked) {
                     List<String> missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
                     if (!missing.isEmpty()) {
                         throw new RiskGateException(source + ": missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                                 + " (the header must name at least " + String.join(",", REQUIRED) + ")");
                     }
-                    checked = true;
+                    headerChecked = true;
                 }
-                consumer.accept(parse(values, source, row));
+                ChangeRecord record = parse(values, source, row, checked);
+                int first = checked ? ids.put(record.id(), row) : 0;
+                if (first > 0) {
+                    throw new RiskGateException(source + " rows " + first + " and " + row + " are both record " + RecordTimes.quote(record.id())
+                            + (values.get("id") == null || values.get("id").isBlank() ? " (the id derived from pipeline, environment, commit and startedAt)" : "")
+                            + ": a file holds each record once; remove one of the rows");
+                }
+                consumer.accept(record);
             }
-        } catch (IOException e) {
-            throw new RiskGateException(source + ": not readable as CSV near row " + (row + 1) + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RiskGateException r) {
+                throw r;
+            }
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            throw new RiskGateException(source + ": not readable as CSV near row " + (row + 1) + " (" + (m.length() > 200 ? m.substring(0, 200) + "..." : m)
+                    + "): export it again as CSV (comma-separated, UTF-8)");
         }
     }
 
-    private static ChangeRecord parse(Map<String, String> v, String source, int row) {
+    /** A reader without the byte order mark that spreadsheets write at the start of "CSV UTF-8" files. */
+    private static Reader withoutByteOrderMark(Reader in) throws IOException {
+        java.io.PushbackReader r = new java.io.PushbackReader(in instanceof java.io.BufferedReader ? in : new java.io.BufferedReader(in), 1);
+        int c = r.read();
+        if (c != -1 && c != '\uFEFF') {
+            r.unread(c);
+        }
+        return r;
+    }
+
+    /**
+     * The row of every id read so far, in 12 bytes per record (a 64-bit hash of the id and the row),
+     * so that a file of millions of rows is checked for repeated ids without holding the ids.
+     */
+    private static final class IdRows {
+        private long[] hashes = new long[1 << 12];
+        private int[] rows = new int[1 << 12];
+        private int size;
+
+        /** Records the id's row; returns the row that had it before, or 0. */
+        int put(String id, int row) {
+            if (size * 2 >= hashes.length) {
+                grow();
+            }
+            long h = hash(id);
+            int mask = hashes.length - 1;
+            for (int i = (int) (h ^ (h >>> 32)) & mask; ; i = (i + 1) & mask) {
+                if (rows[i] == 0) {
+                    hashes[i] = h;
+                    rows[i] = row;
+                    size++;
+                    return 0;
+                }
+                if (hashes[i] == h) {
+                    return rows[i];
+                }
+            }
+        }
+
+        private void grow() {
+            long[] oldHashes = hashes;
+            int[] oldRows = rows;
+            hashes = new long[oldHashes.length * 2];
+            rows = new int[oldRows.length * 2];
+            int mask = hashes.length - 1;
+            for (int j = 0; j < oldHashes.length; j++) {
+                if (oldRows[j] != 0) {
+                    long h = oldHashes[j];
+                    int i = (int) (h ^ (h >>> 32)) & mask;
+                    while (rows[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    hashes[i] = h;
+                    rows[i] = oldRows[j];
+                }
+            }
+        }
+
+        private static long hash(String s) {
+            long h = 0xcbf29ce484222325L;   // FNV-1a over the chars, then mixed
+            for (int i = 0; i < s.length(); i++) {
+                h = (h ^ s.charAt(i)) * 0x100000001b3L;
+            }
+            h ^= (long) s.hashCode() << 32 | s.length();
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            return h;
+        }
+    }
+
+    private static ChangeRecord parse(Map<String, String> v, String source, int row, boolean checked) {
         Cell c = new Cell(v, source, row);
         try {
-            return new ChangeRecord(c.text("id"), c.text("pipeline"), c.text("environment"), c.text("commit"), c.time("commitTime"),
+            ChangeRecord r = new ChangeRecord(c.text("id"), c.text("pipeline"), c.text("environment"), c.text("commit"), c.time("commitTime"),
                     c.time("startedAt"), c.time("finishedAt"), c.outcome(), c.integer("riskScore"), upper(c.text("riskLevel")),
                     c.text("riskModel"), c.text("startedBy"), c.text("buildUrl"), c.text("runbookUrl"), c.text("pirUrl"),
                     c.text("rollbackCommand"), c.time("rollbackExercisedAt"), c.integer("testsTotal"), c.integer("testsFailed"),
                     c.text("approvals"), new ChangeRecord.Metrics(c.integer("linesAdded"), c.integer("linesDeleted"), c.integer("files"),
                     c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors")));
+            if (checked) {
+                r.checkPlausible();
+                StoreLimits.check(r);
+            }
+            return r;
         } catch (RiskGateException e) {
             if (e.getMessage().startsWith(source)) {
                 throw e;
@@ -164,7 +278,7 @@ public final class ChangeRecordCsv {
     private record Cell(Map<String, String> values, String source, int row) {
         String text(String column) {
             String s = values.get(column);
-            return s == null || s.isBlank() ? null : s;
+            return s == null || s.isBlank() ? null : unsafe(s);
         }
 
         Instant time(String column) {
@@ -172,12 +286,12 @@ public final class ChangeRecordCsv {
             if (s == null) {
                 return null;
             }
-            try {
-                return Instant.parse(s);
-            } catch (DateTimeParseException e) {
-                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s
-                        + "' is not an ISO-8601 UTC time like 2026-11-24T10:15:30Z");
+            Instant t = RecordTimes.parseOrNull(s);
+            if (t == null) {
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": " + RecordTimes.quote(s)
+                        + " is not a time from the years 1900 to 9999: use " + RecordTimes.FORMATS);
             }
+            return t;
         }
 
         Integer integer(String column) {
@@ -188,7 +302,7 @@ public final class ChangeRecordCsv {
             try {
                 return Integer.valueOf(s);
             } catch (NumberFormatException e) {
-                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s + "' is not a whole number");
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": " + RecordTimes.quote(s) + " is not a whole number");
             }
         }
 
@@ -200,7 +314,7 @@ public final class ChangeRecordCsv {
             try {
                 return Double.valueOf(s);
             } catch (NumberFormatException e) {
-                throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s + "' is not a number");
+                throw new RiskGateException(source + " row " + row + ", column " + column + ": " + RecordTimes.quote(s) + " is not a number");
             }
         }
 
@@ -209,7 +323,8 @@ public final class ChangeRecordCsv {
             try {
                 return Outcome.valueOf(s == null ? "" : s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new RiskGateException(source + " row " + row + ", column outcome: '" + s + "' is not SUCCEEDED, FAILED or ROLLED_BACK");
+                throw new RiskGateException(source + " row " + row + ", column outcome: " + (s == null ? "empty" : RecordTimes.quote(s))
+                        + " is not SUCCEEDED, FAILED or ROLLED_BACK");
             }
         }
     }

@@ -17,6 +17,19 @@ public interface ChangeRecordStore extends AutoCloseable {
     /** Saves all records in one transaction: all or none. Returns how many were written. */
     int saveAll(Collection<ChangeRecord> records);
 
+    /**
+     * Saves all records in one transaction, all or none, and says what changed: records new to the
+     * store, stored ones replaced by a changed version, and ones already stored as given (not rewritten).
+     */
+    Saved write(Collection<ChangeRecord> records);
+
+    /** What a write did to the store. */
+    record Saved(int added, int replaced, int unchanged) {
+        public int total() {
+            return added + replaced + unchanged;
+        }
+    }
+
     Optional<ChangeRecord> find(String id);
 
     long count(RecordQuery query);

@@ -1,5 +1,7 @@
 package io.riskgate.records;
 
+import io.riskgate.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,13 +9,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
+import java.sql.SQLNonTransientException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -27,38 +31,79 @@ import java.util.function.Consumer;
 public final class JdbcChangeRecordStore implements ChangeRecordStore {
     private enum Dialect { H2, POSTGRESQL }
 
+    /** How long an operation waits for a busy or unreachable store before it gives up, unless told otherwise. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+
     private static final String COLUMNS = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, "
             + "risk_score, risk_level, risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, "
             + "tests_total, tests_failed, approvals, lines_added, lines_deleted, files, directories, subsystems, entropy, commits, authors, recorded_at";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
-    private static final int ATTEMPTS = 3;
+    /**
+     * The embedded store's settings. AUTO_SERVER: the first process to open the file serves it to
+     * the others over TCP (automatic mixed mode), so processes share one store. WRITE_DELAY=0: a
+     * commit writes its changes to the file before it returns (the default is up to 500 ms later).
+     */
+    static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+
+    static {
+        // the process serving an embedded store listens on the loopback interface only (unless the JVM says otherwise)
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
 
     private final String url;
     private final Properties credentials;
     private final Dialect dialect;
     private final String location;
+    private final Path directory;
+    private final Duration wait;
     private Connection connection;
 
-    private JdbcChangeRecordStore(String url, Properties credentials, Dialect dialect, String location) {
+    private JdbcChangeRecordStore(String url, Properties credentials, Dialect dialect, String location, Path directory, Duration wait) {
         this.url = url;
         this.credentials = credentials;
         this.dialect = dialect;
         this.location = location;
+        this.directory = directory;
+        this.wait = wait;
     }
 
-    /** The embedded store in {@code directory} (created if needed): {@code records.mv.db} inside it. */
+    /** The embedded store in {@code directory} (created if needed): {@code records.mv.db} inside it; waits up to {@link #DEFAULT_WAIT}. */
     public static JdbcChangeRecordStore embedded(Path directory) {
+        return embedded(directory, true, DEFAULT_WAIT);
+    }
+
+    /**
+     * The embedded store in {@code directory}, shared with other processes that open it (automatic
+     * mixed mode: the first serves the others).
+     *
+     * @param create whether to create a store that does not exist; if false, a missing store is an error
+     * @param wait how long to wait for a store another process holds or that is busy, before
+     *             {@link RecordStoreUnavailableException}
+     */
+    public static JdbcChangeRecordStore embedded(Path directory, boolean create, Duration wait) {
+        if (!create && !Files.exists(directory.resolve("records.mv.db"))) {
+            throw new RecordStoreException("there is no record store in " + directory
+                    + (Files.isDirectory(directory) ? " (no records.mv.db)" : Files.exists(directory) ? " (it is a file)" : " (no such directory)")
+                    + ": check --store, or write records first (riskgate record, riskgate import)");
+        }
         try {
             Files.createDirectories(directory);
-        } catch (java.io.IOException e) {
-            throw new RecordStoreException("cannot create the record store directory " + directory + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RecordStoreException("cannot create the record store directory " + directory + ": " + AtomicFiles.cause(e), e);
         }
         String file = directory.toAbsolutePath().resolve("records").toString();
-        return open("jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000", new Properties(), directory.toString());
+        return open("jdbc:h2:file:" + file + H2_SETTINGS, new Properties(), directory.toString(), directory, wait);
     }
 
     /** A store at a JDBC URL ({@code jdbc:postgresql://...} or {@code jdbc:h2:...}); user and password may be given apart. */
     public static JdbcChangeRecordStore connect(String jdbcUrl, String user, String password) {
+        return connect(jdbcUrl, user, password, DEFAULT_WAIT);
+    }
+
+    /** As {@link #connect(String, String, String)}, waiting up to {@code wait} for a busy or unreachable server. */
+    public static JdbcChangeRecordStore connect(String jdbcUrl, String user, String password, Duration wait) {
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -66,10 +111,10 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         if (password != null) {
             props.setProperty("password", password);
         }
-        return open(jdbcUrl, props, jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"));
+        return open(jdbcUrl, props, jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"), null, wait);
     }
 
-    private static JdbcChangeRecordStore open(String url, Properties props, String location) {
+    private static JdbcChangeRecordStore open(String url, Properties props, String location, Path directory, Duration wait) {
         Dialect dialect;
         if (url.startsWith("jdbc:h2:")) {
             dialect = Dialect.H2;
@@ -80,12 +125,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     + "': use a directory (embedded H2), a jdbc:postgresql:// URL or a jdbc:h2: URL");
         }
         loadDriver(dialect);
-        JdbcChangeRecordStore store = new JdbcChangeRecordStore(url, props, dialect, location);
+        JdbcChangeRecordStore store = new JdbcChangeRecordStore(url, props, dialect, location, directory, wait);
         try {
-            SchemaMigrations.migrate(store.connection(), location);
-        } catch (SQLException e) {
+            store.retrying("open", false, c -> SchemaMigrations.migrate(c, location, dialect == Dialect.POSTGRESQL));
+        } catch (RuntimeException e) {
             store.close();
-            throw new RecordStoreException("cannot open the record store " + location + ": " + firstLine(e), e);
+            throw e;
         }
         return store;
     }
@@ -106,8 +151,86 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     private synchronized Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             connection = DriverManager.getConnection(url, credentials);
+            if (directory != null && serving(connection)) {
+                publish();
+            }
         }
         return connection;
+    }
+
+    /** Whether this process opened the embedded database itself (and serves it to other processes), rather than connecting to one that does. */
+    private static boolean serving(Connection c) throws SQLException {
+        return c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal;
+    }
+
+    /**
+     * H2 lets another process read a lock file only once it is two seconds old, so that processes
+     * started together would wait for each other in turn. The process that serves the store has
+     * written its lock file whole (with its server address) by now, so it dates it back: others
+     * connect to it at once.
+     */
+    private void publish() {
+        Path lock = directory.resolve("records.lock.db");
+        try {
+            Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+        } catch (IOException e) {
+            // others then wait the two seconds
+        }
+    }
+
+    /**
+     * Before the process that serves an embedded store closes it, the other processes connected to it
+     * finish what they do (up to the wait): closing now would break their transactions, which they
+     * would retry.
+     */
+    private void letClientsFinish() {
+        if (directory == null || connection == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + Math.min(wait.toNanos(), Duration.ofSeconds(10).toNanos());
+        try {
+            if (!serving(connection)) {
+                return;
+            }
+            while (System.nanoTime() < deadline) {
+                try (java.sql.Statement s = connection.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (SQLException e) {
+            // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Work on the connection, retried on a fresh connection while the store is busy or unreachable, up to the wait. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private synchronized <T> T retrying(String action, boolean write, Work<T> work) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.run(connection());
+            } catch (SQLException e) {
+                StoreErrors.Kind kind = StoreErrors.kind(e);
+                reconnect();
+                long pause = Math.min(1000, 50L * attempt) + java.util.concurrent.ThreadLocalRandom.current().nextLong(50);
+                if (kind == StoreErrors.Kind.BUSY && System.nanoTime() + pause * 1_000_000 < deadline) {
+                    pause(pause);
+                    continue;
+                }
+                throw StoreErrors.failure(action, write, location, directory, wait, kind, e);
+            }
+        }
     }
 
     @Override
@@ -121,47 +244,92 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     @Override
-    public synchronized int saveAll(Collection<ChangeRecord> records) {
-        if (records.isEmpty()) {
-            return 0;
-        }
-        SQLException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                return write(records);
-            } catch (SQLTransientException | SQLRecoverableException e) {
-                last = e;
-                reconnect();
-                pause(attempt);
-            } catch (SQLException e) {
-                throw new RecordStoreException("cannot write to the record store " + location + ": " + firstLine(e), e);
-            }
-        }
-        throw new RecordStoreException("cannot write to the record store " + location + " after " + ATTEMPTS + " attempts: " + firstLine(last), last);
+    public int saveAll(Collection<ChangeRecord> records) {
+        return write(records).total();
     }
 
-    private int write(Collection<ChangeRecord> records) throws SQLException {
-        Connection c = connection();
+    @Override
+    public synchronized Saved write(Collection<ChangeRecord> records) {
+        if (records.isEmpty()) {
+            return new Saved(0, 0, 0);
+        }
+        Map<String, ChangeRecord> byId = new LinkedHashMap<>();
+        for (ChangeRecord r : records) {
+            StoreLimits.check(r);
+            byId.put(r.id(), StoreLimits.storedForm(r));
+        }
+        int repeated = records.size() - byId.size();
+        Saved saved = retrying("write to", true, c -> write(c, byId));
+        return new Saved(saved.added(), saved.replaced(), saved.unchanged() + repeated);
+    }
+
+    private Saved write(Connection c, Map<String, ChangeRecord> records) throws SQLException {
         c.setAutoCommit(false);
-        try (PreparedStatement p = c.prepareStatement(upsert())) {
-            long now = System.currentTimeMillis();
-            int batch = 0;
-            for (ChangeRecord r : records) {
-                bind(p, r, now);
-                p.addBatch();
-                if (++batch % 1000 == 0) {
+        try {
+            Map<String, ChangeRecord> stored = existing(c, records.keySet());
+            int added = 0;
+            int replaced = 0;
+            try (PreparedStatement p = c.prepareStatement(upsert())) {
+                long now = System.currentTimeMillis();
+                int batch = 0;
+                for (ChangeRecord r : records.values()) {
+                    ChangeRecord before = stored.get(r.id());
+                    if (r.equals(before)) {
+                        continue;
+                    }
+                    if (before == null) {
+                        added++;
+                    } else {
+                        replaced++;
+                    }
+                    bind(p, r, now);
+                    p.addBatch();
+                    if (++batch % 1000 == 0) {
+                        p.executeBatch();
+                    }
+                }
+                if (batch % 1000 != 0) {
                     p.executeBatch();
                 }
             }
-            p.executeBatch();
             c.commit();
-            return records.size();
+            return new Saved(added, replaced, records.size() - added - replaced);
         } catch (SQLException e) {
-            c.rollback();
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is replaced; the first error is the one to report
+            }
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // a broken connection is replaced on the next use
+            }
         }
+    }
+
+    /** The stored versions of the records with these ids, read in the write's transaction. */
+    private Map<String, ChangeRecord> existing(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, ChangeRecord> found = new java.util.HashMap<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record WHERE id IN (" + marks + ")")) {
+                for (int i = 0; i < part.size(); i++) {
+                    p.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ChangeRecord r = map(rs);
+                        found.put(r.id(), r);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private String upsert() {
@@ -240,15 +408,15 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     @Override
     public synchronized long count(RecordQuery query) {
         Where where = Where.of(query, true);
-        try (PreparedStatement p = connection().prepareStatement("SELECT COUNT(*) FROM change_record" + where.sql)) {
-            where.bind(p, 1);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        return retrying("read", false, c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM change_record" + where.sql)) {
+                where.bind(p, 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+        });
     }
 
     @Override
@@ -259,29 +427,33 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     private List<ChangeRecord> read(String sql, List<Object> values, int limit, int offset) {
-        List<ChangeRecord> result = new ArrayList<>();
-        try (PreparedStatement p = connection().prepareStatement(sql)) {
-            int i = bindAll(p, values, 1);
-            if (sql.endsWith("LIMIT ? OFFSET ?")) {
-                p.setInt(i++, limit);
-                p.setInt(i, offset);
-            }
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    result.add(map(rs));
+        return retrying("read", false, c -> {
+            List<ChangeRecord> result = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                int i = bindAll(p, values, 1);
+                if (sql.endsWith("LIMIT ? OFFSET ?")) {
+                    p.setInt(i++, limit);
+                    p.setInt(i, offset);
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(map(rs));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
-        return result;
+            return result;
+        });
     }
 
     @Override
     public synchronized void forEach(RecordQuery query, Consumer<ChangeRecord> consumer) {
         Where where = Where.of(query, true);
-        try {
-            Connection c = connection();
+        long[] delivered = {0};
+        retrying("read", false, c -> {
+            if (delivered[0] > 0) {
+                // the consumer has seen part of the records: a retry would hand them over twice
+                throw new SQLNonTransientException("the connection to the record store broke while reading", "08006");
+            }
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);   // PostgreSQL streams with a fetch size only inside a transaction
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where.sql + " ORDER BY finished_at, id")) {
@@ -289,6 +461,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 where.bind(p, 1);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
+                        delivered[0]++;
                         consumer.accept(map(rs));
                     }
                 }
@@ -296,9 +469,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 c.commit();
                 c.setAutoCommit(auto);
             }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
+            return null;
+        });
     }
 
     private static ChangeRecord map(ResultSet rs) throws SQLException {
@@ -326,45 +498,61 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     @Override
     public synchronized DoraMetrics dora(RecordQuery query) {
+        return retrying("read", false, c -> dora(c, query));
+    }
+
+    private DoraMetrics dora(Connection c, RecordQuery query) throws SQLException {
         Where where = Where.of(query, true);
-        try {
-            Connection c = connection();
-            long deployments;
-            long successful;
-            long first;
-            long last;
-            Double[] lead = new Double[2];
-            // one scan: counts, window and the lead-time percentiles (which skip the NULLs of failures and of records without a commit time)
-            String leadTime = "CASE WHEN outcome = 'SUCCEEDED' AND commit_time IS NOT NULL THEN finished_at - commit_time END";
-            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN outcome = 'SUCCEEDED' THEN 1 ELSE 0 END),"
-                    + " MIN(finished_at), MAX(finished_at), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + leadTime + "),"
-                    + " PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY " + leadTime + ") FROM change_record" + where.sql)) {
-                where.bind(p, 1);
-                try (ResultSet rs = p.executeQuery()) {
-                    rs.next();
-                    deployments = rs.getLong(1);
-                    successful = rs.getLong(2);
-                    first = rs.getLong(3);
-                    last = rs.getLong(4);
-                    double median = rs.getDouble(5);
-                    lead[0] = rs.wasNull() ? null : median;
-                    double p90 = rs.getDouble(6);
-                    lead[1] = rs.wasNull() ? null : p90;
-                }
+        long deployments;
+        long successful;
+        long first;
+        long last;
+        long leadTimes;
+        Double median;
+        // one scan: counts, window and the lead-time median (which skips the NULLs of failures and of records without a commit time)
+        String leadTime = "CASE WHEN outcome = 'SUCCEEDED' AND commit_time IS NOT NULL THEN finished_at - commit_time END";
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN outcome = 'SUCCEEDED' THEN 1 ELSE 0 END),"
+                + " MIN(finished_at), MAX(finished_at), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + leadTime + "),"
+                + " COUNT(" + leadTime + ") FROM change_record" + where.sql)) {
+            where.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                deployments = rs.getLong(1);
+                successful = rs.getLong(2);
+                first = rs.getLong(3);
+                last = rs.getLong(4);
+                double m = rs.getDouble(5);
+                median = rs.wasNull() ? null : m;
+                leadTimes = rs.getLong(6);
             }
-            Double restoreMedian = timeToRestoreMedian(c, query);
-            Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
-            Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
-            double days = since == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
-            if (query.since() == null || query.until() == null) {
-                days = Math.max(1.0, days);
+        }
+        Double p90 = leadTimes == 0 ? null : nearestRank(c, where, leadTimes, 90);
+        Double restoreMedian = timeToRestoreMedian(c, query);
+        Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
+        Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
+        double days = since == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
+        if (query.since() == null || query.until() == null) {
+            days = Math.max(1.0, days);
+        }
+        double frequency = days <= 0 ? 0 : successful / days;
+        Double cfr = deployments == 0 ? null : (double) (deployments - successful) / deployments;
+        return new DoraMetrics(deployments, successful, deployments - successful, since, until, days, frequency,
+                seconds(median), seconds(p90), seconds(restoreMedian), cfr);
+    }
+
+    /**
+     * The nearest-rank percentile of the lead times: the ⌈percent/100 · n⌉-th smallest, the same on
+     * every database (H2's PERCENTILE_DISC picks a lower rank than PostgreSQL's for some counts).
+     */
+    private static Double nearestRank(Connection c, Where where, long count, int percent) throws SQLException {
+        long rank = Math.max(1, (count * percent + 99) / 100);
+        try (PreparedStatement p = c.prepareStatement("SELECT finished_at - commit_time FROM change_record"
+                + where.and("outcome = 'SUCCEEDED' AND commit_time IS NOT NULL") + " ORDER BY finished_at - commit_time LIMIT 1 OFFSET ?")) {
+            int i = where.bind(p, 1);
+            p.setLong(i, rank - 1);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? (double) rs.getLong(1) : null;
             }
-            double frequency = days <= 0 ? 0 : successful / days;
-            Double cfr = deployments == 0 ? null : (double) (deployments - successful) / deployments;
-            return new DoraMetrics(deployments, successful, deployments - successful, since, until, days, frequency,
-                    seconds(lead[0]), seconds(lead[1]), seconds(restoreMedian), cfr);
-        } catch (SQLException e) {
-            throw readFailure(e);
         }
     }
 
@@ -372,24 +560,24 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     public synchronized List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket) {
         long size = bucket.toMillis();
         Where where = Where.of(query, true);
-        List<TrendPoint> points = new ArrayList<>();
         String b = "FLOOR(finished_at / " + size + ")";
-        try (PreparedStatement p = connection().prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
-                + " SUM(CASE WHEN outcome <> 'SUCCEEDED' THEN 1 ELSE 0 END),"
-                + " PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CASE WHEN outcome = 'SUCCEEDED' THEN finished_at - commit_time END)"
-                + " FROM change_record" + where.sql + " GROUP BY " + b + " ORDER BY bucket")) {
-            where.bind(p, 1);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    double lead = rs.getDouble(4);
-                    points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size), rs.getLong(2), rs.getLong(3),
-                            rs.wasNull() ? null : lead / 1000.0));
+        return retrying("read", false, c -> {
+            List<TrendPoint> points = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
+                    + " SUM(CASE WHEN outcome <> 'SUCCEEDED' THEN 1 ELSE 0 END),"
+                    + " PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CASE WHEN outcome = 'SUCCEEDED' THEN finished_at - commit_time END)"
+                    + " FROM change_record" + where.sql + " GROUP BY " + b + " ORDER BY bucket")) {
+                where.bind(p, 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        double lead = rs.getDouble(4);
+                        Double median = rs.wasNull() ? null : lead / 1000.0;
+                        points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size), rs.getLong(2), rs.getLong(3), median));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw readFailure(e);
-        }
-        return points;
+            return points;
+        });
     }
 
     /**
@@ -504,8 +692,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             return sql.isEmpty() ? " WHERE " + condition : sql + " AND " + condition;
         }
 
-        void bind(PreparedStatement p, int from) throws SQLException {
-            bindAll(p, values, from);
+        int bind(PreparedStatement p, int from) throws SQLException {
+            return bindAll(p, values, from);
         }
     }
 
@@ -521,10 +709,6 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return i;
     }
 
-    private RecordStoreException readFailure(SQLException e) {
-        return new RecordStoreException("cannot read the record store " + location + ": " + firstLine(e), e);
-    }
-
     private void reconnect() {
         try {
             if (connection != null) {
@@ -536,21 +720,18 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         connection = null;
     }
 
-    private static void pause(int attempt) {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(200L * attempt * attempt);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new RecordStoreUnavailableException("interrupted while waiting for the record store", e);
         }
-    }
-
-    private static String firstLine(SQLException e) {
-        String m = e == null || e.getMessage() == null ? String.valueOf(e) : e.getMessage();
-        return m.lines().findFirst().orElse(m).strip();
     }
 
     @Override
     public synchronized void close() {
+        letClientsFinish();
         reconnect();
     }
 }

@@ -72,7 +72,7 @@ public final class RecordSpool {
         List<ChangeRecord> records = new ArrayList<>();
         for (Path f : files) {
             try (Reader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-                ChangeRecordCsv.read(in, f.toString(), records::add);
+                ChangeRecordCsv.read(in, f.toString(), records::add, false);
             }
         }
         delivery.deliver(records);

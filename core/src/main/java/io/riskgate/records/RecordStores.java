@@ -1,9 +1,13 @@
 package io.riskgate.records;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Opens the record store a user names: a directory (embedded H2) or a JDBC URL; by default {@code ~/.riskgate/records}. */
 public final class RecordStores {
+    /** The environment variable that sets how many seconds to wait for a busy or unreachable store (default 30). */
+    public static final String WAIT_VARIABLE = "RISKGATE_STORE_WAIT";
+
     private RecordStores() {
     }
 
@@ -12,16 +16,45 @@ public final class RecordStores {
     }
 
     /**
+     * Opens a store to write to, creating an embedded one that does not exist yet.
+     *
      * @param spec null or blank for the default; a {@code jdbc:} URL (user and password from
      *             {@code RISKGATE_STORE_USER} / {@code RISKGATE_STORE_PASSWORD} when not in the URL); else a directory
      */
     public static ChangeRecordStore open(String spec) {
+        return open(spec, true);
+    }
+
+    /** Opens a store to read from: an embedded store that does not exist is an error, not a new empty store. */
+    public static ChangeRecordStore openExisting(String spec) {
+        return open(spec, false);
+    }
+
+    private static ChangeRecordStore open(String spec, boolean create) {
+        Duration wait = waitFromEnvironment();
         if (spec == null || spec.isBlank()) {
-            return JdbcChangeRecordStore.embedded(defaultDirectory());
+            return JdbcChangeRecordStore.embedded(defaultDirectory(), create, wait);
         }
         if (spec.startsWith("jdbc:")) {
-            return JdbcChangeRecordStore.connect(spec, System.getenv("RISKGATE_STORE_USER"), System.getenv("RISKGATE_STORE_PASSWORD"));
+            return JdbcChangeRecordStore.connect(spec, System.getenv("RISKGATE_STORE_USER"), System.getenv("RISKGATE_STORE_PASSWORD"), wait);
         }
-        return JdbcChangeRecordStore.embedded(Path.of(spec));
+        return JdbcChangeRecordStore.embedded(Path.of(spec), create, wait);
+    }
+
+    /** {@value #WAIT_VARIABLE} seconds, or {@link JdbcChangeRecordStore#DEFAULT_WAIT}. */
+    public static Duration waitFromEnvironment() {
+        String v = System.getenv(WAIT_VARIABLE);
+        if (v == null || v.isBlank()) {
+            return JdbcChangeRecordStore.DEFAULT_WAIT;
+        }
+        try {
+            long seconds = Long.parseLong(v.strip());
+            if (seconds >= 0 && seconds <= 86_400) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new RecordStoreException(WAIT_VARIABLE + " must be a number of seconds from 0 to 86400 (got '" + v + "')");
     }
 }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.List;
 
@@ -14,6 +15,10 @@ import java.util.List;
  * Brings a database's schema up to date: the numbered scripts under {@code migrations/} are applied
  * in order, each in its own transaction, and recorded in {@code riskgate_schema}. A database newer
  * than this version of the product is refused rather than written to.
+ *
+ * <p>Migrations are serialised between processes: on PostgreSQL under a session advisory lock, on
+ * H2 in the database's exclusive mode (other sessions wait, new connections are refused and retry).
+ * A database already at the current version is not locked at all.
  */
 final class SchemaMigrations {
     /** The scripts, in order; script N brings the schema to version N. */
@@ -35,8 +40,55 @@ final class SchemaMigrations {
         }
     }
 
-    /** Applies the missing scripts; returns the version reached. */
-    static int migrate(Connection c, String location) throws SQLException {
+    /** An arbitrary number that names the schema migration among the database's advisory locks. */
+    private static final long ADVISORY_LOCK = 0x7269736b67617465L;   // "riskgate"
+
+    /**
+     * Applies the missing scripts under the migration lock; returns the version reached.
+     *
+     * @throws SQLTransientException when another process holds the migration lock (the caller waits and retries)
+     */
+    static int migrate(Connection c, String location, boolean postgres) throws SQLException {
+        if (!postgres && upToDate(c)) {
+            return SCRIPTS.size();
+        }
+        if (postgres) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + ADVISORY_LOCK + ")")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SQLTransientException("another process is migrating the schema of the record store " + location, "55P03");
+                }
+            }
+        } else {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET EXCLUSIVE 1");
+            }
+        }
+        try {
+            return migrateLocked(c, location);
+        } finally {
+            try (Statement s = c.createStatement()) {
+                s.execute(postgres ? "SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")" : "SET EXCLUSIVE 0");
+            }
+        }
+    }
+
+    /** Whether an H2 database is at the current version already, read without taking any lock or creating anything. */
+    private static boolean upToDate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE UPPER(TABLE_NAME) = 'RISKGATE_SCHEMA'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return false;
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM riskgate_schema")) {
+            rs.next();
+            return rs.getInt(1) == SCRIPTS.size();
+        }
+    }
+
+    private static int migrateLocked(Connection c, String location) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {

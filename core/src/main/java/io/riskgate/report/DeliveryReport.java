@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * What the change records say about delivery: DORA metrics, weekly trends, readiness per pipeline
- * and risk calibration, for one selection of records. The JSON keys are documented in docs/metrics.md.
+ * and risk calibration, for one selection of records. The JSON keys are documented in docs/metrics.md;
+ * its numbers are at full precision (text and HTML round them).
  */
 public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoint> weekly,
                              List<Readiness.PipelineReadiness> readiness, List<Calibration.LevelRow> calibration, Double auc,
@@ -45,12 +46,12 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         window.put("pipeline", query.pipeline());
         window.put("since", dora.since() == null ? null : dora.since().toString());
         window.put("until", dora.until() == null ? null : dora.until().toString());
-        window.put("days", round(dora.windowDays()));
+        window.put("days", dora.windowDays());
         m.put("window", window);
         m.put("deployments", dora.deployments());
         m.put("successful", dora.successful());
         m.put("failures", dora.failures());
-        m.put("deploymentFrequency", round(dora.deploymentFrequency()));
+        m.put("deploymentFrequency", dora.deploymentFrequency());
         Map<String, Object> lead = new LinkedHashMap<>();
         lead.put("median", dora.leadTimeMedian());
         lead.put("p90", dora.leadTimeP90());
@@ -58,7 +59,7 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         Map<String, Object> restore = new LinkedHashMap<>();
         restore.put("median", dora.timeToRestoreMedian());
         m.put("timeToRestore", restore);
-        m.put("changeFailureRate", dora.changeFailureRate() == null ? null : round(dora.changeFailureRate()));
+        m.put("changeFailureRate", dora.changeFailureRate());
         List<Object> weeks = new ArrayList<>();
         for (TrendPoint p : weekly) {
             Map<String, Object> w = new LinkedHashMap<>();
@@ -95,11 +96,11 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
             l.put("level", row.level());
             l.put("deployments", row.deployments());
             l.put("failures", row.failures());
-            l.put("changeFailureRate", row.changeFailureRate() == null ? null : round(row.changeFailureRate()));
+            l.put("changeFailureRate", row.changeFailureRate());
             levels.add(l);
         }
         cal.put("levels", levels);
-        cal.put("auc", auc == null ? null : round(auc));
+        cal.put("auc", auc);
         cal.put("unscored", unscored);
         m.put("calibration", cal);
         return m;
@@ -187,9 +188,5 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
     /** A share as a percentage with one decimal; n/a for null. */
     public static String percent(Double share) {
         return share == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", share * 100);
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
     }
 }

@@ -4,9 +4,9 @@ import io.riskgate.metrics.Calibration;
 import io.riskgate.metrics.Readiness;
 import io.riskgate.records.TrendPoint;
 import io.riskgate.records.ChangeRecord;
+import io.riskgate.AtomicFiles;
+import io.riskgate.RiskGateException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -28,14 +28,17 @@ public final class HtmlDashboard {
 
     /** Writes {@code index.html} into {@code dir} and returns its path. */
     public static Path write(Path dir, DeliveryReport report, List<ChangeRecord> latest, String title) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new RiskGateException("cannot write the dashboard into " + dir + ": it is a file, not a directory: name a directory");
+        }
         try {
             Files.createDirectories(dir);
-            Path file = dir.resolve("index.html");
-            Files.writeString(file, render(report, latest, title), StandardCharsets.UTF_8);
-            return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the dashboard to " + dir, e);
+            throw AtomicFiles.failure("the dashboard", dir, e);
         }
+        Path file = dir.resolve("index.html");
+        AtomicFiles.write(file, render(report, latest, title), "the dashboard");
+        return file;
     }
 
     static String render(DeliveryReport r, List<ChangeRecord> latest, String title) {

@@ -199,7 +199,7 @@ class HistoryTest {
                         + "use true/false, 1/0, or FAILED/ROLLED_BACK/SUCCEEDED");
         Path time = csv("outcome,finishedAt,linesAdded", "true,yesterday,2");
         assertThatThrownBy(() -> History.read(time, HistoryColumns.defaults(), null))
-                .hasMessage("history " + time + " row 1 (line 2), column 'finishedAt': 'yesterday' is not a time: "
+                .hasMessage("history " + time + " row 1 (line 2), column 'finishedAt': 'yesterday' is not a time from the years 1900 to 9999: "
                         + "use epoch seconds or milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
         Path shortRow = csv("outcome,finishedAt,linesAdded", "true,1");
         assertThatThrownBy(() -> History.read(shortRow, HistoryColumns.defaults(), null))

@@ -121,8 +121,51 @@ abstract class ChangeRecordStoreContract {
         ChangeRecord tooLong = ChangeRecord.of("p".repeat(600), "production", "x", null, at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");
         assertThatThrownBy(() -> store.saveAll(List.of(good, tooLong)))
                 .isInstanceOf(RecordStoreException.class)
-                .hasMessageContaining("cannot write to the record store");
+                .hasMessageContaining("pipeline has 600 characters, more than the 512");
         assertThat(store.count(RecordQuery.ALL)).isZero();
+    }
+
+    @Test
+    void p90IsTheNearestRankOnEveryDatabase() {
+        // lead times of 1..n minutes: the nearest rank is the ceil(0.9 n)-th; H2's PERCENTILE_DISC gives the 141st of 157
+        for (int n : new int[] {157, 10, 11, 1}) {
+            List<ChangeRecord> records = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                Instant finished = at(DAY1, 0, 0).plus(Duration.ofHours(i));
+                records.add(deploy("n" + n, "c" + i, finished.minus(Duration.ofMinutes(i)), finished, Outcome.SUCCEEDED, 10, "LOW"));
+            }
+            store.saveAll(records);
+            long rank = (long) Math.ceil(0.9 * n);
+            assertThat(store.dora(new RecordQuery("n" + n, null, null, null)).leadTimeP90()).as("p90 of %d values: the %dth", n, rank)
+                    .isEqualTo(rank * 60.0);
+        }
+    }
+
+    @Test
+    void aWeekWithoutLeadTimesHasNoMedianLeadTime() {
+        store.saveAll(List.of(deploy("production", "f1", at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.FAILED, 60, "HIGH"),
+                deploy("production", "s1", null, at(DAY1, 11, 0), Outcome.SUCCEEDED, 10, "LOW"),
+                deploy("production", "s2", at(DAY1.plus(Duration.ofDays(7)), 9, 0), at(DAY1.plus(Duration.ofDays(7)), 10, 0),
+                        Outcome.SUCCEEDED, 10, "LOW")));
+        List<TrendPoint> weeks = store.trend(RecordQuery.ALL, Duration.ofDays(7));
+        assertThat(weeks).hasSize(2);
+        assertThat(weeks.get(0).leadTimeMedian()).as("a failure and a success without commit time: no lead time").isNull();
+        assertThat(weeks.get(1).leadTimeMedian()).isEqualTo(3600.0);
+    }
+
+    @Test
+    void aWriteSaysWhatIsNewReplacedAndUnchanged() {
+        List<ChangeRecord> h = history();
+        assertThat(store.write(h)).isEqualTo(new ChangeRecordStore.Saved(7, 0, 0));
+        assertThat(store.write(h)).isEqualTo(new ChangeRecordStore.Saved(0, 0, 7));
+        ChangeRecord first = h.get(0);
+        ChangeRecord changed = new ChangeRecord(first.id(), first.pipeline(), first.environment(), first.commit(), first.commitTime(),
+                first.startedAt(), first.finishedAt(), Outcome.FAILED, 99, "CRITICAL", null, null, null, null, null, null, null, null, null,
+                null, null);
+        ChangeRecord added = deploy("production", "new", null, at(DAY2, 20, 0), Outcome.SUCCEEDED, 1, "LOW");
+        assertThat(store.write(List.of(changed, added, h.get(1)))).isEqualTo(new ChangeRecordStore.Saved(1, 1, 1));
+        assertThat(store.find(first.id())).contains(changed);
+        assertThat(store.count(RecordQuery.ALL)).isEqualTo(8);
     }
 
     @Test

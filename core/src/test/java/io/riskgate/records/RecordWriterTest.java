@@ -60,4 +60,18 @@ class RecordWriterTest {
         }
         assertThat(Files.list(tmp.resolve("spool"))).isEmpty();
     }
+
+    @Test
+    void aSpooledRecordThatImportWouldRefuseIsStillDelivered() throws Exception {
+        // a commit clock ahead of the controller's: import refuses such a record, the spool delivers it as it was written
+        ChangeRecord skewed = new ChangeRecord(null, "shop", "production", "c9", Instant.parse("2026-11-02T10:30:00Z"),
+                Instant.parse("2026-11-02T10:00:00Z"), Instant.parse("2026-11-02T10:05:00Z"), Outcome.SUCCEEDED, 42, "MEDIUM",
+                null, null, null, null, null, null, null, null, null, null, ChangeRecord.Metrics.NONE);
+        RecordSpool spool = new RecordSpool(tmp.resolve("spool"));
+        spool.spool(skewed);
+        try (ChangeRecordStore store = RecordStores.open(tmp.resolve("store").toString())) {
+            assertThat(spool.flush(store)).isEqualTo(1);
+            assertThat(store.find(skewed.id())).contains(skewed);
+        }
+    }
 }
