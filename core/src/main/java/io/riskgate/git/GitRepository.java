@@ -180,6 +180,32 @@ public final class GitRepository {
                 "--src-prefix=a/", "--dst-prefix=b/", baseline, head, "--");
     }
 
+    /**
+     * The paths the change from {@code baseline} to {@code head} touches, without rename detection:
+     * a renamed file is listed under its old and its new path.
+     */
+    public List<String> changedPaths(String baseline, String head) {
+        List<String> paths = new ArrayList<>();
+        git.stream(reader -> {
+            StringBuilder path = new StringBuilder();
+            int c;
+            while ((c = reader.read()) >= 0) {
+                if (c == 0) {
+                    paths.add(path.toString());
+                    path.setLength(0);
+                } else {
+                    path.append((char) c);
+                }
+            }
+        }, "diff", "--no-color", "--no-ext-diff", "--name-only", "--no-renames", "-z", baseline, head, "--");
+        return paths;
+    }
+
+    /** The history and experience measures of a change (one bounded pass over the commits before its baseline). */
+    public HistoryMeasures history(Change change, HistoryRules rules) {
+        return new ChangeHistory(this, rules).measure(change);
+    }
+
     /** The content of a file at a commit, or empty if it does not exist there. */
     public Optional<String> readFile(String commit, String path) {
         Git.Result result = git.run("show", commit + ":" + path);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.riskgate.git.HistoryRules;
 import io.riskgate.risk.DetectionRules;
 import io.riskgate.risk.FindingKind;
 import io.riskgate.risk.Level;
@@ -41,7 +42,7 @@ public final class PolicyLoader {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
-            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments", "learning"));
+            "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments", "learning", "history"));
     private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
             "dependencies", "publicApi", "config", "secrets"));
 
@@ -219,10 +220,33 @@ public final class PolicyLoader {
                     extend(paths, "migrations", d.migrations()), extend(paths, "infrastructure", d.infrastructure()),
                     extend(paths, "dependencies", d.dependencies()), extend(paths, "publicApi", d.publicApi()),
                     extend(paths, "config", d.config()), extend(paths, "secrets", d.secrets()),
-                    markers(root.get("featureFlagMarkers"), d.featureFlagMarkers()));
+                    markers(root.get("featureFlagMarkers"), d.featureFlagMarkers()), history(root.get("history"), d.history()));
             PromotionPolicy promotion = root.has("environments")
                     ? new EnvironmentsReader(f).read(root.get("environments")) : PromotionPolicy.defaults();
             return new RiskPolicy(scoring, detection, promotion, root.has("environments"), source, null, learning(root.get("learning")));
+        }
+
+        private HistoryRules history(JsonNode node, HistoryRules defaults) {
+            if (node == null) {
+                return defaults;
+            }
+            f.requireObject(node, "history");
+            f.checkKeys(node, "history", Set.of("lookBackDays", "maxCommits", "fixPatterns"));
+            int days = node.has("lookBackDays") ? f.integer(node.get("lookBackDays"), "history.lookBackDays", 1, 36_500) : defaults.lookBackDays();
+            int commits = node.has("maxCommits") ? f.integer(node.get("maxCommits"), "history.maxCommits", 1, 10_000_000) : defaults.maxCommits();
+            List<String> patterns = new ArrayList<>(defaults.fixPatterns());
+            if (node.has("fixPatterns")) {
+                List<String> extra = f.strings(node.get("fixPatterns"), "history.fixPatterns");
+                for (int i = 0; i < extra.size(); i++) {
+                    try {
+                        HistoryRules.compile(extra.get(i));
+                    } catch (IllegalArgumentException e) {
+                        throw f.fail("history.fixPatterns[" + i + "]", e.getMessage());
+                    }
+                }
+                patterns.addAll(extra);
+            }
+            return new HistoryRules(days, commits, patterns);
         }
 
         private LearningPolicy learning(JsonNode node) {

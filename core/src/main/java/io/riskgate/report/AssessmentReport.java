@@ -8,6 +8,7 @@ import io.riskgate.RiskGateException;
 import io.riskgate.gate.PromotionCandidate;
 import io.riskgate.git.Change;
 import io.riskgate.git.Commit;
+import io.riskgate.git.HistoryMeasures;
 import io.riskgate.risk.ChangeMetrics;
 import io.riskgate.risk.Factor;
 import io.riskgate.risk.Level;
@@ -61,6 +62,15 @@ public final class AssessmentReport {
         }
         map.put("factors", factors);
         map.put("metrics", metrics(a.metrics()));
+        HistoryMeasures h = a.metrics().history();
+        Map<String, Object> history = new LinkedHashMap<>();
+        history.put("commitsRead", h.commitsRead());
+        history.put("since", h.since() == null ? null : h.since().toString());
+        history.put("shallow", h.shallow());
+        map.put("history", history);
+        if (h.note() != null) {
+            map.put("historyNote", h.note());
+        }
         List<Object> findings = new ArrayList<>();
         for (ReversibilityFinding f : a.findings()) {
             Map<String, Object> fm = new LinkedHashMap<>();
@@ -102,7 +112,19 @@ public final class AssessmentReport {
         map.put("renames", m.renames());
         map.put("excludedFiles", m.excludedFiles());
         map.put("merges", m.merges());
+        HistoryMeasures h = m.history();
+        map.put("developers", h.developers());
+        map.put("age", round2(h.age()));
+        map.put("priorChanges", h.priorChanges());
+        map.put("authorExperience", round2(h.authorExperience()));
+        map.put("recentExperience", round2(h.recentExperience()));
+        map.put("subsystemExperience", round2(h.subsystemExperience()));
+        map.put("fix", h.fix());
         return map;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
     }
 
     /**
@@ -162,6 +184,10 @@ public final class AssessmentReport {
                 m.linesAdded(), m.linesDeleted(), m.files(), m.files() == 1 ? "" : "s", m.directories(), m.directories() == 1 ? "y" : "ies",
                 m.subsystems(), m.subsystems() == 1 ? "" : "s", m.entropy(), m.commits(), m.commits() == 1 ? "" : "s",
                 m.authors(), m.authors() == 1 ? "" : "s"));
+        out.append(historyLine(m.history())).append(System.lineSeparator());
+        if (m.history().note() != null) {
+            out.append("History note: ").append(TerminalText.safe(m.history().note())).append(System.lineSeparator());
+        }
         out.append("Model: ").append(a.model()).append(modelNote == null ? "" : " (" + TerminalText.safe(modelNote) + ")").append(System.lineSeparator());
         out.append(System.lineSeparator()).append("Factors (points add up to the score)").append(System.lineSeparator());
         int idWidth = a.factors().stream().mapToInt(f -> f.id().length()).max().orElse(10);
@@ -177,6 +203,26 @@ public final class AssessmentReport {
             }
         }
         return out.toString();
+    }
+
+    /** The history measures in words, as a release manager would ask for them. */
+    static String historyLine(HistoryMeasures h) {
+        String files = h.priorChanges() == 0 ? "no earlier change to these files"
+                : String.format(Locale.ROOT, "%,d earlier change%s to these files by %d developer%s, last changed %s ago on average",
+                        h.priorChanges(), h.priorChanges() == 1 ? "" : "s", h.developers(), h.developers() == 1 ? "" : "s", days(h.age()));
+        String author = h.authorExperience() == 0 ? "no earlier commit by the author"
+                : String.format(Locale.ROOT, "the author's earlier commits %s (%s weighted by recency, %s in these subsystems)",
+                        number(h.authorExperience()), number(h.recentExperience()), number(h.subsystemExperience()));
+        return String.format(Locale.ROOT, "History: %s; %s%s (%,d earlier commit%s read)", files, author, h.fix() ? "; a defect fix" : "",
+                h.commitsRead(), h.commitsRead() == 1 ? "" : "s");
+    }
+
+    private static String days(double days) {
+        return days < 1 ? String.format(Locale.ROOT, "%.1f hours", days * 24) : String.format(Locale.ROOT, "%.1f days", days);
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String shortSha(String sha) {

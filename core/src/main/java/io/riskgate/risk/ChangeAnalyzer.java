@@ -5,6 +5,7 @@ import io.riskgate.git.Commit;
 import io.riskgate.git.DiffListener;
 import io.riskgate.git.FileDiff;
 import io.riskgate.git.FileStatus;
+import io.riskgate.git.HistoryMeasures;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -373,12 +374,17 @@ public final class ChangeAnalyzer implements DiffListener {
         return n == 1 ? "" : "s";
     }
 
-    /** The measurements and findings once the whole diff was read. */
+    /** The measurements and findings once the whole diff was read, without history measures. */
     public ChangeAnalysis result(Change change) {
+        return result(change, HistoryMeasures.NONE);
+    }
+
+    /** The measurements and findings once the whole diff was read, with the history measures read from git. */
+    public ChangeAnalysis result(Change change, HistoryMeasures history) {
         List<Commit> nonMerge = change.nonMergeCommits();
         int merges = change.commits().size() - nonMerge.size();
         ChangeMetrics metrics = new ChangeMetrics(linesAdded, linesDeleted, files, directories.size(), subsystems.size(),
-                entropy(), nonMerge.size(), change.authors().size(), binaryFiles, renames, excludedFiles, merges);
+                entropy(), nonMerge.size(), change.authors().size(), binaryFiles, renames, excludedFiles, merges, history);
         return new ChangeAnalysis(metrics, findings, files > 0 && docsFiles == files, secretsLikeFiles, breakingApi,
                 new ArrayList<>(subsystems), (int) Math.min(Integer.MAX_VALUE, longLineExtra));
     }

@@ -1,8 +1,8 @@
 package io.riskgate.risk;
 
 import io.riskgate.git.Change;
-import io.riskgate.git.Commit;
 import io.riskgate.git.GitRepository;
+import io.riskgate.git.HistoryMeasures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,31 +50,38 @@ public final class ChangeAssessor {
     }
 
     /**
-     * Resolves the change, then checks its ancestry and lists its commits on a second thread while
-     * the diff streams through the analyzer on this one. An ancestry failure wins over the diff.
+     * Resolves the change, then checks its ancestry, lists its commits and reads the history of the
+     * touched files on a second thread while the diff streams through the analyzer on this one. An
+     * ancestry failure wins over the diff.
      */
     public RiskAssessment assess(GitRepository repo, String baseRef, String headRef) {
         GitRepository.Endpoints ends = repo.resolveEndpoints(baseRef, headRef);
-        CompletableFuture<List<Commit>> commits = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Measured> history = CompletableFuture.supplyAsync(() -> {
             repo.checkAncestry(ends);
-            return repo.commits(ends);
+            Change change = repo.change(ends, repo.commits(ends));
+            return new Measured(change, repo.history(change, detection.history()));
         }, COMMIT_LISTER);
         ChangeAnalyzer analyzer = new ChangeAnalyzer(detection, progress);
         try {
             repo.diff(ends.baseline(), ends.head(), analyzer);
         } catch (RuntimeException e) {
-            join(commits);   // an ancestry error explains a failed diff better
+            join(history);   // an ancestry error explains a failed diff better
             throw e;
         }
-        Change change = repo.change(ends, join(commits));
-        return highest(change, analyzer.result(change));
+        Measured measured = join(history);
+        return highest(measured.change, analyzer.result(measured.change, measured.history));
     }
 
-    /** Assesses a change whose commits are already listed. */
+    private record Measured(Change change, HistoryMeasures history) {
+    }
+
+    /** Assesses a change whose commits are already listed; its history is read while the diff streams. */
     public RiskAssessment assess(GitRepository repo, Change change) {
+        CompletableFuture<HistoryMeasures> history = CompletableFuture.supplyAsync(
+                () -> repo.history(change, detection.history()), COMMIT_LISTER);
         ChangeAnalyzer analyzer = new ChangeAnalyzer(detection, progress);
         repo.diff(change.baseline(), change.head(), analyzer);
-        return highest(change, analyzer.result(change));
+        return highest(change, analyzer.result(change, join(history)));
     }
 
     private RiskAssessment highest(Change change, ChangeAnalysis analysis) {
@@ -88,7 +95,7 @@ public final class ChangeAssessor {
         return best;
     }
 
-    private static List<Commit> join(CompletableFuture<List<Commit>> commits) {
+    private static <T> T join(CompletableFuture<T> commits) {
         try {
             return commits.join();
         } catch (CompletionException e) {

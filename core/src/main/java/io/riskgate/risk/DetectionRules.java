@@ -1,18 +1,30 @@
 package io.riskgate.risk;
 
+import io.riskgate.git.HistoryRules;
 import java.util.List;
 
 /**
  * Which paths are excluded from size, which are documentation or tests (counted for size, never a
- * reversibility finding), and which make a change harder to undo; and the markers that show new code is behind a feature flag. Defaults cover the common
+ * reversibility finding), and which make a change harder to undo; the markers that show new code is behind a feature flag;
+ * and how the history of the touched files is read ({@link HistoryRules}: look-back, fix patterns). Defaults cover the common
  * tools; a policy file adds to them (a {@code !glob} removes paths again).
  */
 public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatterns tests, PathPatterns migrations,
                              PathPatterns infrastructure, PathPatterns dependencies, PathPatterns publicApi,
-                             PathPatterns config, PathPatterns secrets, List<String> featureFlagMarkers) {
+                             PathPatterns config, PathPatterns secrets, List<String> featureFlagMarkers, HistoryRules history) {
 
     public DetectionRules {
         featureFlagMarkers = List.copyOf(featureFlagMarkers);
+        if (history == null) {
+            history = HistoryRules.defaults();
+        }
+    }
+
+    /** The path patterns and markers, with the default history rules. */
+    public DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatterns tests, PathPatterns migrations,
+                          PathPatterns infrastructure, PathPatterns dependencies, PathPatterns publicApi,
+                          PathPatterns config, PathPatterns secrets, List<String> featureFlagMarkers) {
+        this(exclude, docs, tests, migrations, infrastructure, dependencies, publicApi, config, secrets, featureFlagMarkers, null);
     }
 
     public static final List<String> DEFAULT_EXCLUDE = List.of(
@@ -95,7 +107,8 @@ public record DetectionRules(PathPatterns exclude, PathPatterns docs, PathPatter
         return new DetectionRules(add(exclude, other.exclude), add(docs, other.docs), add(tests, other.tests),
                 add(migrations, other.migrations), add(infrastructure, other.infrastructure), add(dependencies, other.dependencies),
                 add(publicApi, other.publicApi), add(config, other.config), add(secrets, other.secrets),
-                java.util.stream.Stream.concat(featureFlagMarkers.stream(), other.featureFlagMarkers.stream()).distinct().toList());
+                java.util.stream.Stream.concat(featureFlagMarkers.stream(), other.featureFlagMarkers.stream()).distinct().toList(),
+                history.including(other.history));
     }
 
     private static PathPatterns add(PathPatterns mine, PathPatterns theirs) {

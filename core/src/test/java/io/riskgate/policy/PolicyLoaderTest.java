@@ -66,6 +66,19 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void theHistorySectionSetsTheLookBackAndAddsFixPatterns() {
+        RiskPolicy p = PolicyLoader.parse("history:\n  lookBackDays: 90\n  maxCommits: 500\n  fixPatterns: ['^OPS-\\d+']\n", "h.yml");
+        assertThat(p.detection().history().lookBackDays()).isEqualTo(90);
+        assertThat(p.detection().history().maxCommits()).isEqualTo(500);
+        assertThat(p.detection().history().fixPatterns()).startsWith(io.riskgate.git.HistoryRules.DEFAULT_FIX_PATTERNS.get(0)).endsWith("^OPS-\\d+");
+        assertThat(PolicyLoader.parse("", "e.yml").detection().history()).isEqualTo(io.riskgate.git.HistoryRules.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyLoader.parse("history: {fixPatterns: ['(']}\n", "bad.yml"))
+                .hasMessageContaining("history.fixPatterns[0]").hasMessageContaining("not a regular expression");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyLoader.parse("history: {lookBackDays: 0}\n", "bad.yml"))
+                .hasMessageContaining("history.lookBackDays");
+    }
+
+    @Test
     void anEmptyFileIsTheDefaults() {
         assertThat(PolicyLoader.parse("", "empty.yml").scoring().weight("lines")).isEqualTo(30.0);
         assertThat(PolicyLoader.parse("# only a comment\n", "c.yml").scoring().weight("lines")).isEqualTo(30.0);

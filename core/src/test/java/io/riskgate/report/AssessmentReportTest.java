@@ -57,6 +57,30 @@ class AssessmentReportTest {
     }
 
     @Test
+    void jsonAndTextCarryTheHistoryMeasures() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("h"));
+        repo.write("app/Main.java", "class Main {}\n");
+        repo.commitAs("Bob", "bob@example.com", "base");
+        repo.write("app/Main.java", "class Main { int y; }\n");
+        String base = repo.commitAs("Carol", "carol@example.com", "second");
+        repo.write("app/Main.java", "class Main { int x; }\n");
+        repo.commit("Fix the field name");
+        RiskPolicy p = RiskPolicy.defaults();
+        RiskAssessment a = new ChangeAssessor(p.detection(), p.scoring()).assess(repo.dir(), base, "HEAD");
+
+        JsonNode metrics = new ObjectMapper().readTree(AssessmentReport.toJson(a)).get("metrics");
+        assertThat(metrics.get("developers").asInt()).isEqualTo(2);
+        assertThat(metrics.get("priorChanges").asInt()).isEqualTo(2);
+        assertThat(metrics.get("age").asDouble()).isEqualTo(0.04);          // one hour, in days, rounded
+        assertThat(metrics.get("authorExperience").asDouble()).isEqualTo(0.0);
+        assertThat(metrics.get("recentExperience").asDouble()).isEqualTo(0.0);
+        assertThat(metrics.get("subsystemExperience").asDouble()).isEqualTo(0.0);
+        assertThat(metrics.get("fix").asBoolean()).isTrue();
+        assertThat(AssessmentReport.toText(a)).contains("History: 2 earlier changes to these files by 2 developers, last changed 1.0 hours ago"
+                + " on average; no earlier commit by the author; a defect fix (2 earlier commits read)");
+    }
+
+    @Test
     void theMapHoldsOnlyPlainTypes() {
         assertPlain(AssessmentReport.toMap(migrationChange()));
     }

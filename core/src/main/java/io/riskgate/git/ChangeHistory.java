@@ -1,0 +1,280 @@
+package io.riskgate.git;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the history measures of a change ({@link HistoryMeasures}) in one pass over the commits
+ * before its baseline: {@code git log --no-merges -M --name-status} from the baseline, newest first,
+ * limited to the look-back days and commits of {@link HistoryRules}. Kept while reading: one entry
+ * per file the change touches (last change, number of changes), the set of their earlier authors,
+ * and three counters per author of the change; nothing per commit read, so memory does not grow
+ * with the history.
+ *
+ * <p>The files are the paths the change touches, at the baseline and at head, without rename
+ * detection: a file the change renames is followed under its old path. A rename in the history of
+ * a tracked file (git's rename detection) makes its earlier path count as the same file.
+ */
+public final class ChangeHistory {
+    private static final double DAY_SECONDS = 86_400.0;
+    private static final char RECORD = 0x1e;
+    private static final char FIELD = 0x1f;
+
+    private final GitRepository repo;
+    private final HistoryRules rules;
+
+    public ChangeHistory(GitRepository repo, HistoryRules rules) {
+        this.repo = repo;
+        this.rules = rules;
+    }
+
+    /** One file the change touches (under one or more paths, through renames). */
+    private static final class FileState {
+        long lastChange = Long.MIN_VALUE;
+        int changes;
+    }
+
+    /** One author of the change. */
+    private static final class AuthorState {
+        int commits;
+        double recent;
+        int inSubsystems;
+    }
+
+    /** The history measures of {@code change}; never fails: what cannot be read is said in the note. */
+    public HistoryMeasures measure(Change change) {
+        List<Commit> own = change.nonMergeCommits().isEmpty() ? change.commits() : change.nonMergeCommits();
+        if (own.isEmpty()) {
+            return HistoryMeasures.NONE;
+        }
+        boolean fix = isFix(own, branchOf(change.headRef()));
+        long reference = own.stream().mapToLong(c -> c.authorTime().getEpochSecond()).min().orElseThrow();
+        boolean shallow = repo.isShallow();
+        try {
+            return read(change, reference, fix, shallow);
+        } catch (GitException | java.io.UncheckedIOException e) {
+            return new HistoryMeasures(0, 0, 0, 0, 0, 0, fix, 0, null, shallow,
+                    "the history could not be read (" + e.getMessage() + "): history and experience measures are 0");
+        }
+    }
+
+    private HistoryMeasures read(Change change, long reference, boolean fix, boolean shallow) {
+        Map<String, FileState> files = new HashMap<>();
+        Set<String> subsystems = new HashSet<>();
+        for (String path : repo.changedPaths(change.baseline(), change.head())) {
+            files.computeIfAbsent(path, p -> new FileState());
+            subsystems.add(subsystem(path));
+        }
+        Map<String, AuthorState> authors = new LinkedHashMap<>();
+        for (String email : change.authors()) {
+            authors.put(email, new AuthorState());
+        }
+        Set<String> developers = new HashSet<>();
+        int[] priorChanges = {0};
+        int[] commitsRead = {0};
+        long[] oldest = {Long.MAX_VALUE};
+        long since = reference - (long) rules.lookBackDays() * 86_400L;
+        repo.git().stream(reader -> {
+            Entry entry = new Entry();
+            while (entry.next(reader)) {
+                commitsRead[0]++;
+                oldest[0] = Math.min(oldest[0], entry.time);
+                boolean touches = false;
+                boolean inSubsystems = false;
+                for (int i = 0; i < entry.paths.size(); i++) {
+                    String path = entry.paths.get(i);
+                    String from = entry.renamedFrom.get(i);
+                    FileState file = files.get(path);
+                    if (file == null && from != null) {
+                        file = files.get(from);
+                    } else if (file != null && from != null) {
+                        files.putIfAbsent(from, file);   // earlier commits name the file by its old path
+                    }
+                    if (file != null) {
+                        if (file.lastChange == Long.MIN_VALUE) {
+                            file.lastChange = entry.time;
+                        }
+                        file.changes++;
+                        touches = true;
+                    }
+                    inSubsystems |= subsystems.contains(subsystem(path)) || from != null && subsystems.contains(subsystem(from));
+                }
+                if (touches) {
+                    priorChanges[0]++;
+                    developers.add(entry.email);
+                }
+                AuthorState author = authors.get(entry.email);
+                if (author != null) {
+                    author.commits++;
+                    author.recent += 1.0 / (1.0 + Math.max(0, reference - entry.time) / DAY_SECONDS / 365.0);
+                    author.inSubsystems += inSubsystems ? 1 : 0;
+                }
+            }
+        }, "log", "--no-merges", "--no-color", "-M", "--name-status", "-z", "--format=%x1e%H%x1f%at%x1f%ae",
+                "--since=" + Instant.ofEpochSecond(since), "--max-count=" + rules.maxCommits(), change.baseline(), "--");
+
+        double ageSum = 0;
+        int aged = 0;
+        for (FileState f : new HashSet<>(files.values())) {
+            if (f.changes > 0) {
+                ageSum += Math.max(0, reference - f.lastChange) / DAY_SECONDS;
+                aged++;
+            }
+        }
+        double exp = 0;
+        double rexp = 0;
+        double sexp = 0;
+        for (AuthorState a : authors.values()) {
+            exp += a.commits;
+            rexp += a.recent;
+            sexp += a.inSubsystems;
+        }
+        int n = Math.max(1, authors.size());
+        Instant oldestRead = commitsRead[0] == 0 ? null : Instant.ofEpochSecond(oldest[0]);
+        return new HistoryMeasures(developers.size(), aged == 0 ? 0 : ageSum / aged, priorChanges[0], exp / n, rexp / n, sexp / n,
+                fix, commitsRead[0], oldestRead, shallow, note(shallow, commitsRead[0], oldestRead));
+    }
+
+    private String note(boolean shallow, int read, Instant oldest) {
+        if (shallow) {
+            return "shallow clone: history measures from the " + read + " earlier commit" + (read == 1 ? "" : "s") + " it holds"
+                    + (oldest == null ? "" : " (since " + oldest.toString().substring(0, 10) + ")")
+                    + ", not the full look-back of " + rules.lookBackDays() + " days; fetch more history (git fetch --unshallow) for complete measures";
+        }
+        if (read >= rules.maxCommits()) {
+            return "history measures from the last " + read + " commits" + (oldest == null ? "" : " (since " + oldest.toString().substring(0, 10) + ")")
+                    + ": the look-back's limit of " + rules.maxCommits() + " commits was reached before its " + rules.lookBackDays() + " days";
+        }
+        return null;
+    }
+
+    /** Whether a commit subject or the branch name matches a fix pattern. */
+    boolean isFix(List<Commit> commits, String branch) {
+        List<Pattern> patterns = rules.fixPatterns().stream().map(HistoryRules::compile).toList();
+        for (Pattern p : patterns) {
+            if (branch != null && p.matcher(branch).find()) {
+                return true;
+            }
+            for (Commit c : commits) {
+                if (p.matcher(c.subject()).find()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The branch a head ref names ({@code HEAD} on a branch, a local or remote-tracking branch), or null. */
+    private String branchOf(String headRef) {
+        if (headRef == null || headRef.isBlank() || headRef.startsWith("-")) {
+            return null;
+        }
+        Git.Result r = repo.git().run("rev-parse", "--symbolic-full-name", headRef);
+        String full = r.ok() ? r.stdout().strip() : "";
+        if (full.startsWith("refs/heads/")) {
+            return full.substring("refs/heads/".length());
+        }
+        if (full.startsWith("refs/remotes/")) {
+            String rest = full.substring("refs/remotes/".length());
+            int slash = rest.indexOf('/');
+            return slash < 0 ? rest : rest.substring(slash + 1);
+        }
+        return null;
+    }
+
+    /** The subsystem of a path: its top-level directory, or {@code (root)}, as for the change's own subsystems. */
+    static String subsystem(String path) {
+        int first = path.indexOf('/');
+        return first < 0 ? "(root)" : path.substring(0, first);
+    }
+
+    /** One commit of {@code git log -z --name-status --format=RS sha FS time FS email}, read in place. */
+    private static final class Entry {
+        long time;
+        String email;
+        final List<String> paths = new ArrayList<>();
+        final List<String> renamedFrom = new ArrayList<>();
+        private final StringBuilder token = new StringBuilder();
+        private boolean started;
+
+        boolean next(BufferedReader reader) throws IOException {
+            paths.clear();
+            renamedFrom.clear();
+            int c;
+            if (!started) {
+                while ((c = reader.read()) >= 0 && c != RECORD) {
+                    // skip anything before the first record
+                }
+                if (c < 0) {
+                    return false;
+                }
+                started = true;
+            }
+            // header: sha FS time FS email NUL
+            String header = readToken(reader);
+            if (header == null) {
+                return false;
+            }
+            String[] f = header.split(String.valueOf(FIELD), -1);
+            if (f.length < 3) {
+                return false;
+            }
+            time = Long.parseLong(f[1].strip());
+            email = f[2].strip().toLowerCase(Locale.ROOT);
+            // then: status NUL path NUL [path NUL], until the next record or the end
+            while (true) {
+                String status = readToken(reader);
+                if (status == null || status.isEmpty()) {
+                    return true;
+                }
+                String path = readToken(reader);
+                if (path == null) {
+                    return true;
+                }
+                if (status.charAt(0) == 'R' || status.charAt(0) == 'C') {
+                    String to = readToken(reader);
+                    if (to == null) {
+                        return true;
+                    }
+                    paths.add(to);
+                    renamedFrom.add(status.charAt(0) == 'R' ? path : null);
+                } else {
+                    paths.add(path);
+                    renamedFrom.add(null);
+                }
+            }
+        }
+
+        /**
+         * The next NUL-terminated token, without the newline git puts before the file list; an empty
+         * string at the start of the next record (the record separator is consumed), null at the end.
+         */
+        private String readToken(BufferedReader reader) throws IOException {
+            token.setLength(0);
+            int c;
+            while ((c = reader.read()) >= 0) {
+                if (c == 0) {
+                    return token.toString();
+                }
+                if (c == RECORD) {
+                    return "";
+                }
+                if (c == '\n' && token.length() == 0) {
+                    continue;
+                }
+                token.append((char) c);
+            }
+            return token.length() == 0 ? null : token.toString();
+        }
+    }
+}
