@@ -20,9 +20,36 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
     public static final String DEFAULT_OUTCOME = "outcome";
     public static final String DEFAULT_TIME = "finishedAt";
     public static final String RISK_SCORE = "riskScore";
-    /** The metrics a history can map, in the order of {@link io.riskgate.risk.ChangeMetrics}. */
+    /**
+     * The metrics a history can map: the size and spread of {@link io.riskgate.risk.ChangeMetrics}, then
+     * its history measures ({@link io.riskgate.git.HistoryMeasures}) from {@link #FIRST_HISTORY_METRIC} on.
+     */
     public static final List<String> METRICS = List.of("linesAdded", "linesDeleted", "files", "directories", "subsystems",
-            "entropy", "commits", "authors");
+            "entropy", "commits", "authors", "developers", "age", "priorChanges", "authorExperience", "recentExperience",
+            "subsystemExperience", "fix");
+    /** The index in {@link #METRICS} of the first history measure. */
+    public static final int FIRST_HISTORY_METRIC = 8;
+    /**
+     * Column names that stand for a metric when no column has the metric's own name: Kamei et al.'s
+     * and ApacheJIT's ({@code la, ld, nf, nd, ns, ent, ndev, age, nuc, exp/aexp, rexp/arexp, sexp/asexp, fix}).
+     */
+    public static final Map<String, List<String>> ALIASES = aliases();
+
+    private static Map<String, List<String>> aliases() {
+        Map<String, List<String>> a = new LinkedHashMap<>();
+        a.put("linesAdded", List.of("la"));
+        a.put("linesDeleted", List.of("ld"));
+        a.put("files", List.of("nf"));
+        a.put("directories", List.of("nd"));
+        a.put("subsystems", List.of("ns"));
+        a.put("entropy", List.of("ent"));
+        a.put("developers", List.of("ndev"));
+        a.put("priorChanges", List.of("nuc"));
+        a.put("authorExperience", List.of("aexp", "exp"));
+        a.put("recentExperience", List.of("arexp", "rexp"));
+        a.put("subsystemExperience", List.of("asexp", "sexp"));
+        return java.util.Collections.unmodifiableMap(a);
+    }
 
     public HistoryColumns {
         outcome = outcome == null ? DEFAULT_OUTCOME : outcome;
@@ -42,17 +69,28 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
         return new HistoryColumns(null, null, Map.of(), List.of());
     }
 
-    /** Metric name to column: the mapped ones, and the others found by name (ignoring case) in the header. */
+    /**
+     * Metric name to column: the mapped ones, and the others found in the header (ignoring case) by
+     * their own name, else by an {@link #ALIASES alias}; a column that is the outcome, the time, a
+     * {@code --feature} or already mapped is not taken.
+     */
     Map<String, String> resolveMetrics(List<String> header) {
         Map<String, String> resolved = new LinkedHashMap<>();
+        java.util.Set<String> taken = new java.util.HashSet<>(metrics.values());
         for (String metric : METRICS) {
             String column = metrics.get(metric);
             if (column == null) {
-                column = header.stream().filter(h -> h.equalsIgnoreCase(metric)
-                        && !h.equals(outcome) && !h.equals(time) && !features.contains(h)).findFirst().orElse(null);
+                List<String> names = new java.util.ArrayList<>(List.of(metric));
+                names.addAll(ALIASES.getOrDefault(metric, List.of()));
+                for (int n = 0; n < names.size() && column == null; n++) {
+                    String name = names.get(n);
+                    column = header.stream().filter(h -> h.equalsIgnoreCase(name) && !taken.contains(h)
+                            && !h.equals(outcome) && !h.equals(time) && !features.contains(h)).findFirst().orElse(null);
+                }
             }
             if (column != null) {
                 resolved.put(metric, column);
+                taken.add(column);
             }
         }
         return resolved;

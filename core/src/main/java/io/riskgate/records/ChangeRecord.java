@@ -22,23 +22,40 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
                            String rollbackCommand, Instant rollbackExercisedAt, Integer testsTotal, Integer testsFailed,
                            String approvals, Metrics metrics) {
 
-    /** The size of the deployed change, as assessed (all null when not assessed). */
+    /**
+     * The size of the deployed change and the history measures of its files and authors, as assessed
+     * (all null when not assessed; the history measures null in records of assessments that did not
+     * measure them).
+     */
     public record Metrics(Integer linesAdded, Integer linesDeleted, Integer files, Integer directories, Integer subsystems,
-                          Double entropy, Integer commits, Integer authors) {
+                          Double entropy, Integer commits, Integer authors, Integer developers, Double age, Integer priorChanges,
+                          Double authorExperience, Double recentExperience, Double subsystemExperience, Boolean fix) {
         public static final Metrics NONE = new Metrics(null, null, null, null, null, null, null, null);
+
+        /** The size and spread only. */
+        public Metrics(Integer linesAdded, Integer linesDeleted, Integer files, Integer directories, Integer subsystems,
+                       Double entropy, Integer commits, Integer authors) {
+            this(linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors, null, null, null, null, null, null, null);
+        }
 
         /**
          * The metrics of an assessment's {@code metrics} object (the JSON of {@code riskgate assess} as
-         * plain maps): each by its name; a missing or non-numeric value is null.
+         * plain maps): each by its name; a missing or non-numeric value is null ({@code fix} true/false).
          */
         public static Metrics of(java.util.Map<String, ?> m) {
             return new Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"), integer(m, "directories"),
-                    integer(m, "subsystems"), m.get("entropy") instanceof Number n ? n.doubleValue() : null, integer(m, "commits"),
-                    integer(m, "authors"));
+                    integer(m, "subsystems"), decimal(m, "entropy"), integer(m, "commits"), integer(m, "authors"),
+                    integer(m, "developers"), decimal(m, "age"), integer(m, "priorChanges"), decimal(m, "authorExperience"),
+                    decimal(m, "recentExperience"), decimal(m, "subsystemExperience"),
+                    m.get("fix") instanceof Boolean b ? b : m.get("fix") instanceof Number n ? (Boolean) (n.doubleValue() != 0) : null);
         }
 
         private static Integer integer(java.util.Map<String, ?> m, String key) {
             return m.get(key) instanceof Number n ? n.intValue() : null;
+        }
+
+        private static Double decimal(java.util.Map<String, ?> m, String key) {
+            return m.get(key) instanceof Number n ? n.doubleValue() : null;
         }
     }
 
@@ -81,6 +98,19 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
         nonNegative("subsystems", metrics.subsystems());
         nonNegative("commits", metrics.commits());
         nonNegative("authors", metrics.authors());
+        nonNegative("developers", metrics.developers());
+        nonNegative("priorChanges", metrics.priorChanges());
+        for (String field : java.util.List.of("age", "authorExperience", "recentExperience", "subsystemExperience")) {
+            Double v = switch (field) {
+                case "age" -> metrics.age();
+                case "authorExperience" -> metrics.authorExperience();
+                case "recentExperience" -> metrics.recentExperience();
+                default -> metrics.subsystemExperience();
+            };
+            if (v != null && !(v >= 0 && Double.isFinite(v))) {
+                throw new RiskGateException(field + " must be a number of 0 or more (got " + v + ")");
+            }
+        }
         Double e = metrics.entropy();
         if (e != null && !(e >= 0 && e <= 1)) {
             throw new RiskGateException("entropy must be a number from 0 to 1 (got " + e + ")");

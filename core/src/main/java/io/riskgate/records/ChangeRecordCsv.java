@@ -21,14 +21,16 @@ import java.util.function.Consumer;
 /**
  * The one CSV layout of change records, for export and import: a header row, then one record a
  * row; times ISO-8601 UTC; empty cells for unknown values. The first columns are
- * {@code id,pipeline,environment,commit,commitTime,startedAt,finishedAt,outcome,riskScore,riskLevel}.
- * Importing reads columns by header name, so extra columns are ignored and later columns optional.
+ * {@code id,pipeline,environment,commit,commitTime,startedAt,finishedAt,outcome,riskScore,riskLevel}; the
+ * history measures come last, after {@code approvals}. Importing reads columns by header name, so extra
+ * columns are ignored and later columns optional (files exported before the history measures import as they are).
  */
 public final class ChangeRecordCsv {
     public static final List<String> COLUMNS = List.of("id", "pipeline", "environment", "commit", "commitTime", "startedAt",
             "finishedAt", "outcome", "riskScore", "riskLevel", "riskModel", "startedBy", "buildUrl", "runbookUrl", "pirUrl",
             "rollbackCommand", "rollbackExercisedAt", "testsTotal", "testsFailed", "linesAdded", "linesDeleted", "files",
-            "directories", "subsystems", "entropy", "commits", "authors", "approvals");
+            "directories", "subsystems", "entropy", "commits", "authors", "approvals", "developers", "age", "priorChanges",
+            "authorExperience", "recentExperience", "subsystemExperience", "fix");
     private static final List<String> REQUIRED = List.of("pipeline", "environment", "commit", "startedAt", "finishedAt", "outcome");
 
     private ChangeRecordCsv() {
@@ -81,6 +83,13 @@ public final class ChangeRecordCsv {
             row.add(m.commits());
             row.add(m.authors());
             row.add(r.approvals());
+            row.add(m.developers());
+            row.add(m.age());
+            row.add(m.priorChanges());
+            row.add(m.authorExperience());
+            row.add(m.recentExperience());
+            row.add(m.subsystemExperience());
+            row.add(m.fix());
             try {
                 out.write(row.stream().map(v -> v == null ? "" : v instanceof String text ? safe(text) : v.toString()).toList());
             } catch (IOException e) {
@@ -252,7 +261,9 @@ public final class ChangeRecordCsv {
                     c.text("riskModel"), c.text("startedBy"), c.text("buildUrl"), c.text("runbookUrl"), c.text("pirUrl"),
                     c.text("rollbackCommand"), c.time("rollbackExercisedAt"), c.integer("testsTotal"), c.integer("testsFailed"),
                     c.text("approvals"), new ChangeRecord.Metrics(c.integer("linesAdded"), c.integer("linesDeleted"), c.integer("files"),
-                    c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors")));
+                    c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors"),
+                    c.integer("developers"), c.decimal("age"), c.integer("priorChanges"), c.decimal("authorExperience"),
+                    c.decimal("recentExperience"), c.decimal("subsystemExperience"), c.bool("fix")));
             if (checked) {
                 r.checkPlausible();
                 StoreLimits.check(r);
@@ -315,6 +326,22 @@ public final class ChangeRecordCsv {
                 return Double.valueOf(s);
             } catch (NumberFormatException e) {
                 throw new RiskGateException(source + " row " + row + ", column " + column + ": " + RecordTimes.quote(s) + " is not a number");
+            }
+        }
+
+        Boolean bool(String column) {
+            String s = text(column);
+            if (s == null) {
+                return null;
+            }
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> {
+                    return true;
+                }
+                case "false", "0", "no" -> {
+                    return false;
+                }
+                default -> throw new RiskGateException(source + " row " + row + ", column " + column + ": '" + s + "' is not true or false");
             }
         }
 

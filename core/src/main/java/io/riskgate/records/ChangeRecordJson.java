@@ -40,6 +40,13 @@ public final class ChangeRecordJson {
         metrics.put("entropy", x.entropy());
         metrics.put("commits", x.commits());
         metrics.put("authors", x.authors());
+        metrics.put("developers", x.developers());
+        metrics.put("age", x.age());
+        metrics.put("priorChanges", x.priorChanges());
+        metrics.put("authorExperience", x.authorExperience());
+        metrics.put("recentExperience", x.recentExperience());
+        metrics.put("subsystemExperience", x.subsystemExperience());
+        metrics.put("fix", x.fix());
         m.put("metrics", metrics);
         return m;
     }

@@ -36,7 +36,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     private static final String COLUMNS = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, "
             + "risk_score, risk_level, risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, "
-            + "tests_total, tests_failed, approvals, lines_added, lines_deleted, files, directories, subsystems, entropy, commits, authors, recorded_at";
+            + "tests_total, tests_failed, approvals, lines_added, lines_deleted, files, directories, subsystems, entropy, commits, authors, recorded_at, "
+            + "developers, age, prior_changes, author_experience, recent_experience, subsystem_experience, fix";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
     /**
      * The embedded store's settings. AUTO_SERVER: the first process to open the file serves it to
@@ -381,7 +382,26 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
         setInt(p, i++, m.commits());
         setInt(p, i++, m.authors());
-        p.setLong(i, now);
+        p.setLong(i++, now);
+        setInt(p, i++, m.developers());
+        setDouble(p, i++, m.age());
+        setInt(p, i++, m.priorChanges());
+        setDouble(p, i++, m.authorExperience());
+        setDouble(p, i++, m.recentExperience());
+        setDouble(p, i++, m.subsystemExperience());
+        if (m.fix() == null) {
+            p.setNull(i, Types.BOOLEAN);
+        } else {
+            p.setBoolean(i, m.fix());
+        }
+    }
+
+    private static void setDouble(PreparedStatement p, int i, Double v) throws SQLException {
+        if (v == null) {
+            p.setNull(i, Types.DOUBLE);
+        } else {
+            p.setDouble(i, v);
+        }
     }
 
     private static void setTime(PreparedStatement p, int i, Instant t) throws SQLException {
@@ -478,7 +498,13 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 time(rs, 7), Outcome.valueOf(rs.getString(8)), integer(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12),
                 rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), time(rs, 17), integer(rs, 18), integer(rs, 19),
                 rs.getString(20), new ChangeRecord.Metrics(integer(rs, 21), integer(rs, 22), integer(rs, 23), integer(rs, 24),
-                integer(rs, 25), decimal(rs, 26), integer(rs, 27), integer(rs, 28)));
+                integer(rs, 25), decimal(rs, 26), integer(rs, 27), integer(rs, 28), integer(rs, 30), decimal(rs, 31), integer(rs, 32),
+                decimal(rs, 33), decimal(rs, 34), decimal(rs, 35), bool(rs, 36)));
+    }
+
+    private static Boolean bool(ResultSet rs, int i) throws SQLException {
+        boolean v = rs.getBoolean(i);
+        return rs.wasNull() ? null : v;
     }
 
     private static Instant time(ResultSet rs, int i) throws SQLException {

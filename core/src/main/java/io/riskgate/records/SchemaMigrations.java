@@ -22,7 +22,8 @@ import java.util.List;
  */
 final class SchemaMigrations {
     /** The scripts, in order; script N brings the schema to version N. */
-    static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql");
+    static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql",
+            "V3__history_measures.sql");
 
     private SchemaMigrations() {
     }

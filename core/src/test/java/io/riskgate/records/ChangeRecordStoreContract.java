@@ -116,6 +116,27 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void theHistoryMeasuresRoundTripAndOlderRecordsHaveNone() {
+        ChangeRecord measured = new ChangeRecord(null, "shop", "production", "def456", null, at(DAY1, 11, 0), at(DAY1, 11, 5),
+                Outcome.FAILED, 40, "MEDIUM", "default", null, null, null, null, null, null, null, null, null,
+                new ChangeRecord.Metrics(12, 3, 2, 2, 1, 0.5, 1, 1, 3, 41.25, 17, 120.0, 88.5, 0.0, true));
+        ChangeRecord older = new ChangeRecord(null, "shop", "production", "aaa111", null, at(DAY1, 9, 0), at(DAY1, 9, 5),
+                Outcome.SUCCEEDED, 10, "LOW", "default", null, null, null, null, null, null, null, null, null,
+                new ChangeRecord.Metrics(1, 0, 1, 1, 1, 0.0, 1, 1));
+        store.saveAll(List.of(measured, older));
+        assertThat(store.find(measured.id())).contains(measured);
+        assertThat(store.find(older.id()).orElseThrow().metrics().fix()).isNull();
+        assertThat(store.find(older.id()).orElseThrow().metrics().developers()).isNull();
+        java.io.StringWriter csv = new java.io.StringWriter();
+        ChangeRecordCsv.write(store.page(RecordQuery.ALL, 0, 10), csv);
+        assertThat(csv.toString().lines().findFirst().orElseThrow())
+                .endsWith(",approvals,developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix");
+        List<ChangeRecord> back = new java.util.ArrayList<>();
+        ChangeRecordCsv.read(new java.io.StringReader(csv.toString()), "export.csv", back::add);
+        assertThat(back).containsExactlyInAnyOrder(measured, older);
+    }
+
+    @Test
     void aBatchIsWrittenWhollyOrNotAtAll() {
         ChangeRecord good = deploy("production", "ok", null, at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");
         ChangeRecord tooLong = ChangeRecord.of("p".repeat(600), "production", "x", null, at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.SUCCEEDED, 1, "LOW");

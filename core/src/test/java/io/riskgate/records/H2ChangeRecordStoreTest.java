@@ -40,6 +40,40 @@ class H2ChangeRecordStoreTest extends ChangeRecordStoreContract {
     }
 
     @Test
+    void aStoreOfTheSecondSchemaVersionIsMigratedAndItsRecordsKeepWorking() throws Exception {
+        store.close();
+        String url = "jdbc:h2:file:" + dir.resolve("old/records").toAbsolutePath();
+        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE riskgate_schema (version INTEGER NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL)");
+            for (String script : SchemaMigrations.SCRIPTS.subList(0, 2)) {
+                try (var in = SchemaMigrations.class.getResourceAsStream("migrations/" + script)) {
+                    for (String sql : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split(";")) {
+                        String statement = sql.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
+                        if (!statement.isEmpty()) {
+                            s.execute(statement);
+                        }
+                    }
+                }
+            }
+            s.execute("INSERT INTO riskgate_schema VALUES (1, 0), (2, 0)");
+            s.execute("INSERT INTO change_record (id, pipeline, environment, commit_sha, started_at, finished_at, outcome, risk_score,"
+                    + " lines_added, recorded_at) VALUES ('old', 'shop', 'production', 'abc', 1000, 2000, 'FAILED', 30, 12, 0)");
+        }
+        try (ChangeRecordStore migrated = RecordStores.open(dir.resolve("old").toString())) {
+            ChangeRecord old = migrated.find("old").orElseThrow();
+            assertThat(old.riskScore()).isEqualTo(30);
+            assertThat(old.metrics().linesAdded()).isEqualTo(12);
+            assertThat(old.metrics().developers()).isNull();
+            assertThat(old.metrics().fix()).isNull();
+        }
+        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT MAX(version) FROM riskgate_schema")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
     void unsupportedUrlsSayWhatIsSupported() {
         assertThatThrownBy(() -> RecordStores.open("jdbc:mysql://localhost/x"))
                 .isInstanceOf(RecordStoreException.class).hasMessageContaining("use a directory (embedded H2), a jdbc:postgresql:// URL");
