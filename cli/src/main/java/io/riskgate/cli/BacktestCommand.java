@@ -28,10 +28,12 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  riskgate backtest --history deployments.csv",
                 "  riskgate backtest --store jdbc:postgresql://db/riskgate --environment production --since 2026-01-01",
-                "  riskgate backtest --history apachejit.csv --outcome buggy --time author_date --map linesAdded=la --map linesDeleted=ld \\",
-                "      --map files=nf --map directories=nd --map subsystems=ns --map entropy=ent --feature ndev --feature age",
+                "  riskgate backtest --history apachejit.csv --outcome buggy --time author_date   (la, ld, nf, nd, ns, ent, ndev, age, nuc,",
+                "      aexp, arexp, asexp and fix columns are read as the metrics they stand for)",
+                "  riskgate backtest --history changes.csv --map linesAdded=added --map developers=devs --feature reviewers",
                 "",
-                "Metrics: linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors.",
+                "Metrics: linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors; history: developers, age,",
+                "priorChanges, authorExperience, recentExperience, subsystemExperience, fix.",
                 "Exit codes: 0 done, 2 bad input (one line on stderr), 5 retry later (store busy, disk or output error). Docs: docs/risk-model.md"})
 final class BacktestCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -75,9 +77,9 @@ final class BacktestCommand implements Callable<Integer> {
             description = "Weigh training rows by recency: a row H days older counts half (default: all the same).")
     Double halfLifeDays;
 
-    @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "1.0",
-            description = "L2 penalty on the standardised coefficients (default: ${DEFAULT-VALUE}).")
-    double l2;
+    @Option(names = "--l2", paramLabel = "LAMBDA",
+            description = "L2 penalty on the standardised coefficients (default: chosen by time-ordered validation inside the training part).")
+    Double l2;
 
     @Option(names = "--save-model", paramLabel = "FILE.json", description = "Write the learned model as JSON.")
     Path saveModel;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Replays a history: orders the changes by time, fits the learned model on the oldest part (the
@@ -33,9 +34,10 @@ public final class Backtest {
      * @param trainFraction the share of rows, oldest first, to train on (0 < f < 1)
      * @param windowDays fit only on training rows at most this many days older than the newest one, or null for all
      * @param halfLifeDays the half-life of the recency weights in days, or null for equal weights
-     * @param l2 the penalty on the standardised coefficients (0 = plain maximum likelihood)
+     * @param l2 the penalty on the standardised coefficients (0 = plain maximum likelihood), or null to choose it by
+     *           time-ordered validation inside the training part
      */
-    public record Options(double trainFraction, Integer windowDays, Double halfLifeDays, double l2) {
+    public record Options(double trainFraction, Integer windowDays, Double halfLifeDays, Double l2) {
         public static final double DEFAULT_TRAIN_FRACTION = 0.6;
         public static final double DEFAULT_L2 = 1.0;
 
@@ -50,13 +52,13 @@ public final class Backtest {
             if (halfLifeDays != null && !(halfLifeDays > 0 && Double.isFinite(halfLifeDays))) {
                 throw new RiskGateException("--half-life-days must be above 0 (got " + halfLifeDays + "): leave it out to weigh every row the same");
             }
-            if (!(l2 >= 0 && Double.isFinite(l2))) {
+            if (l2 != null && !(l2 >= 0 && Double.isFinite(l2))) {
                 throw new RiskGateException("--l2 must be 0 or more (got " + l2 + "): 1 is a light penalty, 0 none");
             }
         }
 
         public static Options defaults() {
-            return new Options(DEFAULT_TRAIN_FRACTION, null, null, DEFAULT_L2);
+            return new Options(DEFAULT_TRAIN_FRACTION, null, null, null);
         }
     }
 
@@ -89,11 +91,14 @@ public final class Backtest {
             checkBothOutcomes(count(history, fitFrom, trainRows), trainRows - fitFrom,
                     "window of --window-days " + options.windowDays() + " (" + (trainRows - fitFrom) + " rows)", source);
         }
-        List<String> notes = new ArrayList<>();
-        Fit fit = fit(history, fitFrom, trainRows, options.halfLifeDays(), options.l2(), notes);
+        List<String> notes = new ArrayList<>(history.notes());
+        Validation validation = Validation.choose(history, fitFrom, trainRows, options);
+        Settings chosen = validation.chosen();
+        Fit fit = fit(history, fitFrom, trainRows, chosen.halfLifeDays(), chosen.l2(), chosen.log(), notes);
         LearnedModel model = fit.model;
         List<Input> inputs = fit.inputs;
         boolean[] failed = fit.failed;
+        Fit plain = plain(history, trainRows, notes);
 
         int testRows = n - trainRows;
         DefaultModel defaults = new DefaultModel(source);
@@ -102,6 +107,9 @@ public final class Backtest {
         double[] defaultPredicted = new double[testRows];
         double[] learnedRanking = new double[testRows];
         int[] learnedScore = new int[testRows];
+        double[] plainRanking = new double[testRows];
+        int[] plainScore = new int[testRows];
+        double[] plainRaw = new double[plain.inputs.size()];
         boolean[] testFailed = new boolean[testRows];
         double[] raw = new double[inputs.size()];
         for (int t = 0; t < testRows; t++) {
@@ -116,6 +124,12 @@ public final class Backtest {
             double p = model.probability(raw);
             learnedRanking[t] = p;
             learnedScore[t] = LearnedModel.score(p);
+            for (int j = 0; j < plainRaw.length; j++) {
+                plainRaw[j] = plain.inputs.get(j).raw[i];
+            }
+            double q = plain.model.probability(plainRaw);
+            plainRanking[t] = q;
+            plainScore[t] = LearnedModel.score(q);
             testFailed[t] = failed[i];
         }
         return new BacktestResult(source, n, history.skipped(), trainRows, trainRows - fitFrom, testRows, failures, trainFailures,
@@ -124,30 +138,171 @@ public final class Backtest {
                 history.hasMetrics() ? BacktestResult.DEFAULT_FROM_METRICS : BacktestResult.DEFAULT_FROM_RISK_SCORE,
                 history.metricColumns(), history.entropyInBits(), notes, options,
                 Evaluation.of(defaultRanking, defaultScore, defaultPredicted, testFailed),
-                Evaluation.of(learnedRanking, learnedScore, learnedRanking, testFailed), model);
+                Evaluation.of(learnedRanking, learnedScore, learnedRanking, testFailed), model,
+                Evaluation.of(plainRanking, plainScore, plainRanking, testFailed), plain.model, validation);
     }
 
     /**
-     * Fits the learned model on every row of a history (oldest to newest), for scoring new changes.
+     * Fits the learned model on every row of a history (oldest to newest), for scoring new changes,
+     * with the penalty, recency and scaling that time-ordered validation inside the history chooses.
      *
-     * @param halfLifeDays the half-life of the recency weights in days, counted from the newest row, or null for equal weights
-     * @param l2 the penalty on the standardised coefficients
      * @param notes receives notes on inputs left out
      */
-    public static LearnedModel train(History history, Double halfLifeDays, double l2, List<String> notes) {
+    public static LearnedModel train(History history, List<String> notes) {
         int failures = history.failures();
         if (failures == 0 || failures == history.size()) {
             throw new RiskGateException("history " + history.source() + " has only " + (failures == 0 ? "good" : "failed")
                     + " changes: a model needs both outcomes");
         }
-        return fit(history, 0, history.size(), halfLifeDays, l2, notes).model;
+        notes.addAll(history.notes());
+        Settings chosen = Validation.choose(history, 0, history.size(), Options.defaults()).chosen();
+        return fit(history, 0, history.size(), chosen.halfLifeDays(), chosen.l2(), chosen.log(), notes).model;
+    }
+
+    /**
+     * One setting of the learned model's fit.
+     *
+     * @param l2 the penalty on the standardised coefficients
+     * @param halfLifeDays the recency half-life, or null for equal weights
+     * @param log counts and skewed features {@code log1p}-scaled (else every input as it is)
+     */
+    public record Settings(double l2, Double halfLifeDays, boolean log) {
+        @Override
+        public String toString() {
+            return "l2 " + l2 + ", " + (halfLifeDays == null ? "equal weights" : "half-life " + halfLifeDays + " days")
+                    + ", " + (log ? "log1p-scaled counts" : "inputs as they are");
+        }
+    }
+
+    /**
+     * How the settings were chosen: by forward-chaining validation inside the training part only. The
+     * settings tried: the L2 penalty (unless given) among {@link #L2}, and {@code log1p}-scaled counts or
+     * every input as it is; recency weights and windows only when given.
+     * The training part (its newest {@link #MAX_VALIDATION_ROWS} rows at most) is cut at 50%, 75% and
+     * 100%; each setting is fitted on the rows before a cut and its AUC measured on the rows up to the
+     * next cut; the setting with the best mean AUC wins. The first setting (l2 1, equal weights,
+     * log-scaled) stays unless another beats it by more than {@link #MARGIN}.
+     *
+     * @param chosen the setting fitted on the whole training part
+     * @param tried every setting with its mean validation AUC (NaN when no fold could be measured)
+     * @param folds folds measured
+     */
+    public record Validation(Settings chosen, Map<Settings, Double> tried, int folds) {
+        public static final int MAX_VALIDATION_ROWS = 60_000;
+        public static final double MARGIN = 0.002;
+        static final double[] L2 = {1, 0.01, 0.1, 10, 100};
+
+        public Validation {
+            tried = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tried));
+        }
+
+        static Validation choose(History history, int from, int to, Options options) {
+            List<Settings> candidates = new ArrayList<>();
+            List<Double> penalties = new ArrayList<>();
+            if (options.l2() != null) {
+                penalties.add(options.l2());
+            } else {
+                for (double l : L2) {
+                    penalties.add(l);
+                }
+            }
+            // recency weights are the user's choice (--half-life-days), not searched: on the ApacheJIT projects a searched
+            // 365-day half-life lost test AUC on two of ten projects and gained on none (docs/risk-model.md)
+            List<Double> halfLives = new ArrayList<>();
+            halfLives.add(options.halfLifeDays());
+            for (boolean log : new boolean[] {true, false}) {
+                for (Double halfLife : halfLives) {
+                    for (double l2 : penalties) {
+                        candidates.add(new Settings(l2, halfLife, log));
+                    }
+                }
+            }
+            int start = Math.max(from, to - MAX_VALIDATION_ROWS);
+            int[] cuts = {start + (to - start) / 2, start + 3 * (to - start) / 4, to};
+            Map<Settings, Double> tried = new java.util.LinkedHashMap<>();
+            Settings best = candidates.get(0);
+            double bestAuc = Double.NaN;
+            int folds = 0;
+            for (Settings c : candidates) {
+                double sum = 0;
+                int n = 0;
+                for (int k = 0; k + 1 < cuts.length; k++) {
+                    double auc = foldAuc(history, start, cuts[k], cuts[k + 1], c);
+                    if (!Double.isNaN(auc)) {
+                        sum += auc;
+                        n++;
+                    }
+                }
+                folds = Math.max(folds, n);
+                double mean = n == 0 ? Double.NaN : sum / n;
+                tried.put(c, mean);
+                if (c == candidates.get(0)) {
+                    bestAuc = mean;
+                } else if (!Double.isNaN(mean) && (Double.isNaN(bestAuc) || mean > bestAuc + (best == candidates.get(0) ? MARGIN : 0))) {
+                    best = c;
+                    bestAuc = mean;
+                }
+            }
+            return new Validation(best, tried, folds);
+        }
+
+        /** The AUC on rows [cut, end) of setting {@code s} fitted on rows [start, cut), or NaN when a side lacks an outcome. */
+        private static double foldAuc(History history, int start, int cut, int end, Settings s) {
+            if (cut - start < 10 || end - cut < 10) {
+                return Double.NaN;
+            }
+            int fitFailures = count(history, start, cut);
+            int testFailures = count(history, cut, end);
+            if (fitFailures == 0 || fitFailures == cut - start || testFailures == 0 || testFailures == end - cut) {
+                return Double.NaN;
+            }
+            Fit fit;
+            try {
+                fit = fit(history, start, cut, s.halfLifeDays(), s.l2(), s.log(), new ArrayList<>());
+            } catch (RiskGateException | IllegalArgumentException | ArithmeticException e) {
+                return Double.NaN;
+            }
+            double[] scores = new double[end - cut];
+            boolean[] failed = new boolean[end - cut];
+            double[] raw = new double[fit.inputs.size()];
+            for (int i = cut; i < end; i++) {
+                for (int j = 0; j < raw.length; j++) {
+                    raw[j] = fit.inputs.get(j).raw[i];
+                }
+                scores[i - cut] = fit.model.probability(raw);
+                failed[i - cut] = history.failed(i);
+            }
+            return Evaluation.auc(scores, failed);
+        }
     }
 
     private record Fit(LearnedModel model, List<Input> inputs, boolean[] failed) {
     }
 
+    /**
+     * The baseline: a plain logistic regression on every training row, inputs as they are, equal
+     * weights, no penalty; when the outcome is separable and that fit has no finite solution, the
+     * smallest penalty of 10^-6, 10^-3, 1 that has one (a note says so).
+     */
+    private static Fit plain(History history, int trainRows, List<String> notes) {
+        RiskGateException unfit = null;
+        for (double l2 : new double[] {0, 1e-6, 1e-3, 1}) {
+            try {
+                Fit fit = fit(history, 0, trainRows, null, l2, false, new ArrayList<>());
+                if (l2 > 0) {
+                    notes.add("the plain logistic baseline has no finite fit without a penalty (the training outcomes are separable):"
+                            + " fitted with l2 " + l2);
+                }
+                return fit;
+            } catch (RiskGateException e) {
+                unfit = e;
+            }
+        }
+        throw unfit;
+    }
+
     /** Fits on rows {@code from} (inclusive) to {@code to} (exclusive). */
-    private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, List<String> notes) {
+    private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, boolean log, List<String> notes) {
         int n = history.size();
         long trainEnd = history.time(trainRows - 1);
         double[] weights = null;
@@ -157,7 +312,7 @@ public final class Backtest {
                 weights[i] = Math.pow(0.5, (trainEnd - history.time(i)) / DAY_MILLIS / halfLifeDays);
             }
         }
-        List<Input> inputs = inputs(history, fitFrom, trainRows, notes);
+        List<Input> inputs = inputs(history, fitFrom, trainRows, log, notes);
         double[][] x = new double[inputs.size()][];
         for (int j = 0; j < x.length; j++) {
             x[j] = inputs.get(j).standardised;
@@ -195,7 +350,7 @@ public final class Backtest {
         }
     }
 
-    private static List<Input> inputs(History history, int from, int to, List<String> notes) {
+    private static List<Input> inputs(History history, int from, int to, boolean log, List<String> notes) {
         int n = history.size();
         List<Input> candidates = new ArrayList<>();
         for (int m = 0; m < HistoryColumns.METRICS.size(); m++) {
@@ -207,7 +362,7 @@ public final class Backtest {
                     raw[i] = history.metric(m, i);
                 }
                 Input in = new Input(metric, column, raw);
-                in.transform = metric.equals("entropy") ? LearnedModel.Transform.NONE : LearnedModel.Transform.LOG1P;
+                in.transform = !log || metric.equals("entropy") || metric.equals("fix") ? LearnedModel.Transform.NONE : LearnedModel.Transform.LOG1P;
                 candidates.add(in);
             }
         }
@@ -227,7 +382,7 @@ public final class Backtest {
             }
             String name = history.features().get(f);
             Input in = new Input(name, name, raw);
-            in.transform = skewedCount(raw, from, to) ? LearnedModel.Transform.LOG1P : LearnedModel.Transform.NONE;
+            in.transform = log && skewedCount(raw, from, to) ? LearnedModel.Transform.LOG1P : LearnedModel.Transform.NONE;
             candidates.add(in);
         }
         List<Input> inputs = new ArrayList<>();

@@ -41,6 +41,15 @@ public final class BacktestReport {
         options.put("halfLifeDays", r.options().halfLifeDays());
         options.put("l2", r.options().l2());
         map.put("options", options);
+        Map<String, Object> validation = new LinkedHashMap<>();
+        validation.put("method", "forward-chaining inside the training part: fit before the 50% and 75% cuts, AUC up to the next cut"
+                + " (newest " + Backtest.Validation.MAX_VALIDATION_ROWS + " training rows at most)");
+        validation.put("folds", r.validation().folds());
+        validation.put("chosen", settings(r.validation().chosen(), null));
+        List<Object> tried = new ArrayList<>();
+        r.validation().tried().forEach((s, auc) -> tried.add(settings(s, auc)));
+        validation.put("tried", tried);
+        map.put("validation", validation);
         Map<String, String> metrics = new LinkedHashMap<>();
         for (String metric : HistoryColumns.METRICS) {
             if (r.metricColumns().containsKey(metric)) {
@@ -61,7 +70,22 @@ public final class BacktestReport {
         learned.put("explanation", r.model().explanation());
         learned.put("definition", r.model().toMap());
         map.put("learned", learned);
+        Map<String, Object> baseline = evaluation(BacktestResult.BASELINE, r.baseline());
+        baseline.put("score", "round(100 * p) of a plain logistic regression: the same inputs as they are, no penalty, no window, equal weights");
+        baseline.put("definition", r.baselineModel().toMap());
+        map.put("baseline", baseline);
         return map;
+    }
+
+    private static Map<String, Object> settings(Backtest.Settings s, Double auc) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("l2", s.l2());
+        m.put("halfLifeDays", s.halfLifeDays());
+        m.put("scaling", s.log() ? "log1p" : "none");
+        if (auc != null) {
+            m.put("validationAuc", Double.isNaN(auc) ? null : round(auc));
+        }
+        return m;
     }
 
     public static String toJson(BacktestResult r) {
@@ -97,12 +121,16 @@ public final class BacktestReport {
 
         String learnedName = r.model().name();
         int width = Math.max(learnedName.length(), 8);
-        out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s%n", "on the test part", "default", learnedName));
-        out.append(String.format(Locale.ROOT, "%-28s %8.3f   %" + width + ".3f%n", "AUC", r.defaults().auc(), r.learned().auc()));
+        String base = BacktestResult.BASELINE;
+        out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s   %s%n", "on the test part", "default", learnedName, base));
+        out.append(String.format(Locale.ROOT, "%-28s %8.3f   %" + width + ".3f   %" + base.length() + ".3f%n", "AUC", r.defaults().auc(),
+                r.learned().auc(), r.baseline().auc()));
         for (int percent : Evaluation.GATED) {
-            out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s%n", "failures caught, riskiest " + percent + "%",
-                    pct(r.defaults().caughtAt().get(percent)), pct(r.learned().caughtAt().get(percent))));
+            out.append(String.format(Locale.ROOT, "%-28s %8s   %" + width + "s   %" + base.length() + "s%n", "failures caught, riskiest " + percent + "%",
+                    pct(r.defaults().caughtAt().get(percent)), pct(r.learned().caughtAt().get(percent)),
+                    pct(r.baseline().caughtAt().get(percent))));
         }
+        out.append("(" + base + ": a logistic regression on the same inputs as they are, without penalty, window or weights)").append(nl);
         out.append(nl).append("Calibration on the test part: changes, predicted -> observed failure rate, by score band").append(nl);
         out.append("(the default score is not a chance of failure: its predicted rate is score / 100)").append(nl);
         out.append(String.format(Locale.ROOT, "  %-7s %-28s %s%n", "score", "default", learnedName));
@@ -121,6 +149,8 @@ public final class BacktestReport {
             out.append(", recency half-life ").append(num(m.halfLifeDays())).append(" days");
         }
         out.append("; score = round(100 x chance of failure)").append(nl);
+        out.append("  settings chosen by validation inside the training part (").append(r.validation().folds()).append(" folds): ")
+                .append(r.validation().chosen()).append(nl);
         for (String line : m.explanation()) {
             out.append("  - ").append(line).append(nl);
         }

@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class History {
     /** Rows between two progress reports. */
     public static final int PROGRESS_EVERY = 100_000;
     /** Record states of the change records' export that are not outcomes of a deployment: such rows are skipped. */
+    private static final int FIX = HistoryColumns.METRICS.indexOf("fix");
     private static final Set<String> NOT_DEPLOYED = Set.of("BLOCKED", "REJECTED", "ABORTED", "RUNNING", "WAITING_FOR_APPROVAL");
 
     private final String source;
@@ -53,9 +55,11 @@ public final class History {
     private final double[][] featureValues;
     private final int skipped;
     private final boolean entropyInBits;
+    private final List<String> notes;
 
     private History(String source, long[] time, boolean[] failed, double[][] metrics, Map<String, String> metricColumns,
-                    double[] riskScore, List<String> features, double[][] featureValues, int skipped, boolean entropyInBits) {
+                    double[] riskScore, List<String> features, double[][] featureValues, int skipped, boolean entropyInBits,
+                    List<String> notes) {
         this.source = source;
         this.time = time;
         this.failed = failed;
@@ -66,6 +70,7 @@ public final class History {
         this.featureValues = featureValues;
         this.skipped = skipped;
         this.entropyInBits = entropyInBits;
+        this.notes = List.copyOf(notes);
     }
 
     /**
@@ -129,6 +134,7 @@ public final class History {
 
         Columns data = new Columns(metricAt.length, featureAt.length, riskScoreAt >= 0);
         boolean[] metricSeen = new boolean[metricAt.length];
+        boolean[] metricMissing = new boolean[metricAt.length];
         String[] row = new String[header.size()];
         int skipped = 0;
         long rowNumber = 0;
@@ -156,7 +162,10 @@ public final class History {
             for (int m = 0; m < metricAt.length; m++) {
                 boolean present = metricAt[m] >= 0 && !row[metricAt[m]].isBlank();
                 metricSeen[m] |= present;
-                data.metrics[m][r] = present ? number(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source) : Double.NaN;
+                metricMissing[m] |= metricAt[m] >= 0 && !present;
+                data.metrics[m][r] = !present ? Double.NaN : m == FIX
+                        ? feature(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source)
+                        : number(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source);
             }
             if (riskScoreAt >= 0) {
                 data.riskScore[r] = row[riskScoreAt].isBlank() ? Double.NaN
@@ -181,6 +190,14 @@ public final class History {
                 metricAt[m] = -1;
             }
         }
+        List<String> notes = new ArrayList<>();
+        for (int m = HistoryColumns.FIRST_HISTORY_METRIC; m < metricAt.length; m++) {
+            if (metricAt[m] >= 0 && metricMissing[m]) {
+                notes.add(partlyMissing(HistoryColumns.METRICS.get(m), metricColumns.get(HistoryColumns.METRICS.get(m))));
+                metricColumns.remove(HistoryColumns.METRICS.get(m));
+                metricAt[m] = -1;
+            }
+        }
         if (metricColumns.isEmpty()) {
             if (riskScoreAt < 0) {
                 throw noDefaultScore(source, header);
@@ -194,7 +211,12 @@ public final class History {
         } else {
             data.riskScore = null;
         }
-        return data.toHistory(source, metricColumns, metricAt, columns.features(), skipped);
+        return data.toHistory(source, metricColumns, metricAt, columns.features(), skipped, notes);
+    }
+
+    private static String partlyMissing(String metric, String column) {
+        return metric + (metric.equals(column) ? "" : " (" + column + ")") + " is empty in some rows (changes recorded before the"
+                + " history measures): left out of the learned model";
     }
 
     /**
@@ -219,7 +241,9 @@ public final class History {
             data.time[row] = r.finishedAt().toEpochMilli();
             data.failed[row] = r.outcome().failure();
             double[] values = {num(x.linesAdded()), num(x.linesDeleted()), num(x.files()), num(x.directories()), num(x.subsystems()),
-                    x.entropy() == null ? Double.NaN : x.entropy(), num(x.commits()), num(x.authors())};
+                    num(x.entropy()), num(x.commits()), num(x.authors()), num(x.developers()), num(x.age()), num(x.priorChanges()),
+                    num(x.authorExperience()), num(x.recentExperience()), num(x.subsystemExperience()),
+                    x.fix() == null ? Double.NaN : x.fix() ? 1 : 0};
             for (int i = 0; i < m; i++) {
                 data.metrics[i][row] = values[i];
             }
@@ -230,11 +254,26 @@ public final class History {
         }
         Map<String, String> columns = new LinkedHashMap<>();
         int[] metricAt = new int[m];
+        List<String> notes = new ArrayList<>();
         for (int i = 0; i < m; i++) {
-            columns.put(HistoryColumns.METRICS.get(i), HistoryColumns.METRICS.get(i));
-            metricAt[i] = i;
+            String metric = HistoryColumns.METRICS.get(i);
+            boolean missing = false;
+            boolean seen = false;
+            for (int r = 0; r < data.size && i >= HistoryColumns.FIRST_HISTORY_METRIC; r++) {
+                missing |= Double.isNaN(data.metrics[i][r]);
+                seen |= !Double.isNaN(data.metrics[i][r]);
+            }
+            if (missing) {
+                metricAt[i] = -1;
+                if (i == HistoryColumns.FIRST_HISTORY_METRIC && seen) {
+                    notes.add("some deployments were recorded before the history measures: the learned model uses the size and spread only");
+                }
+            } else {
+                columns.put(metric, metric);
+                metricAt[i] = i;
+            }
         }
-        return data.toHistory(source, columns, metricAt, List.of(), skipped[0]);
+        return data.toHistory(source, columns, metricAt, List.of(), skipped[0], notes);
     }
 
     /** The selected records hold no deployment with the metrics of an assessed change. */
@@ -246,8 +285,8 @@ public final class History {
         }
     }
 
-    private static double num(Integer v) {
-        return v == null ? Double.NaN : v;
+    private static double num(Number v) {
+        return v == null ? Double.NaN : v.doubleValue();
     }
 
     private static RiskGateException noDefaultScore(String source, List<String> header) {
@@ -416,7 +455,8 @@ public final class History {
             return size++;
         }
 
-        History toHistory(String source, Map<String, String> metricColumns, int[] metricAt, List<String> featureNames, int skipped) {
+        History toHistory(String source, Map<String, String> metricColumns, int[] metricAt, List<String> featureNames, int skipped,
+                          List<String> notes) {
             int[] order = timeOrder();
             long[] t = new long[size];
             boolean[] f = new boolean[size];
@@ -435,7 +475,7 @@ public final class History {
             boolean bits = fillMetrics(m, metricAt);
             Map<String, String> mapped = new LinkedHashMap<>(metricColumns);
             return new History(source, t, f, m, mapped, riskScore == null ? null : reorder(riskScore, order),
-                    featureNames, x, skipped, bits);
+                    featureNames, x, skipped, bits, notes);
         }
 
         private double[] reorder(double[] values, int[] order) {
@@ -557,6 +597,11 @@ public final class History {
      */
     public int skipped() {
         return skipped;
+    }
+
+    /** What the reader should know about the columns (history measures left out). */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Whether the entropy column was in bits and was normalised by log2 of the files. */

@@ -115,6 +115,10 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
     static String sentence(Feature f) {
         String label = f.name().equals(f.column()) ? f.name() : f.name() + " (" + f.column() + ")";
         double factor = f.oddsFactor();
+        if (f.name().equals("fix") && f.transform() == Transform.NONE) {
+            double fix = Math.exp(f.coefficient() / f.sd());
+            return String.format(Locale.ROOT, "%s: a defect fix multiplies the odds of failure by %.2f%s", label, fix, direction(fix));
+        }
         if (f.transform() == Transform.LOG1P) {
             return String.format(Locale.ROOT, "%s: each doubling (of 1 + %s) multiplies the odds of failure by %.2f%s",
                     label, f.name(), factor, direction(factor));

@@ -2,6 +2,7 @@ package io.riskgate.learning;
 
 import io.riskgate.RiskGateException;
 import io.riskgate.git.Change;
+import io.riskgate.git.HistoryMeasures;
 import io.riskgate.risk.ChangeAnalysis;
 import io.riskgate.risk.ChangeMetrics;
 import io.riskgate.risk.ChangeScorer;
@@ -116,18 +117,48 @@ public final class LearnedScorer implements ChangeScorer {
                 model.trainedTo().toString().substring(0, 10), 100 * p0)));
         for (int j = 0; j < n; j++) {
             LearnedModel.Feature f = model.features().get(j);
-            factors.add(new Factor("learned." + f.name(), points[j], explain(f, raw[j], points[j])));
+            factors.add(new Factor("learned." + f.name(), points[j], explain(f, raw[j], points[j], metrics.history())));
         }
         return factors;
     }
 
-    private static String explain(LearnedModel.Feature f, double raw, int points) {
+    private static String explain(LearnedModel.Feature f, double raw, int points, HistoryMeasures history) {
         double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
         String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
         String odds = f.transform() == LearnedModel.Transform.LOG1P
                 ? String.format(Locale.ROOT, "odds of failure ×%.2f per doubling of 1 + %s", f.oddsFactor(), f.name())
+                : f.name().equals("fix")
+                ? String.format(Locale.ROOT, "odds of failure ×%.2f for a fix", Math.exp(f.coefficient() / f.sd()))
                 : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more", f.oddsFactor(), value(f, f.sd()));
+        String words = words(f.name(), raw, history);
+        if (words != null) {
+            return String.format(Locale.ROOT, "%s: %s (%s)", words, compared, odds);
+        }
         return String.format(Locale.ROOT, "%s %s (typical %s): %s (%s)", f.name(), value(f, raw), value(f, typical), compared, odds);
+    }
+
+    /** A history measure in the words a release manager uses, or null for the size measures (named by their metric). */
+    static String words(String metric, double v, HistoryMeasures h) {
+        long n = Math.round(v);
+        String when = h.since() == null ? " before" : " since " + h.since().toString().substring(0, 10);
+        return switch (metric) {
+            case "developers" -> (n == 0 ? "no developer" : n == 1 ? "1 developer" : fmt(n) + " developers") + " changed these files" + when;
+            case "age" -> h.priorChanges() == 0 ? "these files were not changed" + when
+                    : "these files were last changed " + (v >= 10 ? fmt(n) : String.format(Locale.ROOT, "%.1f", v)) + " days ago on average";
+            case "priorChanges" -> (n == 0 ? "no earlier change" : fmt(n) + " earlier change" + (n == 1 ? "" : "s")) + " to these files" + when;
+            case "authorExperience" -> v == 0 ? "the author has made no earlier change to this repository" + when
+                    : "the author has made " + count(v) + " earlier change" + (v == 1 ? "" : "s") + " to this repository" + when;
+            case "recentExperience" -> v == 0 ? "the author has made no recent change"
+                    : "the author's recent changes count " + String.format(Locale.ROOT, "%.1f", v) + " (each weighted 1 / (1 + years ago))";
+            case "subsystemExperience" -> v == 0 ? "the author has made no earlier change to these files' top-level directories" + when
+                    : "the author has made " + count(v) + " earlier change" + (v == 1 ? "" : "s") + " to these files' top-level directories" + when;
+            case "fix" -> v >= 0.5 ? "a defect fix (a commit subject or the branch name says so)" : "not a defect fix";
+            default -> null;
+        };
+    }
+
+    private static String count(double v) {
+        return v == Math.rint(v) ? fmt(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String value(LearnedModel.Feature f, double v) {
@@ -170,6 +201,13 @@ public final class LearnedScorer implements ChangeScorer {
             case 5 -> m.entropy();
             case 6 -> m.commits();
             case 7 -> m.authors();
+            case 8 -> m.history().developers();
+            case 9 -> m.history().age();
+            case 10 -> m.history().priorChanges();
+            case 11 -> m.history().authorExperience();
+            case 12 -> m.history().recentExperience();
+            case 13 -> m.history().subsystemExperience();
+            case 14 -> m.history().fix() ? 1 : 0;
             default -> throw new IllegalArgumentException("metric " + metric);
         };
     }

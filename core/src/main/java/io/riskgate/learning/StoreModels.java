@@ -117,12 +117,14 @@ public final class StoreModels {
                             + " with at least %d failed and %d succeeded (learning.minOutcomes, learning.minFailures)",
                     outcomes, scope, failures, policy.minOutcomes(), policy.minFailures(), policy.minFailures()), outcomes, failures);
         }
-        LearnedModel model = Backtest.train(history, null, Backtest.Options.DEFAULT_L2, new ArrayList<>());
-        List<String> unused = new ArrayList<>(HistoryColumns.METRICS);
+        List<String> notes = new ArrayList<>();
+        LearnedModel model = Backtest.train(history, notes);
+        List<String> unused = new ArrayList<>(history.metricColumns().keySet());
         model.features().forEach(f -> unused.remove(f.name()));
         return new Choice(model, String.format(Locale.ROOT, "learned from %,d %s, %,d of them failed%s", outcomes, scope, failures,
                 unused.isEmpty() ? "" : "; " + String.join(" and ", unused) + (unused.size() == 1 ? " is" : " are")
-                        + " the same in all of them and not used"), outcomes, failures);
+                        + " the same in all of them and not used")
+                + (history.notes().isEmpty() ? "" : "; " + String.join("; ", history.notes())), outcomes, failures);
     }
 
     /**

@@ -68,6 +68,38 @@ class BacktestTest {
     }
 
     @Test
+    void settingsAreChosenInsideTheTrainingPartAndTheBaselineIsPlain() throws IOException {
+        Path file = synthetic(3000, 5);
+        BacktestResult r = Backtest.run(History.read(file, SYNTHETIC, null), Backtest.Options.defaults());
+        // the same training part with every test outcome flipped: nothing the model or its settings depend on changes
+        List<String> lines = Files.readAllLines(file);
+        for (int i = 1 + 1800; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            f[1] = f[1].equals("True") ? "False" : "True";
+            lines.set(i, String.join(",", f));
+        }
+        Path flipped = tmp.resolve("flipped.csv");
+        Files.write(flipped, lines);
+        BacktestResult f = Backtest.run(History.read(flipped, SYNTHETIC, null), Backtest.Options.defaults());
+        assertThat(f.validation()).isEqualTo(r.validation());
+        assertThat(f.model()).isEqualTo(r.model());
+        assertThat(f.learned().auc()).isCloseTo(1 - r.learned().auc(), within(1e-9));
+        assertThat(r.validation().tried()).hasSize(10);
+        assertThat(r.validation().folds()).isEqualTo(2);
+        assertThat(r.validation().chosen().log()).as("the data are log-linear").isTrue();
+        assertThat(r.model().l2()).isEqualTo(r.validation().chosen().l2());
+        // the baseline: every input as it is, no penalty
+        assertThat(r.baselineModel().l2()).isZero();
+        assertThat(r.baselineModel().halfLifeDays()).isNull();
+        assertThat(r.baselineModel().features()).extracting(LearnedModel.Feature::transform).containsOnly(LearnedModel.Transform.NONE);
+        assertThat(r.learned().auc()).isGreaterThan(r.baseline().auc());
+        // a penalty given is kept: only the scaling is chosen
+        BacktestResult fixed = Backtest.run(History.read(file, SYNTHETIC, null), new Backtest.Options(0.6, null, null, 3.0));
+        assertThat(fixed.validation().tried().keySet()).extracting(Backtest.Settings::l2).containsOnly(3.0);
+        assertThat(fixed.model().l2()).isEqualTo(3.0);
+    }
+
+    @Test
     void aWindowAndRecencyWeightsChangeWhatTheModelIsFittedOn() throws IOException {
         History h = History.read(synthetic(2000, 7), SYNTHETIC, null);
         BacktestResult windowed = Backtest.run(h, new Backtest.Options(0.5, 365, null, 1.0));
@@ -132,7 +164,7 @@ class BacktestTest {
                 .hasMessage("--window-days must be at least 1 (got 0): leave it out to train on every training row");
         assertThatThrownBy(() -> new Backtest.Options(0.6, null, -3.0, 1.0))
                 .hasMessage("--half-life-days must be above 0 (got -3.0): leave it out to weigh every row the same");
-        assertThatThrownBy(() -> new Backtest.Options(0.6, null, null, -1))
+        assertThatThrownBy(() -> new Backtest.Options(0.6, null, null, -1.0))
                 .hasMessage("--l2 must be 0 or more (got -1.0): 1 is a light penalty, 0 none");
     }
 

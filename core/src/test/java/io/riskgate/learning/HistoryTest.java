@@ -224,6 +224,7 @@ class HistoryTest {
     void anUnknownMetricIsRejected() {
         assertThatThrownBy(() -> new HistoryColumns(null, null, Map.of("lines", "la"), List.of()))
                 .hasMessage("unknown metric 'lines' in --map lines=la: use one of linesAdded, linesDeleted, files, directories, "
-                        + "subsystems, entropy, commits, authors");
+                        + "subsystems, entropy, commits, authors, developers, age, priorChanges, authorExperience, recentExperience, "
+                        + "subsystemExperience, fix");
     }
 }
