@@ -23,8 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The whole assessment of a large change (resolve refs, list commits, stream and analyse the diff,
- * score) against git's own {@code git diff --numstat} of the same change, in the same run.
+ * The whole assessment of a large change (resolve refs, list commits, read the history of the touched
+ * files, stream and analyse the diff, score) against git's own {@code git diff --numstat} of the same
+ * change, in the same run, with {@code history} earlier commits before the baseline.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -36,12 +37,16 @@ public class AssessBenchmark {
     @Param("4000")
     int files;
 
+    /** Earlier commits before the change's baseline, which the history measures read. */
+    @Param("20000")
+    int history;
+
     SyntheticChange change;
     ChangeAssessor assessor;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        change = SyntheticChange.create(Files.createTempDirectory("riskgate-bench"), files);
+        change = SyntheticChange.create(Files.createTempDirectory("riskgate-bench"), files, history);
         assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
     }
 
@@ -59,6 +64,13 @@ public class AssessBenchmark {
     @Benchmark
     public long gitDiffPatch() {
         return SyntheticChange.gitOutputBytes(change.dir, "diff", "-U0", "-M", change.base, change.head);
+    }
+
+    /** What git alone needs for the history pass the assessment reads (the look-back's commits, with their files). */
+    @Benchmark
+    public long gitLogHistory() {
+        return SyntheticChange.gitOutputBytes(change.dir, "log", "--no-merges", "-M", "--name-status", "-z",
+                "--format=%x1e%H%x1f%at%x1f%ae", "--max-count=20000", change.base, "--");
     }
 
     @Benchmark

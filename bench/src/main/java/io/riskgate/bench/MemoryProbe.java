@@ -22,7 +22,8 @@ public final class MemoryProbe {
 
     public static void main(String[] args) throws Exception {
         int files = Integer.parseInt(args[0]);
-        SyntheticChange change = SyntheticChange.create(Files.createTempDirectory("riskgate-mem"), files);
+        int history = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        SyntheticChange change = SyntheticChange.create(Files.createTempDirectory("riskgate-mem"), files, history);
         try {
             long diffBytes = SyntheticChange.gitOutputBytes(change.dir, "diff", "-U0", "-M", change.base, change.head);
             ChangeAssessor assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
@@ -37,7 +38,8 @@ public final class MemoryProbe {
                     peak += pool.getPeakUsage().getUsed();
                 }
             }
-            System.out.printf("%d %d %d %d %d%n", files, a.metrics().linesChanged(), diffBytes, peak, a.score());
+            System.out.printf("%d %d %d %d %d %d%n", files, a.metrics().linesChanged(), diffBytes, peak, a.score(),
+                    a.metrics().history().commitsRead());
         } finally {
             SyntheticChange.delete(change.dir);
         }

@@ -31,12 +31,25 @@ final class SyntheticChange {
     }
 
     static SyntheticChange create(Path dir, int files) {
+        return create(dir, files, 0);
+    }
+
+    /**
+     * The change, with {@code history} earlier commits before its baseline: the files added in one
+     * commit, then {@code history} commits by 50 authors over the last 300 days, each changing one to
+     * three of the files (written with {@code git fast-import}).
+     */
+    static SyntheticChange create(Path dir, int files, int history) {
         try {
             Files.createDirectories(dir);
             git(dir, "init", "-q", "-b", "main");
             git(dir, "config", "user.name", "Bench");
             git(dir, "config", "user.email", "bench@example.com");
             git(dir, "config", "commit.gpgsign", "false");
+            if (history > 0) {
+                importHistory(dir, files, history);
+                git(dir, "reset", "-q", "--hard", "main");
+            }
             for (int i = 0; i < files; i++) {
                 write(dir.resolve(path(i)), source(i, 0));
             }
@@ -65,6 +78,49 @@ final class SyntheticChange {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void importHistory(Path dir, int files, int history) throws IOException {
+        Process p = new ProcessBuilder("git", "fast-import", "--quiet").directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        long now = System.currentTimeMillis() / 1000;
+        long start = now - 300 * 86_400L;
+        try (var out = new java.io.BufferedOutputStream(p.getOutputStream(), 1 << 16)) {
+            StringBuilder first = new StringBuilder();
+            first.append("commit refs/heads/main\n").append("author Bench <bench@example.com> ").append(start).append(" +0000\n")
+                    .append("committer Bench <bench@example.com> ").append(start).append(" +0000\n").append(data("initial"));
+            out.write(first.toString().getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < files; i++) {
+                out.write(("M 100644 inline " + path(i) + "\n" + data(source(i, 0))).getBytes(StandardCharsets.UTF_8));
+            }
+            java.util.Random random = new java.util.Random(1);
+            for (int k = 1; k <= history; k++) {
+                long t = start + (long) k * (300 * 86_400L - 3600) / history;
+                int author = random.nextInt(50);
+                StringBuilder c = new StringBuilder();
+                c.append("commit refs/heads/main\n").append("author Dev").append(author).append(" <dev").append(author)
+                        .append("@example.com> ").append(t).append(" +0000\n").append("committer Dev").append(author).append(" <dev")
+                        .append(author).append("@example.com> ").append(t).append(" +0000\n").append(data("change " + k));
+                int touched = 1 + random.nextInt(3);
+                for (int f = 0; f < touched; f++) {
+                    int i = random.nextInt(files);
+                    c.append("M 100644 inline ").append(path(i)).append('\n').append(data(source(i, 0) + "// revision " + k + "\n"));
+                }
+                out.write(c.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        try {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("git fast-import failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String data(String text) {
+        return "data " + text.getBytes(StandardCharsets.UTF_8).length + "\n" + text + "\n";
     }
 
     private static String path(int i) {
