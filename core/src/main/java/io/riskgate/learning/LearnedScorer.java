@@ -144,7 +144,8 @@ public final class LearnedScorer implements ChangeScorer {
         return switch (metric) {
             case "developers" -> (n == 0 ? "no developer" : n == 1 ? "1 developer" : fmt(n) + " developers") + " changed these files" + when;
             case "age" -> h.priorChanges() == 0 ? "these files were not changed" + when
-                    : "these files were last changed " + (v >= 10 ? fmt(n) : String.format(Locale.ROOT, "%.1f", v)) + " days ago on average";
+                    : "these files were last changed " + (v >= 10 ? fmt(n) + " days" : v >= 1 ? String.format(Locale.ROOT, "%.1f days", v)
+                    : String.format(Locale.ROOT, "%.1f hours", v * 24)) + " ago on average";
             case "priorChanges" -> (n == 0 ? "no earlier change" : fmt(n) + " earlier change" + (n == 1 ? "" : "s")) + " to these files" + when;
             case "authorExperience" -> v == 0 ? "the author has made no earlier change to this repository" + when
                     : "the author has made " + count(v) + " earlier change" + (v == 1 ? "" : "s") + " to this repository" + when;
