@@ -1,0 +1,93 @@
+package io.riskgate.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskgate.policy.LearningPolicy;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.RecordQuery;
+import io.riskgate.records.RecordStores;
+import io.riskgate.testing.TestRecords;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The history measures as inputs of the learned model: from CSV columns by their names, and from change records. */
+class HistoryMeasuresLearningTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void apacheJitNamesStandForTheMeasuresAndAPartlyEmptyHistoryColumnIsLeftOut() throws IOException {
+        Path file = tmp.resolve("h.csv");
+        Files.writeString(file, String.join("\n", "t,bug,la,ndev,nuc,aexp,fix,age,sexp",
+                "1,0,10,2,3,5,True,1.5,1", "2,1,5,1,,7,false,2,0", "3,0,2,4,1,1,no,0,2") + "\n");
+        History h = History.read(file, new HistoryColumns("bug", "t", Map.of(), List.of("sexp")), null);
+        assertThat(h.metricColumns()).containsEntry("linesAdded", "la").containsEntry("developers", "ndev")
+                .containsEntry("authorExperience", "aexp").containsEntry("fix", "fix").containsEntry("age", "age")
+                .doesNotContainKeys("priorChanges", "subsystemExperience");
+        assertThat(h.features()).containsExactly("sexp");
+        assertThat(h.notes()).containsExactly(
+                "priorChanges (nuc) is empty in some rows (changes recorded before the history measures): left out of the learned model");
+        int fix = HistoryColumns.METRICS.indexOf("fix");
+        assertThat(new double[] {h.metric(fix, 0), h.metric(fix, 1), h.metric(fix, 2)}).containsExactly(1, 0, 0);
+        assertThat(h.metric(HistoryColumns.METRICS.indexOf("age"), 0)).isEqualTo(1.5);
+        // a column mapped to one measure is not also found by name for another
+        History mapped = History.read(file, new HistoryColumns("bug", "t", Map.of("developers", "aexp"), List.of()), null);
+        assertThat(mapped.metricColumns()).containsEntry("developers", "aexp").doesNotContainKey("authorExperience");
+        assertThat(mapped.metricColumns()).containsEntry("subsystemExperience", "sexp");
+    }
+
+    @Test
+    void recordsWithHistoryMeasuresTeachThemAndOlderRecordsLeaveThemOut() {
+        Instant start = Instant.parse("2026-06-01T00:00:00Z");
+        Clock clock = Clock.fixed(Instant.parse("2026-11-01T00:00:00Z"), ZoneOffset.UTC);
+        try (ChangeRecordStore store = RecordStores.open(tmp.resolve("store").toString())) {
+            List<ChangeRecord> measured = new ArrayList<>();
+            List<ChangeRecord> sized = TestRecords.sized(400, "production", start, Duration.ofHours(6), 5);
+            for (int i = 0; i < sized.size(); i++) {
+                ChangeRecord r = sized.get(i);
+                ChangeRecord.Metrics m = r.metrics();
+                measured.add(with(r, new ChangeRecord.Metrics(m.linesAdded(), m.linesDeleted(), m.files(), m.directories(),
+                        m.subsystems(), m.entropy(), m.commits(), m.authors(), 1 + i % 4, 3.0 + i % 40, 2 + i % 9, (double) (i % 60),
+                        0.7 * (i % 60), (double) (i % 25), i % 3 == 0)));
+            }
+            store.saveAll(measured);
+            History h = History.fromRecords(store, RecordQuery.ALL, "store");
+            assertThat(h.metricColumns()).hasSize(15).containsKeys("developers", "age", "priorChanges", "authorExperience",
+                    "recentExperience", "subsystemExperience", "fix");
+            assertThat(h.notes()).isEmpty();
+            StoreModels.Choice choice = new StoreModels(clock, Duration.ZERO).choose(store, LearningPolicy.defaults());
+            assertThat(choice.model().features()).extracting(LearnedModel.Feature::name).contains("developers", "fix");
+            assertThat(choice.model().features().stream().filter(f -> f.name().equals("fix")).findFirst().orElseThrow().transform())
+                    .isEqualTo(LearnedModel.Transform.NONE);
+
+            ChangeRecord older = with(sized.get(0), new ChangeRecord.Metrics(10, 1, 1, 1, 1, 0.0, 1, 1));
+            store.save(new ChangeRecord(null, "older", older.environment(), older.commit(), older.commitTime(), older.startedAt(),
+                    older.finishedAt(), older.outcome(), null, null, null, null, null, null, null, null, null, null, null, null,
+                    older.metrics()));
+            History mixed = History.fromRecords(store, RecordQuery.ALL, "store");
+            assertThat(mixed.metricColumns()).hasSize(8).doesNotContainKey("developers");
+            assertThat(mixed.notes()).containsExactly(
+                    "some deployments were recorded before the history measures: the learned model uses the size and spread only");
+            StoreModels.Choice sizeOnly = new StoreModels(clock, Duration.ZERO).choose(store, LearningPolicy.defaults());
+            assertThat(sizeOnly.model().features()).extracting(LearnedModel.Feature::name).doesNotContain("developers", "fix");
+            assertThat(sizeOnly.reason()).contains("recorded before the history measures");
+        }
+    }
+
+    private static ChangeRecord with(ChangeRecord r, ChangeRecord.Metrics m) {
+        return new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(), r.finishedAt(),
+                r.outcome(), r.riskScore(), r.riskLevel(), r.riskModel(), r.startedBy(), r.buildUrl(), r.runbookUrl(), r.pirUrl(),
+                r.rollbackCommand(), r.rollbackExercisedAt(), r.testsTotal(), r.testsFailed(), r.approvals(), m);
+    }
+}
