@@ -353,20 +353,21 @@ public final class History {
     private static long parseTime(String text) {
         String v = text.trim();
         try {
-            if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0) {
+            if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0 && v.indexOf('/') < 0) {
                 double number = Double.parseDouble(v);
                 if (Double.isFinite(number)) {
                     // epoch milliseconds pass 10^11 in 1973; epoch seconds reach it in the year 5138
                     return Math.abs(number) >= 1e15 ? Long.MIN_VALUE : Math.abs(number) >= 1e11 ? Math.round(number) : Math.round(number * 1000);
                 }
             } else if (v.length() == 10) {
-                return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                return LocalDate.parse(v.replace('/', '-')).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             } else if (v.endsWith("Z") || v.endsWith("z")) {
                 return Instant.parse(v.toUpperCase(Locale.ROOT)).toEpochMilli();
             } else if (v.length() > 19 && (v.charAt(v.length() - 3) == ':' && (v.charAt(v.length() - 6) == '+' || v.charAt(v.length() - 6) == '-'))) {
                 return OffsetDateTime.parse(v).toInstant().toEpochMilli();
             } else if (!v.isEmpty()) {
-                return LocalDateTime.parse(v).toInstant(ZoneOffset.UTC).toEpochMilli();
+                String iso = v.replace('/', '-').replace(' ', 'T');
+                return LocalDateTime.parse(iso.length() == 16 ? iso + ":00" : iso).toInstant(ZoneOffset.UTC).toEpochMilli();
             }
         } catch (NumberFormatException | DateTimeException | ArithmeticException e) {
             // not a time

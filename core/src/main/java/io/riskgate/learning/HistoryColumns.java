@@ -42,7 +42,7 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
         a.put("files", List.of("nf"));
         a.put("directories", List.of("nd"));
         a.put("subsystems", List.of("ns"));
-        a.put("entropy", List.of("ent"));
+        a.put("entropy", List.of("ent", "entrophy", "entropy_bits"));
         a.put("developers", List.of("ndev"));
         a.put("priorChanges", List.of("nuc"));
         a.put("authorExperience", List.of("aexp", "exp"));

@@ -48,6 +48,25 @@ class HistoryMeasuresLearningTest {
     }
 
     @Test
+    void commitGuruAndKameiLayoutsNeedOnlyTheirOutcomeAndTimeColumns() throws IOException {
+        Path file = tmp.resolve("guru.csv");
+        Files.writeString(file, String.join("\n", "commit_hash,contains_bug,author_date_unix_timestamp,fix,ns,nd,nf,entrophy,la,ld,lt,ndev,age,nuc,exp,rexp,sexp",
+                "a,True,1400000000,False,1,1,1,0,10,2,100,1,3,1,40,30,10",
+                "b,False,1400086400,True,1,2,3,1.2,50,5,300,2,1,4,41,31,11") + "\n");
+        History h = History.read(file, new HistoryColumns("contains_bug", "author_date_unix_timestamp", Map.of(), List.of()), null);
+        assertThat(h.size()).isEqualTo(2);
+        assertThat(h.failed(0)).isTrue();
+        assertThat(h.time(1)).isEqualTo(1_400_086_400_000L);
+        assertThat(h.metricColumns()).containsEntry("entropy", "entrophy").containsEntry("authorExperience", "exp")
+                .containsEntry("recentExperience", "rexp").containsEntry("subsystemExperience", "sexp").hasSize(13);
+        Path kamei = tmp.resolve("kamei.csv");
+        Files.writeString(kamei, "bug,commitdate,la\n1,2002/10/16 15:38,3\n0,2002/10/17,4\n");
+        History k = History.read(kamei, new HistoryColumns("bug", "commitdate", Map.of(), List.of()), null);
+        assertThat(k.time(0)).isEqualTo(Instant.parse("2002-10-16T15:38:00Z").toEpochMilli());
+        assertThat(k.time(1)).isEqualTo(Instant.parse("2002-10-17T00:00:00Z").toEpochMilli());
+    }
+
+    @Test
     void recordsWithHistoryMeasuresTeachThemAndOlderRecordsLeaveThemOut() {
         Instant start = Instant.parse("2026-06-01T00:00:00Z");
         Clock clock = Clock.fixed(Instant.parse("2026-11-01T00:00:00Z"), ZoneOffset.UTC);
