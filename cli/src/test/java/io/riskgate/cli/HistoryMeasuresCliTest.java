@@ -118,4 +118,35 @@ class HistoryMeasuresCliTest {
         RiskGateCliTest.Run text = riskgate("assess", "--repo", repo.dir().toString(), "--base", base, "--model", model.toString());
         assertThat(text.out()).contains("History: 2 earlier changes to these files by 2 developers", "a defect fix");
     }
+
+    @Test
+    void aShallowCloneIsAssessedWithWhatItHasAndTheRecordCarriesTheMeasures() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("origin"));
+        repo.lines("app/A.java", "a", 10);
+        repo.commitAs("Bob", "bob@example.com", "one");
+        repo.lines("app/A.java", "a v2", 10);
+        repo.commitAs("Carol", "carol@example.com", "two");
+        repo.lines("app/A.java", "a v3", 10);
+        repo.commitAs("Erin", "erin@example.com", "three");
+        Path clone = tmp.resolve("clone");
+        TestRepo.runGit(tmp, java.util.Map.of(), "clone", "-q", "--depth", "2", "file://" + repo.dir().toAbsolutePath(), clone.toString());
+
+        RiskGateCliTest.Run text = riskgate("assess", "--repo", clone.toString(), "--base", "HEAD~1", "--model", "default");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("History: 1 earlier change to these files by 1 developer", "History note: shallow clone");
+
+        RiskGateCliTest.Run json = riskgate("assess", "--repo", clone.toString(), "--base", "HEAD~1", "--model", "default", "--format", "json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.json().get("history").get("shallow").asBoolean()).isTrue();
+        assertThat(json.json().get("historyNote").asText()).contains("git fetch --unshallow");
+        Path assessment = tmp.resolve("risk.json");
+        Files.writeString(assessment, json.out());
+        String store = tmp.resolve("store").toString();
+        RiskGateCliTest.Run record = riskgate("record", "--assessment", assessment.toString(), "--pipeline", "shop", "--environment", "production",
+                "--started", "2026-11-02T10:00:00Z", "--finished", "2026-11-02T10:05:00Z", "--outcome", "SUCCEEDED", "--store", store);
+        assertThat(record.exit()).as(record.err()).isZero();
+        String csv = riskgate("export", "--store", store).out();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith("developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix");
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).endsWith(",1,0.04,1,0.0,0.0,0.0,false");
+    }
 }
