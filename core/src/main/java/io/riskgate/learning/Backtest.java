@@ -39,6 +39,7 @@ public final class Backtest {
      */
     public record Options(double trainFraction, Integer windowDays, Double halfLifeDays, Double l2) {
         public static final double DEFAULT_TRAIN_FRACTION = 0.6;
+        /** The penalty validation keeps unless another beats it (see {@link Validation}). */
         public static final double DEFAULT_L2 = 1.0;
 
         public Options {
