@@ -1,5 +1,6 @@
 package io.riskgate.bench;
 
+import io.riskgate.git.HistoryRules;
 import io.riskgate.risk.ChangeAssessor;
 import io.riskgate.risk.DetectionRules;
 import io.riskgate.risk.RiskAssessment;
@@ -43,11 +44,17 @@ public class AssessBenchmark {
 
     SyntheticChange change;
     ChangeAssessor assessor;
+    ChangeAssessor oneCommitLookBack;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         change = SyntheticChange.create(Files.createTempDirectory("riskgate-bench"), files, history);
         assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
+        DetectionRules d = DetectionRules.defaults();
+        DetectionRules shortLookBack = new DetectionRules(d.exclude(), d.docs(), d.tests(), d.migrations(), d.infrastructure(),
+                d.dependencies(), d.publicApi(), d.config(), d.secrets(), d.featureFlagMarkers(),
+                new HistoryRules(HistoryRules.DEFAULT_LOOK_BACK_DAYS, 1, HistoryRules.DEFAULT_FIX_PATTERNS));
+        oneCommitLookBack = new ChangeAssessor(shortLookBack, ScoringRules.defaults());
     }
 
     @TearDown(Level.Trial)
@@ -76,5 +83,11 @@ public class AssessBenchmark {
     @Benchmark
     public RiskAssessment assess() {
         return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+
+    /** The same assessment with a look-back of one commit: what the history pass over 20,000 commits adds. */
+    @Benchmark
+    public RiskAssessment assessOneCommitLookBack() {
+        return oneCommitLookBack.assess(Path.of(change.dir.toString()), change.base, change.head);
     }
 }

@@ -37,6 +37,7 @@ public final class BenchmarkReport {
         double patch = Double.NaN;
         double assess = Double.NaN;
         double log = Double.NaN;
+        double oneCommit = Double.NaN;
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             double median = r.getPrimaryResult().getStatistics().getPercentile(50);
@@ -46,6 +47,8 @@ public final class BenchmarkReport {
                 patch = median;
             } else if (name.endsWith("gitLogHistory")) {
                 log = median;
+            } else if (name.endsWith("assessOneCommitLookBack")) {
+                oneCommit = median;
             } else if (name.endsWith("assess")) {
                 assess = median;
             }
@@ -55,6 +58,7 @@ public final class BenchmarkReport {
         System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f |%n", files, history, numstat, patch, log, assess,
                 assess / numstat, assess / patch);
+        System.out.printf(Locale.ROOT, "look-back of one commit: riskgate assess %.0f ms, %.2f x numstat%n", oneCommit, oneCommit / numstat);
 
         System.out.println();
         System.out.println("Memory: whole assessment in a JVM with -Xmx64m");
