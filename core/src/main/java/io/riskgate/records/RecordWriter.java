@@ -36,6 +36,15 @@ public final class RecordWriter {
         }
     }
 
+    /**
+     * Takes a record to be written later: it is in the spool, on disk, before this returns, so a
+     * process that stops before the store has it loses nothing. {@link #retry} (or the next
+     * {@link #write}) moves it into the store, and writing the same record twice stores it once.
+     */
+    public void accept(ChangeRecord record) throws IOException {
+        spool.spool(record);
+    }
+
     /** Flushes the spool; returns how many records were written (0 when the store still fails). */
     public int retry() throws IOException {
         if (spool.pending() == 0) {

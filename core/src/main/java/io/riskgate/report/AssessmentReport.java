@@ -205,6 +205,27 @@ public final class AssessmentReport {
         return out.toString();
     }
 
+    /**
+     * The history line of an assessment read back from its JSON (a build page, a step's result), or
+     * null for an assessment made before history was measured.
+     */
+    @SuppressWarnings("unchecked")
+    public static String historyLine(Map<String, Object> assessment) {
+        Object metrics = assessment.get("metrics");
+        if (!(metrics instanceof Map<?, ?> m) || !(m.get("developers") instanceof Number)) {
+            return null;
+        }
+        Map<String, Object> history = assessment.get("history") instanceof Map<?, ?> h ? (Map<String, Object>) h : Map.of();
+        return historyLine(new HistoryMeasures(num(m, "developers").intValue(), num(m, "age").doubleValue(),
+                num(m, "priorChanges").intValue(), num(m, "authorExperience").doubleValue(), num(m, "recentExperience").doubleValue(),
+                num(m, "subsystemExperience").doubleValue(), Boolean.TRUE.equals(m.get("fix")), num(history, "commitsRead").intValue(),
+                null, Boolean.TRUE.equals(history.get("shallow")), (String) assessment.get("historyNote")));
+    }
+
+    private static Number num(Map<?, ?> map, String key) {
+        return map.get(key) instanceof Number n ? n : 0;
+    }
+
     /** The history measures in words, as a release manager would ask for them. */
     static String historyLine(HistoryMeasures h) {
         String files = h.priorChanges() == 0 ? "no earlier change to these files"
@@ -221,8 +242,9 @@ public final class AssessmentReport {
         return days < 1 ? String.format(Locale.ROOT, "%.1f hours", days * 24) : String.format(Locale.ROOT, "%.1f days", days);
     }
 
+    /** A count, or one decimal when it is not within rounding of a whole number. */
     private static String number(double v) {
-        return v == Math.rint(v) ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.1f", v);
+        return Math.abs(v - Math.rint(v)) < 0.05 ? String.format(Locale.ROOT, "%,d", Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String shortSha(String sha) {

@@ -74,4 +74,26 @@ class RecordWriterTest {
             assertThat(store.find(skewed.id())).contains(skewed);
         }
     }
+
+    @Test
+    void anAcceptedRecordIsOnDiskBeforeTheStoreHasItAndAnotherProcessDeliversIt() throws Exception {
+        Path storeDir = tmp.resolve("accepted-store");
+        Path spoolDir = tmp.resolve("accepted-spool");
+        ChangeRecord r = record("c9");
+        // the process that accepted the record stops before its writer thread runs
+        new RecordWriter(() -> {
+            throw new AssertionError("accept does not touch the store");
+        }, new RecordSpool(spoolDir)).accept(r);
+        assertThat(new RecordSpool(spoolDir).pending()).isEqualTo(1);
+        // the next process (a restart) delivers it, once, however often it retries
+        RecordWriter next = new RecordWriter(() -> RecordStores.open(storeDir.toString()), new RecordSpool(spoolDir));
+        assertThat(next.retry()).isEqualTo(1);
+        assertThat(next.retry()).isZero();
+        next.accept(r);
+        assertThat(next.retry()).as("the same record again").isEqualTo(1);
+        try (ChangeRecordStore store = RecordStores.openExisting(storeDir.toString())) {
+            assertThat(store.count(new RecordQuery(null, null, null, null))).isEqualTo(1);
+            assertThat(store.find(r.id())).isPresent();
+        }
+    }
 }

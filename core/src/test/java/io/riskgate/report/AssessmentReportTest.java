@@ -144,4 +144,16 @@ class AssessmentReportTest {
         assertThat(TerminalText.safe("x".repeat(5000), 10)).isEqualTo("xxxxxxxxxx... (4990 more characters)");
         assertThat(TerminalText.safe(null)).isNull();
     }
+
+    @Test
+    void theHistoryLineReadsTheSameFromTheJson() throws Exception {
+        RiskAssessment a = migrationChange();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = new ObjectMapper().readValue(AssessmentReport.toJson(a), Map.class);
+        String line = AssessmentReport.historyLine(map);
+        assertThat(line).startsWith("History: ").isEqualTo(AssessmentReport.historyLine(a.metrics().history()));
+        assertThat(AssessmentReport.toText(a)).contains(line);
+        map.put("metrics", Map.of("linesAdded", 1));
+        assertThat(AssessmentReport.historyLine(map)).as("an assessment from before history was measured").isNull();
+    }
 }

@@ -22,6 +22,7 @@ import io.riskgate.records.JdbcChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordSpool;
 import io.riskgate.records.RecordWriter;
+import io.riskgate.records.SharedRecordStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +44,7 @@ import jenkins.model.Jenkins;
 public final class ChangeRecords {
     private static final Logger LOGGER = Logger.getLogger(ChangeRecords.class.getName());
     /** One writer thread keeps records in order and never blocks a build. */
-    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
+    static final ExecutorService WRITER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "riskgate change records");
         t.setDaemon(true);
         return t;
@@ -62,14 +63,35 @@ public final class ChangeRecords {
         return Jenkins.get().getRootDir().toPath().resolve("riskgate");
     }
 
+    /** The store every request and write of this controller shares, for the current settings. */
+    private static SharedRecordStore shared;
+
+    /**
+     * The configured store: one open store shared by the dashboard, the steps and the writer (no
+     * connection or schema check per request), behind a view whose close() leaves it open. A change
+     * of the store settings opens the new store and closes the old one.
+     */
     static ChangeRecordStore openStore() {
         RiskGateConfiguration config = RiskGateConfiguration.get();
         String url = config.getStoreUrl();
-        if (url == null) {
-            return JdbcChangeRecordStore.embedded(home().resolve("records"));
+        String key = url == null ? "embedded:" + home().resolve("records") : url + "\n" + config.getStoreUser();
+        SharedRecordStore store;
+        synchronized (ChangeRecords.class) {
+            if (shared == null || !shared.key().equals(key)) {
+                if (shared != null) {
+                    shared.close();
+                }
+                shared = new SharedRecordStore(key, () -> {
+                    if (url == null) {
+                        return JdbcChangeRecordStore.embedded(home().resolve("records"));
+                    }
+                    Secret password = config.getStorePassword();
+                    return JdbcChangeRecordStore.connect(url, config.getStoreUser(), password == null ? null : password.getPlainText());
+                });
+            }
+            store = shared;
         }
-        Secret password = config.getStorePassword();
-        return JdbcChangeRecordStore.connect(url, config.getStoreUser(), password == null ? null : password.getPlainText());
+        return store.view();
     }
 
     static RecordWriter writer() {
@@ -116,21 +138,6 @@ public final class ChangeRecords {
         });
     }
 
-    /** Sends a record to the change-management endpoint (what waits first); keeps it for later when the endpoint fails. */
-    static void export(ChangeRecord record) throws IOException {
-        HttpRecordExporter exporter = exporter();
-        if (exporter == null) {
-            return;
-        }
-        try {
-            sendSpooled(exporter);
-            exporter.send(record);
-        } catch (IOException e) {
-            exportSpool().spool(record);
-            LOGGER.warning(() -> "change record " + record.id() + " is spooled for the change-management endpoint: " + e.getMessage());
-        }
-    }
-
     /** Records a finished promotion, in the background; the build log says where it went. */
     static void record(Run<?, ?> run, PromotionRecord promotion, TaskListener listener) {
         ChangeRecord record;
@@ -140,24 +147,16 @@ public final class ChangeRecords {
             LOGGER.log(Level.WARNING, "cannot make a change record of " + run + " " + promotion.getEnvironment(), e);
             return;
         }
-        WRITER.submit(() -> {
-            try {
-                RecordWriter.Result result = writer().write(record);
-                if (result == RecordWriter.Result.SPOOLED) {
-                    LOGGER.warning(() -> "the change record store is unavailable; record " + record.id() + " of " + run
-                            + " is spooled and will be retried");
-                }
-            } catch (IOException | RuntimeException e) {
-                LOGGER.log(Level.SEVERE, "cannot write or spool the change record " + record.id() + " of " + run, e);
+        try {
+            // on disk before anything else: a controller that stops before the writer runs loses nothing
+            writer().accept(record);
+            if (exporter() != null) {
+                exportSpool().spool(record);
             }
-        });
-        EXPORTER.submit(() -> {
-            try {
-                export(record);
-            } catch (IOException | RuntimeException e) {
-                LOGGER.log(Level.SEVERE, "cannot send or spool the change record " + record.id() + " for the change-management endpoint", e);
-            }
-        });
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.SEVERE, "cannot spool the change record " + record.id() + " of " + run, e);
+        }
+        deliver();
         listener.getLogger().println("[riskgate] change record " + record.id() + " (" + record.outcome() + ")");
     }
 
@@ -191,10 +190,73 @@ public final class ChangeRecords {
         };
     }
 
+    /** Moves what waits in the spools to the store and the change-management endpoint, off the caller's thread. */
+    static void deliver() {
+        WRITER.submit(() -> {
+            try {
+                int written = writer().retry();
+                RecordSpool spool = new RecordSpool(home().resolve("spool"));
+                if (spool.pending() > 0) {
+                    LOGGER.warning(() -> "the change record store is unavailable; " + pending(spool) + " change records are spooled and will be retried");
+                } else if (written > 0) {
+                    LOGGER.fine(() -> "wrote " + written + " change records");
+                }
+            } catch (IOException | RuntimeException e) {
+                LOGGER.log(Level.SEVERE, "cannot write the spooled change records", e);
+            }
+        });
+        EXPORTER.submit(() -> {
+            HttpRecordExporter exporter = exporter();
+            if (exporter == null) {
+                return;
+            }
+            try {
+                sendSpooled(exporter);
+            } catch (IOException | RuntimeException e) {
+                LOGGER.warning(() -> "change records stay spooled for the change-management endpoint: " + e.getMessage());
+            }
+        });
+    }
+
+    private static int pending(RecordSpool spool) {
+        try {
+            return spool.pending();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Waits for the records in flight (tests, shutdown). */
     static void drain() throws InterruptedException, java.util.concurrent.ExecutionException {
         WRITER.submit(() -> { }).get();
         EXPORTER.submit(() -> { }).get();
+    }
+
+    /** At start: records spooled by the previous run of the controller (or a store that was down) go out first. */
+    @hudson.init.Initializer(after = hudson.init.InitMilestone.JOB_CONFIG_ADAPTED)
+    public static void deliverAtStart() {
+        deliver();
+    }
+
+    /**
+     * At shutdown: let the writer finish what it has (records are already spooled, so a slow store
+     * delays the stop by at most ten seconds and loses nothing), then close the shared store.
+     */
+    @hudson.init.Terminator
+    public static void closeAtShutdown() {
+        try {
+            WRITER.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOGGER.warning(() -> "change records still spooled at shutdown are written at the next start: " + e);
+        }
+        synchronized (ChangeRecords.class) {
+            if (shared != null) {
+                shared.close();
+                shared = null;
+            }
+        }
     }
 
     /** Retries spooled records every five minutes. */

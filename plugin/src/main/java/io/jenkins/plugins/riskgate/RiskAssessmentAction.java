@@ -34,6 +34,17 @@ public class RiskAssessmentAction implements RunAction2 {
         this.repositoryPolicyName = repositoryPolicy == null ? null : repositoryPolicy[1];
     }
 
+    /** The history of the changed files and the author's experience in words, or null for older assessments. */
+    public String getHistory() {
+        return io.riskgate.report.AssessmentReport.historyLine(getAssessment());
+    }
+
+    /** What to know about the history measures (a shallow clone), or null. */
+    public String getHistoryNote() {
+        Object note = getAssessment().get("historyNote");
+        return note == null ? null : note.toString();
+    }
+
     /** The repository policy captured with the assessment (text and file name), or null. */
     String[] repositoryPolicy() {
         return repositoryPolicy == null ? null : new String[] {repositoryPolicy, repositoryPolicyName};

@@ -17,6 +17,10 @@ final class Summaries {
                 .append(m.get("linesAdded")).append(" -").append(m.get("linesDeleted")).append(" lines in ")
                 .append(count(m.get("files"), "file")).append(", ").append(count(m.get("commits"), "commit"))
                 .append(" by ").append(count(m.get("authors"), "author"));
+        if (a.getHistory() != null) {
+            out.append(System.lineSeparator()).append("[riskgate] ").append(TerminalText.safe(a.getHistory()))
+                    .append(a.getHistoryNote() == null ? "" : " (" + TerminalText.safe(a.getHistoryNote()) + ")");
+        }
         out.append(System.lineSeparator()).append("[riskgate] model ").append(a.getModel())
                 .append(a.getModelNote() == null ? "" : ": " + a.getModelNote());
         for (Map<String, Object> f : a.getFactors()) {
