@@ -36,6 +36,7 @@ public final class StoreModels {
 
     private final Clock clock;
     private final Duration maxAge;
+    private final String storeName;
     private final Map<String, Cached<?>> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Cached<?>> eldest) {
@@ -47,8 +48,21 @@ public final class StoreModels {
      * @param maxAge how long a result is reused while new records arrive; {@link Duration#ZERO} recomputes on every change
      */
     public StoreModels(Clock clock, Duration maxAge) {
+        this(clock, maxAge, null);
+    }
+
+    /**
+     * @param storeName how notes and errors name the store (a server's users should not see its file
+     *                  paths), or null for the store's location
+     */
+    public StoreModels(Clock clock, Duration maxAge, String storeName) {
         this.clock = clock;
         this.maxAge = maxAge;
+        this.storeName = storeName;
+    }
+
+    private String nameOf(ChangeRecordStore store) {
+        return storeName != null ? storeName : store.location();
     }
 
     /**
@@ -103,7 +117,7 @@ public final class StoreModels {
                 + " since " + query.since().toString().substring(0, 10);
         History history;
         try {
-            history = History.fromRecords(store, query, store.location());
+            history = History.fromRecords(store, query, nameOf(store));
         } catch (History.NoAssessedDeployments e) {
             return new Choice(null, "the record store holds no " + scope + " with the metrics of an assessed change"
                     + " (the learned model needs " + String.format(Locale.ROOT, "%,d", policy.minOutcomes()) + ")", 0, 0);
@@ -140,7 +154,7 @@ public final class StoreModels {
     public StoreBacktest backtest(ChangeRecordStore store, RecordQuery query) {
         return cached("backtest", store, query, null, () -> {
             try {
-                History history = History.fromRecords(store, query, store.location());
+                History history = History.fromRecords(store, query, nameOf(store));
                 return new StoreBacktest(Backtest.run(history, Backtest.Options.defaults()), null);
             } catch (RiskGateException e) {
                 return new StoreBacktest(null, e.getMessage());

@@ -555,8 +555,9 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         Double p90 = leadTimes == 0 ? null : nearestRank(c, where, leadTimes, 90);
         Double restoreMedian = timeToRestoreMedian(c, query);
         Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
-        Instant until = query.until() != null ? query.until() : deployments == 0 ? null : Instant.ofEpochMilli(last);
-        double days = since == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
+        // a window that holds no deployment (a since after the newest record) ends where it starts
+        Instant until = query.until() != null ? query.until() : deployments == 0 ? since : Instant.ofEpochMilli(last);
+        double days = since == null || until == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
         if (query.since() == null || query.until() == null) {
             days = Math.max(1.0, days);
         }
@@ -582,11 +583,17 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
     }
 
+    private static final long WEEK_MILLIS = java.time.Duration.ofDays(7).toMillis();
+    /** 1970-01-05T00:00Z, the first Monday after the epoch. */
+    private static final long MONDAY_MILLIS = java.time.Duration.ofDays(4).toMillis();
+
     @Override
     public synchronized List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket) {
         long size = bucket.toMillis();
+        // buckets of whole weeks start on Mondays (the epoch was a Thursday), others at the epoch
+        long offset = size % WEEK_MILLIS == 0 ? MONDAY_MILLIS : 0;
         Where where = Where.of(query, true);
-        String b = "FLOOR(finished_at / " + size + ")";
+        String b = "FLOOR((finished_at - " + offset + ") / " + size + ")";
         return retrying("read", false, c -> {
             List<TrendPoint> points = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
@@ -598,7 +605,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     while (rs.next()) {
                         double lead = rs.getDouble(4);
                         Double median = rs.wasNull() ? null : lead / 1000.0;
-                        points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size), rs.getLong(2), rs.getLong(3), median));
+                        points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size + offset), rs.getLong(2), rs.getLong(3), median));
                     }
                 }
             }

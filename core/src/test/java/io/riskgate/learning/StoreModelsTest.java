@@ -149,6 +149,10 @@ class StoreModelsTest {
         StoreModels.StoreBacktest none = new StoreModels(CLOCK, Duration.ZERO).backtest(store, RecordQuery.ALL);
         assertThat(none.result()).isNull();
         assertThat(none.reason()).contains("no deployments with assessed metrics");
+        assertThat(none.reason()).contains(store.location());
+        StoreModels.StoreBacktest named = new StoreModels(CLOCK, Duration.ZERO, "the controller's record store").backtest(store, RecordQuery.ALL);
+        assertThat(named.reason()).as("a server's users see no file paths").contains("the controller's record store")
+                .doesNotContain(dir.toString());
     }
 
     @Test

@@ -58,6 +58,29 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void weeklyTrendsStartOnMonday() {
+        store.saveAll(history());   // 2026-11-02 is a Monday
+        List<TrendPoint> weeks = store.trend(RecordQuery.ALL, Duration.ofDays(7));
+        assertThat(weeks).singleElement().satisfies(w -> {
+            assertThat(w.start()).isEqualTo(DAY1);
+            assertThat(w.start().atZone(java.time.ZoneOffset.UTC).getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+            assertThat(w.deployments()).isEqualTo(7);
+        });
+        assertThat(store.trend(RecordQuery.ALL, Duration.ofDays(1))).extracting(TrendPoint::start).containsExactly(DAY1, DAY2);
+    }
+
+    @Test
+    void aWindowAfterTheNewestRecordHoldsNoDeploymentsAndNoError() {
+        store.saveAll(history());
+        DoraMetrics later = store.dora(new RecordQuery(null, null, DAY2.plus(Duration.ofDays(10)), null));
+        assertThat(later.deployments()).isZero();
+        assertThat(later.deploymentFrequency()).isZero();
+        assertThat(later.changeFailureRate()).isNull();
+        assertThat(later.leadTimeMedian()).isNull();
+        assertThat(later.since()).isEqualTo(later.until()).isEqualTo(DAY2.plus(Duration.ofDays(10)));
+    }
+
+    @Test
     void doraMetricsFollowTheDefinitions() {
         store.saveAll(history());
         DoraMetrics prod = store.dora(new RecordQuery("production", null, DAY1, DAY1.plus(Duration.ofDays(2))));

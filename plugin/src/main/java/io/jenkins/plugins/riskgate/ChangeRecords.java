@@ -162,8 +162,13 @@ public final class ChangeRecords {
 
     @SuppressWarnings("unchecked")
     static ChangeRecord toRecord(Run<?, ?> run, PromotionRecord p) {
-        List<RiskAssessmentAction> assessments = run.getActions(RiskAssessmentAction.class);
-        RiskAssessmentAction a = assessments.isEmpty() ? null : assessments.get(assessments.size() - 1);
+        // the assessment of the deployed commit (the latest one), or none: another commit's metrics are not this change's
+        RiskAssessmentAction a = null;
+        for (RiskAssessmentAction candidate : run.getActions(RiskAssessmentAction.class)) {
+            if (candidate.getHead() != null && candidate.getHead().equals(p.getHead())) {
+                a = candidate;
+            }
+        }
         Map<String, Object> m = a == null ? Map.of() : a.getMetrics();
         Object first = a == null ? null : a.getAssessment().get("firstCommitTime");
         Instant started = Instant.ofEpochMilli(p.getStarted() > 0 ? p.getStarted() : p.getRequested());

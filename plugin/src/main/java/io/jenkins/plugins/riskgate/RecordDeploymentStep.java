@@ -86,10 +86,30 @@ public class RecordDeploymentStep extends Step {
             if (commit == null) {
                 throw new AbortException("recordDeployment needs the deployed commit: pass commit: or call assessChange first");
             }
+            // the risk of another commit is not this one's: only an assessment of the deployed commit counts
+            RiskAssessmentAction assessed = null;
+            for (RiskAssessmentAction a : assessments) {
+                if (a.getHead() != null && (a.getHead().startsWith(commit) || commit.startsWith(a.getHead()))) {
+                    assessed = a;
+                }
+            }
+            if (assessed == null && last != null) {
+                listener.getLogger().println("[riskgate] " + Summaries.shortSha(commit) + " was not assessed in this build"
+                        + " (the last assessment is of " + Summaries.shortSha(last.getHead()) + "): the record carries no risk score");
+            }
             long now = System.currentTimeMillis();
-            PromotionRecord record = new PromotionRecord(UUID.randomUUID().toString(), step.environment, commit,
-                    last == null ? -1 : last.getScore(), last == null ? null : last.getLevel(),
-                    PromotionRecord.State.valueOf(outcome), now, "recorded by recordDeployment");
+            PromotionRecord record = new PromotionRecord(UUID.randomUUID().toString(), step.environment,
+                    assessed != null ? assessed.getHead() : commit, assessed == null ? -1 : assessed.getScore(),
+                    assessed == null ? null : assessed.getLevel(), PromotionRecord.State.valueOf(outcome), now, "recorded by recordDeployment");
+            io.riskgate.evidence.TestEvidence tests = jenkins.model.Jenkins.get().getPlugin("junit") == null ? null : JUnitResults.of(run);
+            if (tests != null) {
+                record.tests(tests.total(), tests.failed() + tests.errors());
+            }
+            RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
+            io.riskgate.rollback.RollbackPlan plan = plans == null ? null : plans.planFor(step.environment);
+            if (plan != null) {
+                record.rollback(plan.command(), plan.runbook());
+            }
             PromotionAction.of(run).add(record);
             ChangeRecords.record(run, record, listener);
             listener.getLogger().println("[riskgate] recorded deployment of " + Summaries.shortSha(commit) + " to " + step.environment + ": " + outcome);

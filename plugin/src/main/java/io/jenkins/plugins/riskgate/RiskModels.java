@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  */
 final class RiskModels {
     private static final Logger LOGGER = Logger.getLogger(RiskModels.class.getName());
-    static final StoreModels MODELS = new StoreModels(Clock.systemUTC(), Duration.ofMinutes(15));
+    static final StoreModels MODELS = new StoreModels(Clock.systemUTC(), Duration.ofMinutes(15), "the controller's record store");
 
     private RiskModels() {
     }
