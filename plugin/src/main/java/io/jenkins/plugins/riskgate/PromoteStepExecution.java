@@ -56,6 +56,8 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     private String repositoryPolicyName;
     /** When the promotion began waiting for approval (epoch ms), or 0. */
     private long waitingSince;
+    /** Until when the promotion waits for its soak time before the gate is evaluated again (epoch ms), or 0. */
+    private long soakUntil;
 
     PromoteStepExecution(StepContext context, String environment, String tests) {
         super(context);
@@ -104,15 +106,25 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         } catch (RiskGateException e) {
             throw new AbortException(e.getMessage());
         }
+        for (String line : GateReport.toText(decision).split("\\R")) {
+            listener.getLogger().println("[riskgate] " + line);
+        }
+        java.util.Optional<Instant> soak = decision.outcome() == io.riskgate.gate.GateOutcome.BLOCK ? decision.waitUntil() : java.util.Optional.empty();
+        if (soak.isPresent()) {
+            // every rule that blocks passes by itself then (waitForSoak): wait, holding no executor, and decide again
+            soakUntil = soak.get().toEpochMilli();
+            listener.getLogger().println("[riskgate] waiting until " + soak.get() + " for the soak time of " + rules.name()
+                    + ", then the gate is evaluated again");
+            scheduleSoak();
+            return;
+        }
+        soakUntil = 0;
         recordId = UUID.randomUUID().toString();
         PromotionRecord record = new PromotionRecord(recordId, decision, authors(assessment), startedBy(run), System.currentTimeMillis(), rules);
         if (evidence != null) {
             record.tests(evidence.total(), evidence.failed() + evidence.errors());
         }
         PromotionAction action = PromotionAction.of(run);
-        for (String line : GateReport.toText(decision).split("\\R")) {
-            listener.getLogger().println("[riskgate] " + line);
-        }
         switch (decision.outcome()) {
             case BLOCK -> {
                 record.setState(PromotionRecord.State.BLOCKED, System.currentTimeMillis());
@@ -155,6 +167,10 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         return Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null), environment);
     }
 
+    private void scheduleSoak() {
+        Timer.get().schedule(() -> run(this::evaluate), Math.max(0, soakUntil - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
     private void scheduleExpiry(EnvironmentRules rules) {
         if (waitingSince == 0) {
             return;
@@ -168,6 +184,10 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     @Override
     public void onResume() {
         super.onResume();
+        if (soakUntil > 0 && recordId == null) {
+            scheduleSoak();   // the timer did not survive the restart
+            return;
+        }
         try {
             PromotionRecord record = record();
             if (record != null && record.isWaiting()) {

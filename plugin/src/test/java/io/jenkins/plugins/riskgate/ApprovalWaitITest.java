@@ -151,6 +151,24 @@ class ApprovalWaitITest {
                 .isEqualTo("ROLLBACK-RAN-ON-" + agent.getNodeName());
     }
 
+    @Test
+    @WithJenkins
+    void waitForSoakWaitsWithoutAnExecutorAndThenDeploys(JenkinsRule r) throws Exception {
+        RiskGateConfiguration.get().setPolicy(String.join("\n", "environments:", "  - name: dev",
+                "  - name: production", "    rollback: {required: false}", "    minSoak: 8s", "    waitForSoak: true",
+                "    autoApproveBelow: 101", ""));
+        DumbSlave agent = agent(r);
+        WorkflowRun run = topLevelJob(r, "echo 'DEPLOYED-AFTER-SOAK'").scheduleBuild2(0).waitForStart();
+        r.waitForMessage("for the soak time of production, then the gate is evaluated again", run);
+        assertThat(agent.toComputer().countBusy()).as("soaking holds no executor").isZero();
+        assertThat(JenkinsRule.getLog(run)).doesNotContain("DEPLOYED-AFTER-SOAK");
+        r.assertBuildStatusSuccess(r.waitForCompletion(run));
+        r.assertLogContains("has run in dev for", run);
+        r.assertLogContains("DEPLOYED-AFTER-SOAK", run);
+        assertThat(run.getAction(PromotionAction.class).getRecords()).extracting(PromotionRecord::getState)
+                .containsExactly(PromotionRecord.State.SUCCEEDED, PromotionRecord.State.SUCCEEDED);
+    }
+
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
 
