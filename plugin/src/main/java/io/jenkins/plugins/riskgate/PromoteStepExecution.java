@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
+import org.jenkinsci.plugins.workflow.support.actions.PauseAction;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -115,10 +117,12 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             soakUntil = soak.get().toEpochMilli();
             listener.getLogger().println("[riskgate] waiting until " + soak.get() + " for the soak time of " + rules.name()
                     + ", then the gate is evaluated again");
+            pause("Soak time");
             scheduleSoak();
             return;
         }
         soakUntil = 0;
+        endPause();
         recordId = UUID.randomUUID().toString();
         PromotionRecord record = new PromotionRecord(recordId, decision, authors(assessment), startedBy(run), System.currentTimeMillis(), rules);
         if (evidence != null) {
@@ -138,6 +142,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                     record.approvals("still missing: " + String.join(", ", decision.quorum().missing()), null);
                 }
                 action.add(record);
+                pause("Approval");
                 scheduleExpiry(rules);
                 String url = "/" + run.getUrl() + PromotionAction.URL + "/";
                 listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + decision.environment() + ": "
@@ -165,6 +170,25 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     private EnvironmentRules rules() {
         String[] repository = repositoryPolicy == null ? null : new String[] {repositoryPolicy, repositoryPolicyName};
         return Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null), environment);
+    }
+
+    /** Marks the step's node as paused, as the input step does: Pipeline views show the promotion waiting. */
+    private void pause(String cause) throws IOException, InterruptedException {
+        FlowNode node = getContext().get(FlowNode.class);
+        if (node != null && !PauseAction.isPaused(node)) {
+            node.addAction(new PauseAction(cause));
+        }
+    }
+
+    private void endPause() {
+        try {
+            FlowNode node = getContext().get(FlowNode.class);
+            if (node != null && PauseAction.isPaused(node)) {
+                PauseAction.endCurrentPause(node);
+            }
+        } catch (IOException | InterruptedException e) {
+            LOGGER.log(java.util.logging.Level.FINE, "cannot end the pause of promotion " + recordId, e);
+        }
     }
 
     private void scheduleSoak() {
@@ -214,6 +238,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 reason = ApprovalWait.expiredReason(rules, quorum(rules, record));
                 record.setState(PromotionRecord.State.EXPIRED, reason, System.currentTimeMillis());
             }
+            endPause();
             PromotionAction.of(getContext().get(Run.class)).save();
             getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " EXPIRED: " + reason);
             getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, new Expired(reason)));
@@ -311,6 +336,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             }
         }
         PromotionAction.of(getContext().get(Run.class)).save();
+        if (t.settles()) {
+            endPause();
+        }
         TaskListener listener = getContext().get(TaskListener.class);
         listener.getLogger().println("[riskgate] promotion to " + environment + ": " + t.reason());
         switch (t.kind()) {
@@ -345,6 +373,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
 
     @Override
     public void stop(Throwable cause) throws Exception {
+        endPause();
         PromotionRecord record = record();
         if (record != null && record.isWaiting()) {
             update(PromotionRecord.State.ABORTED, "aborted while waiting for approval");

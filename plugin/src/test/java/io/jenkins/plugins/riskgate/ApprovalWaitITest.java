@@ -76,6 +76,7 @@ class ApprovalWaitITest {
         WorkflowRun run = topLevelJob(r, "echo 'DEPLOYED'").scheduleBuild2(0).waitForStart();
         PromotionRecord record = PromoteStepITest.waiting(run);
         assertThat(agent.toComputer().countBusy()).as("waiting holds no executor").isZero();
+        assertThat(paused(run)).as("Pipeline views show the promotion paused, as for input").isTrue();
         assertThat(record.getApprovals()).contains("still missing: 2 more approvals");
 
         assertThat(PromoteStepITest.post(r, "zed", run, "approve", record.getId(), true)).as("outside the rules").isEqualTo(403);
@@ -87,10 +88,40 @@ class ApprovalWaitITest {
         assertThat(PromoteStepITest.post(r, "bob", run, "approve", record.getId(), true)).isEqualTo(200);
 
         r.assertBuildStatusSuccess(r.waitForCompletion(run));
+        assertThat(paused(run)).isFalse();
         r.assertLogContains("approved by alice (release), erin (release), bob (operations)", run);
         r.assertLogContains("DEPLOYED", run);
         assertThat(record.getSettledBy()).isEqualTo("bob");
         assertThat(record.getDecisions()).extracting(PromotionRecord.Decision::getUser).containsExactly("alice", "erin", "bob");
+    }
+
+    /** Whether a node of the running build carries an open pause (the marker pipeline-input-step uses). */
+    static boolean paused(WorkflowRun run) {
+        for (org.jenkinsci.plugins.workflow.graph.FlowNode n : new org.jenkinsci.plugins.workflow.graph.FlowGraphWalker(run.getExecution())) {
+            if (org.jenkinsci.plugins.workflow.support.actions.PauseAction.isPaused(n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @WithJenkins
+    void aTimeoutAroundAWaitingPromotionAbortsItAndRecordsIt(JenkinsRule r) throws Exception {
+        RiskGateConfiguration.get().setPolicy(policy(null));
+        agent(r);
+        WorkflowJob job = r.createProject(WorkflowJob.class, "timeout");
+        job.setDefinition(new CpsFlowDefinition("node('deploy') {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') { assessChange(baseline: 'base') }\n}\n"
+                + "timeout(time: 5, unit: 'SECONDS') { promote(to: 'production') { echo 'NEVER' } }\n", true));
+        WorkflowRun run = r.buildAndAssertStatus(Result.ABORTED, job);
+        r.assertLogContains("Timeout has been exceeded", run);
+        r.assertLogNotContains("NEVER", run);
+        assertThat(paused(run)).isFalse();
+        assertThat(run.getAction(PromotionAction.class).getRecords()).singleElement().satisfies(p -> {
+            assertThat(p.getState()).isEqualTo(PromotionRecord.State.ABORTED);
+            assertThat(p.getNote()).isEqualTo("aborted while waiting for approval");
+        });
     }
 
     @Test
