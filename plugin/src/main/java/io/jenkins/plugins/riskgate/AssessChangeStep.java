@@ -105,6 +105,10 @@ public class AssessChangeStep extends Step {
             if (step.baseline == null) {
                 throw new AbortException("assessChange needs a baseline: a ref, a commit, or an environment name");
             }
+            String failAboveProblem = DescriptorImpl.failAboveProblem(step.failAbove);
+            if (failAboveProblem != null) {
+                throw new AbortException("assessChange " + failAboveProblem);
+            }
             try {
                 String globalYaml = RiskGateConfiguration.get().getPolicy();
                 String[] repoPolicy = Policies.repositoryPolicy(workspace);
@@ -194,6 +198,47 @@ public class AssessChangeStep extends Step {
         @Override
         public String getDisplayName() {
             return "Assess the risk of the change (size and reversibility)";
+        }
+
+        /** Why a failAbove value cannot be used, or null when it can. */
+        static String failAboveProblem(Integer failAbove) {
+            return failAbove == null || (failAbove >= 0 && failAbove <= 100) ? null
+                    : "failAbove must be a score from 0 to 100 (got " + failAbove + ")";
+        }
+
+        /** The Snippet Generator's check of failAbove; it acts on nothing, and only who may configure jobs sees it. */
+        @org.kohsuke.stapler.verb.POST
+        public hudson.util.FormValidation doCheckFailAbove(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item,
+                                                           @org.kohsuke.stapler.QueryParameter String value) {
+            if (item == null) {
+                jenkins.model.Jenkins.get().checkPermission(jenkins.model.Jenkins.ADMINISTER);
+            } else {
+                item.checkPermission(hudson.model.Item.CONFIGURE);
+            }
+            String v = Util.fixEmptyAndTrim(value);
+            if (v == null) {
+                return hudson.util.FormValidation.ok();
+            }
+            try {
+                String problem = failAboveProblem(Integer.valueOf(v));
+                return problem == null ? hudson.util.FormValidation.ok() : hudson.util.FormValidation.error(problem);
+            } catch (NumberFormatException e) {
+                return hudson.util.FormValidation.error("failAbove must be a whole number from 0 to 100 (got '" + v + "')");
+            }
+        }
+
+        /** The models a step may ask for. */
+        @org.kohsuke.stapler.verb.POST
+        public hudson.util.ListBoxModel doFillModelItems(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item) {
+            if (item == null) {
+                jenkins.model.Jenkins.get().checkPermission(jenkins.model.Jenkins.ADMINISTER);
+            } else {
+                item.checkPermission(hudson.model.Item.CONFIGURE);
+            }
+            hudson.util.ListBoxModel items = new hudson.util.ListBoxModel();
+            items.add("auto: learned from the record store once it holds enough outcomes", "auto");
+            items.add("default: the default score", "default");
+            return items;
         }
     }
 
