@@ -126,7 +126,10 @@ final class BacktestCommand implements Callable<Integer> {
         if (saveModel != null) {
             AtomicFiles.write(saveModel, result.model().toJson() + System.lineSeparator(), "the model (--save-model)");
         }
-        out.print(format == AssessCommand.Format.json ? BacktestReport.toJson(result) + System.lineSeparator() : BacktestReport.toText(result));
+        // column names and the file's name come from the history: each line is made safe for the terminal
+        out.print(format == AssessCommand.Format.json ? BacktestReport.toJson(result) + System.lineSeparator()
+                : BacktestReport.toText(result).lines().map(io.riskgate.report.TerminalText::safe)
+                        .collect(java.util.stream.Collectors.joining(System.lineSeparator(), "", System.lineSeparator())));
         Output.check(out);
         return ExitCodes.OK;
     }

@@ -76,6 +76,15 @@ class BacktestCommandTest {
     }
 
     @Test
+    void columnNamesFromTheHistoryCannotActOnTheTerminal() throws IOException {
+        Path hostile = tmp.resolve("hostile.csv");
+        Files.writeString(hostile, history().replaceFirst("authors\n", "authors,\"on\u001b[2Kcall\"\n").replaceAll("(?m),1,1$", ",1,1,3"));
+        RiskGateCliTest.Run run = riskgate("backtest", "--history", hostile.toString(), "--feature", "on\u001b[2Kcall");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).doesNotContain("\u001b").contains("on\\e[2Kcall");
+    }
+
+    @Test
     void theLearnedModelCanBeSavedAndReadBack() throws IOException {
         Path model = tmp.resolve("model.json");
         RiskGateCliTest.Run run = riskgate("backtest", "--history", records.toString(), "--save-model", model.toString(), "--window-days", "120");
