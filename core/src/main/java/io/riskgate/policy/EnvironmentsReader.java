@@ -22,6 +22,7 @@ final class EnvironmentsReader {
     private static final Set<String> APPROVER_KEYS = Set.of("users", "groups", "authorsMayApprove", "starterMayApprove", "required", "rules");
     private static final Set<String> RULE_KEYS = Set.of("name", "users", "groups", "required");
     private static final Duration LONGEST = Duration.ofDays(365);
+    private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d{1,7})\\s*([dhms])");
     private static final Set<String> FREEZE_KEYS = Set.of("name", "weekly", "from", "to", "zone");
 
     private final PolicyFields f;
@@ -170,7 +171,7 @@ final class EnvironmentsReader {
                 return null;
             }
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*([dhms])").matcher(t.toLowerCase(Locale.ROOT));
+        java.util.regex.Matcher m = DURATION_PART.matcher(t.toLowerCase(Locale.ROOT));
         Duration total = Duration.ZERO;
         int end = 0;
         while (m.find()) {

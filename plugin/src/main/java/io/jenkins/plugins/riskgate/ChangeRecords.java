@@ -95,7 +95,12 @@ public final class ChangeRecords {
     }
 
     static RecordWriter writer() {
-        return new RecordWriter(ChangeRecords::openStore, new RecordSpool(home().resolve("spool")));
+        return new RecordWriter(ChangeRecords::openStore, spool());
+    }
+
+    /** Where change records wait for the store. */
+    static RecordSpool spool() {
+        return new RecordSpool(home().resolve("spool"));
     }
 
     static RecordSpool exportSpool() {
@@ -200,7 +205,7 @@ public final class ChangeRecords {
         WRITER.submit(() -> {
             try {
                 int written = writer().retry();
-                RecordSpool spool = new RecordSpool(home().resolve("spool"));
+                RecordSpool spool = spool();
                 if (spool.pending() > 0) {
                     LOGGER.warning(() -> "the change record store is unavailable; " + pending(spool) + " change records are spooled and will be retried");
                 } else if (written > 0) {

@@ -47,6 +47,11 @@ final class Policies {
      * one: the global policy when it defines environments (a repository cannot add any then).
      */
     static io.riskgate.policy.EnvironmentRules environment(RiskPolicy policy, String name) {
+        java.util.Optional<io.riskgate.policy.EnvironmentRules> found = policy.promotion().find(name);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // only the error needs to know whether the global policy defines the environments
         String global = RiskGateConfiguration.get().getPolicy();
         boolean globalDefines = global != null && PolicyLoader.parse(global, RiskGateConfiguration.SOURCE).declaresEnvironments();
         return policy.promotion().environment(name, globalDefines

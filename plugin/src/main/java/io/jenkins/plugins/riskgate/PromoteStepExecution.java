@@ -317,8 +317,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         ApprovalWait.Transition t;
         synchronized (record) {
             if (!record.isWaiting()) {
-                return new Answer(409, "the promotion to " + environment + " is no longer waiting: " + record.getState()
-                        + (record.getSettledBy() == null ? "" : " (decided by " + record.getSettledBy() + ")"));
+                return new Answer(409, record.noLongerWaiting());
             }
             t = ApprovalWait.decide(rules, candidate(record), approvals(record), new Approval(who, approve, Instant.ofEpochMilli(now), comment),
                     record.getStartedBy(), PromotionAction.approvalCheck());

@@ -96,8 +96,7 @@ public class PromotionAction implements RunAction2 {
             return HttpResponses.errorWithoutStack(404, "no promotion " + id + " in " + run.getFullDisplayName());
         }
         if (!record.isWaiting()) {
-            return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is no longer waiting: "
-                    + record.getState() + (record.getSettledBy() == null ? "" : " (decided by " + record.getSettledBy() + ")"));
+            return HttpResponses.errorWithoutStack(409, record.noLongerWaiting());
         }
         Authentication who = Jenkins.getAuthentication2();
         User user = User.current();

@@ -267,20 +267,9 @@ public class PromotionRecord {
         return getState() == State.WAITING_FOR_APPROVAL;
     }
 
-    List<String> approvers() {
-        return approvers;
-    }
-
-    List<String> approverGroups() {
-        return approverGroups;
-    }
-
-    boolean authorsMayApprove() {
-        return authorsMayApprove;
-    }
-
-    boolean starterMayApprove() {
-        return starterMayApprove;
+    /** Why a decision comes too late: the state, and who settled the promotion. */
+    synchronized String noLongerWaiting() {
+        return "the promotion to " + environment + " is no longer waiting: " + state + (settledBy == null ? "" : " (decided by " + settledBy + ")");
     }
 
     synchronized void setState(State state, long now) {

@@ -28,7 +28,7 @@ class RecordQueueITest {
                 return null;
             });
             r.buildAndAssertSuccess(ChangeRecordsITest.promoting(r, "shop"));
-            RecordSpool spool = new RecordSpool(ChangeRecords.home().resolve("spool"));
+            RecordSpool spool = ChangeRecords.spool();
             assertThat(spool.pending()).as("every record is on disk before the controller stops").isEqualTo(3);
         });
         release.countDown();
@@ -38,7 +38,7 @@ class RecordQueueITest {
                 assertThat(store.page(RecordQuery.ALL, 0, 10)).extracting(ChangeRecord::environment)
                         .containsExactlyInAnyOrder("dev", "staging", "production");
             }
-            assertThat(new RecordSpool(ChangeRecords.home().resolve("spool")).pending()).isZero();
+            assertThat(ChangeRecords.spool().pending()).isZero();
             WorkflowJob job = r.jenkins.getItemByFullName("shop", WorkflowJob.class);
             assertThat(job.getLastBuild().getNumber()).isEqualTo(1);
         });
