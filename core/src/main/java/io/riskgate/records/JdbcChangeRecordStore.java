@@ -620,7 +620,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
      * are kept, and one number per restored failure for the exact median, nothing per record.
      */
     private Double timeToRestoreMedian(Connection c, RecordQuery query) throws SQLException {
-        Where scope = Where.of(new RecordQuery(query.environment(), query.pipeline(), null, null), true);
+        Where scope = Where.of(query.anyTime(), true);
         long since = query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli();
         long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
         long[] waiting = new long[16];
@@ -701,6 +701,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             if (q.pipeline() != null) {
                 parts.add(alias + "pipeline = ?");
                 values.add(q.pipeline());
+            }
+            if (q.pipelines() != null) {
+                // a person's visible pipelines: one bound value per name; none visible selects nothing
+                parts.add(q.pipelines().isEmpty() ? "1 = 0"
+                        : alias + "pipeline IN (" + String.join(", ", java.util.Collections.nCopies(q.pipelines().size(), "?")) + ")");
+                values.addAll(q.pipelines());
             }
             if (window && q.since() != null) {
                 parts.add(alias + "finished_at >= ?");

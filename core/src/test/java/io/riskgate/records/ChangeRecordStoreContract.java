@@ -234,6 +234,37 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void aSetOfPipelinesNarrowsEveryReadAndTheDoraFigures() {
+        store.saveAll(history());
+        // a hidden pipeline: a failure restored after 35 hours, which must not show in the visible figures
+        store.saveAll(List.of(
+                ChangeRecord.of("team-b/billing", "production", "b1", at(DAY1, 8, 0), at(DAY1, 8, 50), at(DAY1, 9, 0), Outcome.FAILED, 90, "CRITICAL"),
+                ChangeRecord.of("team-b/billing", "production", "b2", at(DAY1, 8, 0), at(DAY2, 19, 50), at(DAY2, 20, 0), Outcome.SUCCEEDED, 5, "LOW"),
+                ChangeRecord.of("team-a/web", "production", "w1", at(DAY2, 14, 0), at(DAY2, 14, 50), at(DAY2, 15, 0), Outcome.SUCCEEDED, 5, "LOW")));
+        RecordQuery visible = new RecordQuery("production", null, null, null).withPipelines(List.of("shop", "team-a/web"));
+
+        assertThat(store.count(visible)).isEqualTo(7);
+        assertThat(store.page(visible, 0, 100)).extracting(ChangeRecord::pipeline).containsOnly("shop", "team-a/web");
+        List<String> streamed = new ArrayList<>();
+        store.forEach(visible, r -> streamed.add(r.pipeline()));
+        assertThat(streamed).hasSize(7).doesNotContain("team-b/billing");
+        DoraMetrics dora = store.dora(visible);
+        assertThat(dora.deployments()).isEqualTo(7);
+        assertThat(dora.failures()).isEqualTo(3);
+        assertThat(dora.timeToRestoreMedian()).as("only the visible failures' restores").isEqualTo(3600.0);
+        assertThat(store.dora(new RecordQuery("production", null, null, null)).timeToRestoreMedian())
+                .as("everything: the hidden pipeline's restore counts too").isEqualTo((3600.0 + 10800.0) / 2);
+        assertThat(store.trend(visible, Duration.ofDays(1))).extracting(TrendPoint::deployments).containsExactly(3L, 4L);
+
+        RecordQuery none = RecordQuery.ALL.withPipelines(List.of());
+        assertThat(none.selectsNothing()).isTrue();
+        assertThat(store.count(none)).isZero();
+        assertThat(store.dora(none).deployments()).isZero();
+        assertThat(store.count(new RecordQuery(null, "team-b/billing", null, null).withPipelines(List.of("shop")))).isZero();
+        assertThat(store.count(new RecordQuery(null, "shop", null, null).withPipelines(List.of("shop", "team-a/web")))).isEqualTo(7);
+    }
+
+    @Test
     void trendsBucketByFinishTime() {
         store.saveAll(history());
         List<TrendPoint> days = store.trend(new RecordQuery("production", null, null, null), Duration.ofDays(1));
