@@ -9,7 +9,6 @@ import io.riskgate.evidence.TestEvidence;
 import java.io.File;
 import java.io.IOException;
 import jenkins.MasterToSlaveFileCallable;
-import jenkins.model.Jenkins;
 
 /**
  * The test evidence of a build: JUnit XML reports matching the step's globs (read where the
@@ -30,7 +29,7 @@ final class Evidence {
             listener.getLogger().println("[riskgate] tests: " + (found == null ? "no reports match '" + globs + "'" : found.summary()));
             return found;
         }
-        if (Jenkins.get().getPlugin("junit") != null) {
+        if (JenkinsFacade.JENKINS.hasPlugin("junit")) {
             TestEvidence recorded = JUnitResults.of(run);
             listener.getLogger().println("[riskgate] tests: " + (recorded == null
                     ? "no test results recorded in this build (record them with junit, or pass tests: to promote)"

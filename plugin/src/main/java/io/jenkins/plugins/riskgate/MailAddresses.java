@@ -2,7 +2,6 @@ package io.jenkins.plugins.riskgate;
 
 import hudson.model.User;
 import hudson.tasks.Mailer;
-import jenkins.model.Jenkins;
 
 /** A user's e-mail address from the Mailer plugin, if installed: used to recognise a change's authors. */
 final class MailAddresses {
@@ -10,7 +9,7 @@ final class MailAddresses {
     }
 
     static String of(User user) {
-        if (user == null || Jenkins.get().getPlugin("mailer") == null) {
+        if (user == null || !JenkinsFacade.JENKINS.hasPlugin("mailer")) {
             return null;
         }
         Mailer.UserProperty property = user.getProperty(Mailer.UserProperty.class);

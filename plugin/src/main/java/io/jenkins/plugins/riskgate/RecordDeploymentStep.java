@@ -101,7 +101,7 @@ public class RecordDeploymentStep extends Step {
             PromotionRecord record = new PromotionRecord(UUID.randomUUID().toString(), step.environment,
                     assessed != null ? assessed.getHead() : commit, assessed == null ? -1 : assessed.getScore(),
                     assessed == null ? null : assessed.getLevel(), PromotionRecord.State.valueOf(outcome), now, "recorded by recordDeployment");
-            io.riskgate.evidence.TestEvidence tests = jenkins.model.Jenkins.get().getPlugin("junit") == null ? null : JUnitResults.of(run);
+            io.riskgate.evidence.TestEvidence tests = !JenkinsFacade.JENKINS.hasPlugin("junit") ? null : JUnitResults.of(run);
             if (tests != null) {
                 record.tests(tests.total(), tests.failed() + tests.errors());
             }

@@ -16,6 +16,7 @@ import io.riskgate.records.ChangeRecordCsv;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordQuery;
+import io.riskgate.records.Visibility;
 import io.riskgate.report.DeliveryReport;
 import java.io.IOException;
 import java.io.Writer;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import jenkins.model.Jenkins;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.Stapler;
 import org.kohsuke.stapler.StaplerProxy;
 import org.kohsuke.stapler.StaplerRequest2;
@@ -40,29 +43,78 @@ import org.kohsuke.stapler.export.ExportedBean;
  * DORA tiles and weekly trends, readiness per pipeline, risk calibration, the changes with filters,
  * and the promotions waiting for approval. Also {@code api/json} and {@code export} (CSV), with the
  * same filters as query parameters: {@code job, environment, since, until, outcome, level}.
- * Every request is permission-checked: Administer, or the Approve permission.
+ *
+ * <p>Every request is permission-checked ({@link Visibility}): the page opens for administrators and
+ * for whoever holds the Approve permission globally or on a job or folder they can read; it shows,
+ * exports and computes its figures over the records of the jobs the user may read (administrators:
+ * every record), and offers approve and reject only where the user holds Approve on the job.
  */
 @Extension
 @ExportedBean
 public class RiskGateDashboard implements RootAction, StaplerProxy {
     static final int PAGE = 50;
+    private static final String VISIBILITY = RiskGateDashboard.class.getName() + ".visibility";
 
-    public static boolean canView() {
-        Jenkins j = Jenkins.get();
-        return j.hasPermission(Jenkins.ADMINISTER) || j.hasPermission(RiskGatePermissions.APPROVE);
+    private final JenkinsFacade jenkins;
+
+    public RiskGateDashboard() {
+        this(JenkinsFacade.JENKINS);
+    }
+
+    RiskGateDashboard(JenkinsFacade jenkins) {
+        this.jenkins = jenkins;
+    }
+
+    /** What the current user may see and decide, from their permissions on the jobs they may read. */
+    static Visibility visibility(JenkinsFacade jenkins) {
+        if (jenkins.hasPermission(Jenkins.ADMINISTER)) {
+            return Visibility.everything();
+        }
+        List<String> readable = new ArrayList<>();
+        List<String> approvable = new ArrayList<>();
+        for (Job<?, ?> job : jenkins.readableJobs()) {
+            readable.add(job.getFullName());
+            if (jenkins.hasPermission(RiskGatePermissions.APPROVE, job)) {
+                approvable.add(job.getFullName());
+            }
+        }
+        return Visibility.of(readable, approvable, jenkins.hasPermission(RiskGatePermissions.APPROVE));
+    }
+
+    /** The current user's visibility, computed once per request. */
+    Visibility visibility() {
+        StaplerRequest2 req = Stapler.getCurrentRequest2();
+        if (req == null) {
+            return visibility(jenkins);
+        }
+        Object known = req.getAttribute(VISIBILITY);
+        if (known instanceof Visibility v) {
+            return v;
+        }
+        Visibility v = visibility(jenkins);
+        req.setAttribute(VISIBILITY, v);
+        return v;
+    }
+
+    /** Whether the side panel links the dashboard: cheap checks first, then the first job the user may approve in. */
+    private boolean opens() {
+        if (jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RiskGatePermissions.APPROVE)) {
+            return true;
+        }
+        return visibility().opensDashboard();
     }
 
     @Override
     public Object getTarget() {
-        if (!canView()) {
-            Jenkins.get().checkPermission(RiskGatePermissions.APPROVE);
+        if (!visibility().opensDashboard()) {
+            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);   // answers 403 (the user lacks it)
         }
         return this;
     }
 
     @Override
     public String getIconFileName() {
-        return canView() ? "symbol-environment" : null;
+        return opens() ? "symbol-environment" : null;
     }
 
     @Override
@@ -78,17 +130,24 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     /** The filters of a request, checked. */
     public record Filters(String job, String environment, String since, String until, String outcome, String level, int page) {
         static Filters of(StaplerRequest2 req) {
+            return of(req::getParameter);
+        }
+
+        /** The filters of a request's parameters. */
+        static Filters of(java.util.function.UnaryOperator<String> parameters) {
             int page = 0;
             try {
-                page = Math.max(0, Integer.parseInt(Util.fixNull(req.getParameter("page")).isEmpty() ? "0" : req.getParameter("page")));
+                String p = Util.fixEmptyAndTrim(parameters.apply("page"));
+                page = p == null ? 0 : Math.max(0, Integer.parseInt(p));
             } catch (NumberFormatException ignored) {
                 // the first page
             }
-            return new Filters(p(req, "job"), p(req, "environment"), p(req, "since"), p(req, "until"), p(req, "outcome"), p(req, "level"), page);
+            return new Filters(p(parameters, "job"), p(parameters, "environment"), p(parameters, "since"), p(parameters, "until"),
+                    p(parameters, "outcome"), p(parameters, "level"), page);
         }
 
-        private static String p(StaplerRequest2 req, String name) {
-            return Util.fixEmptyAndTrim(req.getParameter(name));
+        private static String p(java.util.function.UnaryOperator<String> parameters, String name) {
+            return Util.fixEmptyAndTrim(parameters.apply(name));
         }
 
         RecordQuery query() {
@@ -147,33 +206,33 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         }
     }
 
-    /** A promotion waiting for approval, with the build it belongs to. */
-    public record Waiting(Run<?, ?> run, PromotionRecord record) {
+    /**
+     * A promotion waiting for approval, with the build it belongs to; {@code approvable} when the user
+     * holds Approve on its job (the page shows the buttons then; the build's endpoints check it again).
+     */
+    public record Waiting(Run<?, ?> run, PromotionRecord record, boolean approvable) {
     }
 
     /** Called by the page with the current request. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public View view(StaplerRequest2 req) {
         Filters filters = Filters.of(req);
-        List<Waiting> waiting = waiting();
+        Visibility visibility = visibility();
+        List<Waiting> waiting = waiting(visibility);
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            RecordQuery query = filters.query();
+            RecordQuery query = visibility.narrow(filters.query());
             DeliveryReport report = report(store, query);
             List<ChangeRecord> changes = store.page(query, filters.page() * PAGE, PAGE);
             return new View(filters, report, changes, store.count(query), waiting, null, chartData(report), currentModel(store),
-                    RiskModels.backtest(store, window(query)));
+                    RiskModels.backtest(store, query.window()));
         } catch (RiskGateException e) {
             return new View(filters, null, List.of(), 0, waiting, e.getMessage(), "{}", null, null);
         }
     }
 
-    /** The delivery report of a query's job, environment and dates (level and outcome narrow only the changes table). */
+    /** The delivery report of a query's job, environment, dates and visible pipelines (level and outcome narrow only the changes table). */
     private static DeliveryReport report(ChangeRecordStore store, RecordQuery query) {
-        return DeliveryReport.of(store, window(query), Instant.now(), "production");
-    }
-
-    /** A query's job, environment and dates, without the level and outcome filters of the changes table. */
-    private static RecordQuery window(RecordQuery query) {
-        return new RecordQuery(query.environment(), query.pipeline(), query.since(), query.until());
+        return DeliveryReport.of(store, query.window(), Instant.now(), "production");
     }
 
     /** The model assessments use now, under the global policy's learning settings. */
@@ -188,7 +247,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         StoreModels.Choice current = currentModel(store);
         m.put("model", current.name());
         m.put("note", current.reason());
-        StoreModels.StoreBacktest backtest = RiskModels.backtest(store, window(query));
+        StoreModels.StoreBacktest backtest = RiskModels.backtest(store, query.window());
         m.put("backtest", backtest.result() == null ? Map.of("error", backtest.reason()) : BacktestReport.toMap(backtest.result()));
         return m;
     }
@@ -206,17 +265,21 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         }
     }
 
-    /** Promotions waiting for approval in running builds of every job the user can see. */
-    public List<Waiting> waiting() {
+    /** Promotions waiting for approval in running builds of the jobs the user may read. */
+    List<Waiting> waiting(Visibility visibility) {
         List<Waiting> result = new ArrayList<>();
-        for (Job<?, ?> job : Jenkins.get().getAllItems(Job.class)) {
+        for (Job<?, ?> job : jenkins.readableJobs()) {
+            if (!visibility.maySee(job.getFullName())) {
+                continue;
+            }
+            boolean approvable = visibility.mayApprove(job.getFullName());
             for (Run<?, ?> run : job.getBuilds().limit(20)) {
                 if (!run.isBuilding()) {
                     continue;
                 }
                 PromotionAction action = run.getAction(PromotionAction.class);
                 if (action != null) {
-                    action.getRecords().stream().filter(PromotionRecord::isWaiting).forEach(r -> result.add(new Waiting(run, r)));
+                    action.getRecords().stream().filter(PromotionRecord::isWaiting).forEach(r -> result.add(new Waiting(run, r, approvable)));
                 }
             }
         }
@@ -231,7 +294,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     @Exported
     public Map<String, Object> getReport() {
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            RecordQuery query = Filters.of(Stapler.getCurrentRequest2()).query();
+            RecordQuery query = visibility().narrow(Filters.of(Stapler.getCurrentRequest2()).query());
             Map<String, Object> report = new java.util.LinkedHashMap<>(report(store, query).toMap());
             report.put("riskModel", riskModel(store, query));
             return report;
@@ -244,7 +307,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     public void doExport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         RecordQuery query;
         try {
-            query = Filters.of(req).query();   // bad filters answer 400 before anything is written
+            query = visibility().narrow(Filters.of(req).query());   // bad filters answer 400 before anything is written
         } catch (RiskGateException e) {
             rsp.sendError(400, e.getMessage());
             return;
@@ -260,46 +323,55 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     }
 
     /** For the page: a date. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String when(Instant t) {
         return t == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(t);
     }
 
     /** For the page: seconds in words. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String duration(Double seconds) {
         return DeliveryReport.duration(seconds);
     }
 
     /** For the page: a share in percent. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String percent(Double share) {
         return DeliveryReport.percent(share);
     }
 
     /** For the page: a number with three decimals. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String decimal(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     /** For the page: the share of failed changes caught when gating the riskiest {@code percent}% of changes. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String caught(Evaluation e, int percent) {
         return DeliveryReport.percent(e.caughtAt().get(percent));
     }
 
     /** For the page: a calibration bucket as "changes: predicted → observed", or a dash. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String bucket(Evaluation.Bucket b) {
         return b == null ? "–" : String.format(Locale.ROOT, "%,d: %.0f%% → %.0f%%", b.rows(), 100 * b.predicted(), 100 * b.observed());
     }
 
     /** For the page: a count with thousands separators. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String count(int n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** For the page: a day. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String day(Instant t) {
         return t == null ? "" : t.toString().substring(0, 10);
     }
 
     /** For the page: a rate. */
+    @Restricted(NoExternalUse.class) // used by jelly
     public static String perDay(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }

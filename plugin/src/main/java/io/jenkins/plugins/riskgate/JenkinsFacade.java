@@ -1,0 +1,82 @@
+package io.jenkins.plugins.riskgate;
+
+import hudson.model.Item;
+import hudson.model.ItemGroup;
+import hudson.model.Job;
+import hudson.security.AccessControlled;
+import hudson.security.Permission;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+
+/**
+ * The plugin's one way to Jenkins itself: the current user's permissions, the jobs they may read,
+ * the controller's directories, URL and plugins. Everything else in the plugin calls this, so its
+ * decisions can be unit-tested with a replacement that answers without a running Jenkins.
+ */
+@Restricted(NoExternalUse.class)
+public class JenkinsFacade {
+    /** The facade over the running controller. */
+    static final JenkinsFacade JENKINS = new JenkinsFacade();
+
+    /** Whether the current user holds {@code permission} on the controller (globally). */
+    public boolean hasPermission(Permission permission) {
+        return Jenkins.get().hasPermission(permission);
+    }
+
+    /** Whether the current user holds {@code permission} on {@code item}, or globally when there is no item. */
+    public boolean hasPermission(Permission permission, AccessControlled item) {
+        return item == null ? hasPermission(permission) : item.hasPermission(permission);
+    }
+
+    /** Answers 403 unless the current user holds {@code permission} on {@code item} (globally when there is no item). */
+    public void checkPermission(Permission permission, AccessControlled item) {
+        if (item == null) {
+            Jenkins.get().checkPermission(permission);
+        } else {
+            item.checkPermission(permission);
+        }
+    }
+
+    /**
+     * The check of a Snippet Generator or form field: Configure on the job it is used in, Administer
+     * outside any job (the global Snippet Generator). Answers 403 otherwise.
+     */
+    public void checkConfigure(Item item) {
+        checkPermission(item == null ? Jenkins.ADMINISTER : Item.CONFIGURE, item);
+    }
+
+    /** The jobs the current user may read, in every folder. */
+    public List<Job<?, ?>> readableJobs() {
+        List<Job<?, ?>> jobs = new ArrayList<>();
+        for (Job<?, ?> job : Jenkins.get().getAllItems(Job.class)) {
+            if (job.hasPermission(Item.READ)) {
+                jobs.add(job);
+            }
+        }
+        return jobs;
+    }
+
+    /** The controller as the context of credentials and items. */
+    public ItemGroup<?> root() {
+        return Jenkins.get();
+    }
+
+    /** {@code JENKINS_HOME}. */
+    public Path rootDir() {
+        return Jenkins.get().getRootDir().toPath();
+    }
+
+    /** The controller's configured URL, ending with a slash, or null when none is configured. */
+    public String rootUrl() {
+        return Jenkins.get().getRootUrl();
+    }
+
+    /** Whether the plugin of that short name is installed and active. */
+    public boolean hasPlugin(String shortName) {
+        return Jenkins.get().getPlugin(shortName) != null;
+    }
+}
