@@ -13,7 +13,7 @@ import io.riskgate.gate.GateEvaluator;
 import io.riskgate.gate.PromotionCandidate;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
-import io.riskgate.report.AssessmentReport;
+import io.riskgate.report.Assessment;
 import io.riskgate.report.GateReport;
 import io.riskgate.rollback.RollbackPlan;
 import java.io.IOException;
@@ -99,7 +99,7 @@ final class GateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--rollback-exercised says when the rollback ran: declare it with --rollback-command or --runbook");
         }
-        PromotionCandidate candidate = AssessmentReport.readCandidate(read(assessment), assessment.toString());
+        PromotionCandidate candidate = Assessment.read(read(assessment), assessment.toString()).candidate();
         RiskPolicy riskPolicy = PolicyLoader.load(repo, policy);
         TestEvidence evidence = tests == null ? null : JUnitReports.collectIfAny(repo, tests);
         RollbackPlan plan = rollbackCommand == null && runbook == null ? null

@@ -1,9 +1,7 @@
 package io.riskgate.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.RiskGateException;
+import io.riskgate.report.Assessment;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Outcome;
@@ -100,18 +98,18 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Assessed a = assessment == null ? new Assessed(null, null, null, null, ChangeRecord.Metrics.NONE, null) : Assessed.read(assessment);
-        String sha = commit != null ? commit : a.head();
+        Assessment a = assessment == null ? null : read(assessment);
+        String sha = commit != null ? commit : a == null ? null : a.head();
         if (sha == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--commit=SHA' (or --assessment FILE)");
         }
-        Integer score = risk != null ? risk : a.score();
+        Integer score = risk != null ? risk : a == null ? null : a.score();
         String lvl = level(score, a);
-        Instant committed = commitTime != null ? Times.parse(commitTime, "--commit-time") : a.firstCommitTime();
+        Instant committed = commitTime != null ? Times.parse(commitTime, "--commit-time") : a == null ? null : a.firstCommitTime();
         ChangeRecord record = new ChangeRecord(id, pipeline, environment, sha, committed,
                 Times.parse(started, "--started"), Times.parse(finished, "--finished"), outcome, score,
-                lvl, a.model(), startedBy, buildUrl, runbook, pir, rollbackCommand,
-                null, null, null, null, a.metrics());
+                lvl, a == null ? null : a.model(), startedBy, buildUrl, runbook, pir, rollbackCommand,
+                null, null, null, null, a == null ? ChangeRecord.Metrics.NONE : a.metrics());
         try {
             record.checkPlausible();
         } catch (RiskGateException e) {
@@ -128,9 +126,9 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     /** The level to record: --level (a level, and the one --risk has under the policy's thresholds), else the assessment's. */
-    private String level(Integer score, Assessed a) {
+    private String level(Integer score, Assessment a) {
         if (level == null) {
-            return risk != null && a.level() != null ? thresholds().levelOf(risk).name() : a.level();
+            return a == null ? null : risk != null ? thresholds().levelOf(risk).name() : a.level().name();
         }
         Level given;
         try {
@@ -155,35 +153,15 @@ final class RecordCommand implements Callable<Integer> {
         return PolicyLoader.load(Path.of("."), policy).scoring().thresholds();
     }
 
-    /** What a record takes from the JSON of {@code riskgate assess --format json}. */
-    record Assessed(String head, Integer score, String level, String model, ChangeRecord.Metrics metrics, Instant firstCommitTime) {
-        static Assessed read(Path file) {
-            JsonNode root;
-            try {
-                root = new ObjectMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (NoSuchFileException e) {
-                throw new RiskGateException("--assessment " + file + " does not exist: pass the output of 'riskgate assess --format json'");
-            } catch (IOException e) {
-                throw new RiskGateException("--assessment " + file + " is not JSON (" + e.getMessage().lines().findFirst().orElse("")
-                        + "): pass the output of 'riskgate assess --format json'");
-            }
-            if (root == null || !root.path("score").isInt() || !root.path("metrics").isObject()) {
-                throw new RiskGateException("--assessment " + file + " is not an assessment (no score and metrics):"
-                        + " pass the output of 'riskgate assess --format json'");
-            }
-            Map<String, Object> metrics = new ObjectMapper().convertValue(root.get("metrics"), new TypeReference<Map<String, Object>>() { });
-            String first = text(root, "firstCommitTime");
-            Instant firstCommit = first == null ? null : io.riskgate.records.RecordTimes.parseOrNull(first);
-            if (first != null && firstCommit == null) {
-                throw new RiskGateException("--assessment " + file + ": firstCommitTime " + io.riskgate.records.RecordTimes.quote(first)
-                        + " is not a time: pass the output of 'riskgate assess --format json'");
-            }
-            return new Assessed(text(root, "head"), root.get("score").asInt(), text(root, "level"), text(root, "model"),
-                    ChangeRecord.Metrics.of(metrics), firstCommit);
-        }
-
-        private static String text(JsonNode node, String field) {
-            return node.path(field).isTextual() ? node.get(field).asText() : null;
+    /** The assessment of {@code --assessment}, read once into the typed contract. */
+    private static Assessment read(Path file) {
+        try {
+            return Assessment.read(Files.readString(file, StandardCharsets.UTF_8), "--assessment " + file);
+        } catch (NoSuchFileException e) {
+            throw new RiskGateException("--assessment " + file + " does not exist: pass the output of 'riskgate assess --format json'");
+        } catch (IOException e) {
+            throw new RiskGateException("cannot read --assessment " + file + " (" + e.getClass().getSimpleName() + "): "
+                    + "pass the output of 'riskgate assess --format json'");
         }
     }
 }

@@ -139,7 +139,7 @@ class AssessModelTest {
                 "--environment", "production", "--started", "2026-11-24T10:00:00Z", "--finished", "2026-11-24T10:05:00Z",
                 "--outcome", "FAILED");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("is not an assessment (no score and metrics)");
+        assertThat(bad.err()).contains("is not a riskgate assessment (it needs score, level and head)");
         RiskGateCliTest.Run noCommit = riskgate("record", "--store", fresh, "--pipeline", "shop", "--environment", "production",
                 "--started", "2026-11-24T10:00:00Z", "--finished", "2026-11-24T10:05:00Z", "--outcome", "FAILED");
         assertThat(noCommit.exit()).isEqualTo(2);

@@ -31,6 +31,10 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
                           Double entropy, Integer commits, Integer authors, Integer developers, Double age, Integer priorChanges,
                           Double authorExperience, Double recentExperience, Double subsystemExperience, Boolean fix) {
         public static final Metrics NONE = new Metrics(null, null, null, null, null, null, null, null);
+        /** The names of the metrics in assessments' and records' JSON, in this order: the one place they are named. */
+        public static final java.util.List<String> NAMES = java.util.List.of("linesAdded", "linesDeleted", "files", "directories",
+                "subsystems", "entropy", "commits", "authors", "developers", "age", "priorChanges", "authorExperience",
+                "recentExperience", "subsystemExperience", "fix");
 
         /** The size and spread only. */
         public Metrics(Integer linesAdded, Integer linesDeleted, Integer files, Integer directories, Integer subsystems,
@@ -43,19 +47,29 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
          * plain maps): each by its name; a missing or non-numeric value is null ({@code fix} true/false).
          */
         public static Metrics of(java.util.Map<String, ?> m) {
-            return new Metrics(integer(m, "linesAdded"), integer(m, "linesDeleted"), integer(m, "files"), integer(m, "directories"),
-                    integer(m, "subsystems"), decimal(m, "entropy"), integer(m, "commits"), integer(m, "authors"),
-                    integer(m, "developers"), decimal(m, "age"), integer(m, "priorChanges"), decimal(m, "authorExperience"),
-                    decimal(m, "recentExperience"), decimal(m, "subsystemExperience"),
-                    m.get("fix") instanceof Boolean b ? b : m.get("fix") instanceof Number n ? (Boolean) (n.doubleValue() != 0) : null);
+            Object fix = m.get(NAMES.get(14));
+            return new Metrics(integer(m, 0), integer(m, 1), integer(m, 2), integer(m, 3), integer(m, 4), decimal(m, 5), integer(m, 6),
+                    integer(m, 7), integer(m, 8), decimal(m, 9), integer(m, 10), decimal(m, 11), decimal(m, 12), decimal(m, 13),
+                    fix instanceof Boolean b ? b : fix instanceof Number n ? (Boolean) (n.doubleValue() != 0) : null);
         }
 
-        private static Integer integer(java.util.Map<String, ?> m, String key) {
-            return m.get(key) instanceof Number n ? n.intValue() : null;
+        /** The metrics by {@link #NAMES}, in that order (nulls included), as in the JSON of assessments and records. */
+        public java.util.Map<String, Object> toMap() {
+            Object[] values = {linesAdded, linesDeleted, files, directories, subsystems, entropy, commits, authors, developers, age,
+                    priorChanges, authorExperience, recentExperience, subsystemExperience, fix};
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                m.put(NAMES.get(i), values[i]);
+            }
+            return m;
         }
 
-        private static Double decimal(java.util.Map<String, ?> m, String key) {
-            return m.get(key) instanceof Number n ? n.doubleValue() : null;
+        private static Integer integer(java.util.Map<String, ?> m, int name) {
+            return m.get(NAMES.get(name)) instanceof Number n ? n.intValue() : null;
+        }
+
+        private static Double decimal(java.util.Map<String, ?> m, int name) {
+            return m.get(NAMES.get(name)) instanceof Number n ? n.doubleValue() : null;
         }
     }
 

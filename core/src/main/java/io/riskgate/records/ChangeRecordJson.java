@@ -30,24 +30,7 @@ public final class ChangeRecordJson {
         m.put("testsTotal", r.testsTotal());
         m.put("testsFailed", r.testsFailed());
         m.put("approvals", r.approvals());
-        ChangeRecord.Metrics x = r.metrics();
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("linesAdded", x.linesAdded());
-        metrics.put("linesDeleted", x.linesDeleted());
-        metrics.put("files", x.files());
-        metrics.put("directories", x.directories());
-        metrics.put("subsystems", x.subsystems());
-        metrics.put("entropy", x.entropy());
-        metrics.put("commits", x.commits());
-        metrics.put("authors", x.authors());
-        metrics.put("developers", x.developers());
-        metrics.put("age", x.age());
-        metrics.put("priorChanges", x.priorChanges());
-        metrics.put("authorExperience", x.authorExperience());
-        metrics.put("recentExperience", x.recentExperience());
-        metrics.put("subsystemExperience", x.subsystemExperience());
-        metrics.put("fix", x.fix());
-        m.put("metrics", metrics);
+        m.put("metrics", r.metrics().toMap());
         return m;
     }
 }

@@ -1,14 +1,13 @@
 package io.riskgate.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.riskgate.RiskGateException;
-import io.riskgate.gate.PromotionCandidate;
 import io.riskgate.git.Change;
 import io.riskgate.git.Commit;
 import io.riskgate.git.HistoryMeasures;
+import io.riskgate.records.ChangeRecord;
 import io.riskgate.risk.ChangeMetrics;
 import io.riskgate.risk.Factor;
 import io.riskgate.risk.Level;
@@ -98,61 +97,21 @@ public final class AssessmentReport {
         return map;
     }
 
+    /** The metrics by the names of {@link ChangeRecord.Metrics#NAMES} (what records keep), then the size details records do not keep. */
     private static Map<String, Object> metrics(ChangeMetrics m) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("linesAdded", m.linesAdded());
-        map.put("linesDeleted", m.linesDeleted());
-        map.put("files", m.files());
-        map.put("directories", m.directories());
-        map.put("subsystems", m.subsystems());
-        map.put("entropy", Math.round(m.entropy() * 10000) / 10000.0);
-        map.put("commits", m.commits());
-        map.put("authors", m.authors());
+        HistoryMeasures h = m.history();
+        Map<String, Object> map = new ChangeRecord.Metrics(m.linesAdded(), m.linesDeleted(), m.files(), m.directories(), m.subsystems(),
+                Math.round(m.entropy() * 10000) / 10000.0, m.commits(), m.authors(), h.developers(), round2(h.age()), h.priorChanges(),
+                round2(h.authorExperience()), round2(h.recentExperience()), round2(h.subsystemExperience()), h.fix()).toMap();
         map.put("binaryFiles", m.binaryFiles());
         map.put("renames", m.renames());
         map.put("excludedFiles", m.excludedFiles());
         map.put("merges", m.merges());
-        HistoryMeasures h = m.history();
-        map.put("developers", h.developers());
-        map.put("age", round2(h.age()));
-        map.put("priorChanges", h.priorChanges());
-        map.put("authorExperience", round2(h.authorExperience()));
-        map.put("recentExperience", round2(h.recentExperience()));
-        map.put("subsystemExperience", round2(h.subsystemExperience()));
-        map.put("fix", h.fix());
         return map;
     }
 
     private static double round2(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    /**
-     * Reads what a gate needs (head, score, level, authors) back from an assessment's JSON, as
-     * written by {@link #toJson}; {@code source} names the input in errors.
-     */
-    public static PromotionCandidate readCandidate(String json, String source) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new RiskGateException(source + " is not valid JSON (" + e.getOriginalMessage().replaceAll("\\s+", " ")
-                    + "): pass the output of 'riskgate assess --format json'");
-        }
-        if (root == null || !root.isObject() || !root.path("score").canConvertToInt() || !root.path("level").isTextual()
-                || !root.path("head").isTextual()) {
-            throw new RiskGateException(source + " is not a riskgate assessment (it needs score, level and head):"
-                    + " pass the output of 'riskgate assess --format json'");
-        }
-        Level level;
-        try {
-            level = Level.valueOf(root.get("level").asText());
-        } catch (IllegalArgumentException e) {
-            throw new RiskGateException(source + ": unknown level '" + root.get("level").asText() + "'");
-        }
-        List<String> authors = new ArrayList<>();
-        root.path("authors").forEach(n -> authors.add(n.asText()));
-        return new PromotionCandidate(root.get("head").asText(), root.get("score").asInt(), level, authors);
     }
 
     public static String toJson(RiskAssessment a) {
@@ -203,27 +162,6 @@ public final class AssessmentReport {
             }
         }
         return out.toString();
-    }
-
-    /**
-     * The history line of an assessment read back from its JSON (a build page, a step's result), or
-     * null for an assessment made before history was measured.
-     */
-    @SuppressWarnings("unchecked")
-    public static String historyLine(Map<String, Object> assessment) {
-        Object metrics = assessment.get("metrics");
-        if (!(metrics instanceof Map<?, ?> m) || !(m.get("developers") instanceof Number)) {
-            return null;
-        }
-        Map<String, Object> history = assessment.get("history") instanceof Map<?, ?> h ? (Map<String, Object>) h : Map.of();
-        return historyLine(new HistoryMeasures(num(m, "developers").intValue(), num(m, "age").doubleValue(),
-                num(m, "priorChanges").intValue(), num(m, "authorExperience").doubleValue(), num(m, "recentExperience").doubleValue(),
-                num(m, "subsystemExperience").doubleValue(), Boolean.TRUE.equals(m.get("fix")), num(history, "commitsRead").intValue(),
-                null, Boolean.TRUE.equals(history.get("shallow")), (String) assessment.get("historyNote")));
-    }
-
-    private static Number num(Map<?, ?> map, String key) {
-        return map.get(key) instanceof Number n ? n : 0;
     }
 
     /** The history measures in words, as a release manager would ask for them. */

@@ -1,6 +1,7 @@
 package io.riskgate.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -148,12 +149,64 @@ class AssessmentReportTest {
     @Test
     void theHistoryLineReadsTheSameFromTheJson() throws Exception {
         RiskAssessment a = migrationChange();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = new ObjectMapper().readValue(AssessmentReport.toJson(a), Map.class);
-        String line = AssessmentReport.historyLine(map);
+        Assessment read = Assessment.read(AssessmentReport.toJson(a), "the assessment");
+        String line = read.historyLine();
         assertThat(line).startsWith("History: ").isEqualTo(AssessmentReport.historyLine(a.metrics().history()));
         assertThat(AssessmentReport.toText(a)).contains(line);
-        map.put("metrics", Map.of("linesAdded", 1));
-        assertThat(AssessmentReport.historyLine(map)).as("an assessment from before history was measured").isNull();
+        String older = "{\"score\": 10, \"level\": \"LOW\", \"head\": \"abc\", \"metrics\": {\"linesAdded\": 1}}";
+        assertThat(Assessment.read(older, "x").historyLine()).as("an assessment from before history was measured").isNull();
+    }
+
+    @Test
+    void theJsonIsReadBackIntoTheTypedAssessmentOnce() {
+        RiskAssessment a = migrationChange();
+        Assessment read = Assessment.read(AssessmentReport.toJson(a, "why this model"), "the assessment");
+        assertThat(read.score()).isEqualTo(a.score());
+        assertThat(read.level()).isEqualTo(a.level());
+        assertThat(read.model()).isEqualTo(a.model());
+        assertThat(read.modelNote()).isEqualTo("why this model");
+        assertThat(read.head()).isEqualTo(a.change().head());
+        assertThat(read.baseline()).isEqualTo(a.change().baseline());
+        assertThat(read.factors()).isEqualTo(a.factors());
+        assertThat(read.findings()).extracting(Assessment.Finding::kind).containsExactlyElementsOf(
+                a.findings().stream().map(f -> f.kind().name()).toList());
+        assertThat(read.findings()).extracting(Assessment.Finding::path).containsExactlyElementsOf(
+                a.findings().stream().map(io.riskgate.risk.ReversibilityFinding::path).toList());
+        assertThat(read.metrics().linesAdded()).isEqualTo(a.metrics().linesAdded());
+        assertThat(read.metrics().files()).isEqualTo(a.metrics().files());
+        assertThat(read.metrics().developers()).isEqualTo(a.metrics().history().developers());
+        assertThat(read.hasMetrics()).isTrue();
+        assertThat(read.authors()).containsExactlyElementsOf(a.change().authors());
+        assertThat(read.firstCommitTime()).isEqualTo(a.change().firstCommitTime().orElse(null));
+        assertThat(read.candidate().score()).isEqualTo(a.score());
+        assertThat(read.candidate().authors()).containsExactlyElementsOf(a.change().authors());
+    }
+
+    @Test
+    void theMetricsAreNamedOnceForAssessmentsAndRecords() {
+        Map<String, Object> written = AssessmentReport.toMap(migrationChange());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) written.get("metrics");
+        assertThat(metrics.keySet()).containsAll(io.riskgate.records.ChangeRecord.Metrics.NAMES);
+        io.riskgate.records.ChangeRecord.Metrics m = io.riskgate.records.ChangeRecord.Metrics.of(metrics);
+        assertThat(m.toMap().keySet()).containsExactlyElementsOf(io.riskgate.records.ChangeRecord.Metrics.NAMES);
+        assertThat(io.riskgate.records.ChangeRecord.Metrics.of(m.toMap())).isEqualTo(m);
+        assertThat(m.toMap()).allSatisfy((name, value) -> assertThat(value).as(name).isEqualTo(metrics.get(name)));
+    }
+
+    @Test
+    void whatIsNotAnAssessmentGetsOneLineNamingTheInput() {
+        assertThatThrownBy(() -> Assessment.read("{", "assessment.json")).hasMessageStartingWith("assessment.json is not valid JSON")
+                .hasMessageEndingWith("pass the output of 'riskgate assess --format json'");
+        assertThatThrownBy(() -> Assessment.read("{\"score\": 1}", "assessment.json"))
+                .hasMessage("assessment.json is not a riskgate assessment (it needs score, level and head): pass the output of 'riskgate assess --format json'");
+        assertThatThrownBy(() -> Assessment.read("{\"score\": 1, \"level\": \"HUGE\", \"head\": \"a\"}", "assessment.json"))
+                .hasMessage("assessment.json: unknown level 'HUGE'");
+        assertThatThrownBy(() -> Assessment.read("{\"score\": 1, \"level\": \"LOW\", \"head\": \"a\", \"firstCommitTime\": \"soon\"}", "a.json"))
+                .hasMessageStartingWith("a.json: firstCommitTime");
+        Assessment minimal = Assessment.read("{\"score\": 1, \"level\": \"LOW\", \"head\": \"a\"}", "a.json");
+        assertThat(minimal.model()).as("older assessments").isEqualTo("default");
+        assertThat(minimal.hasMetrics()).isFalse();
+        assertThat(minimal.factors()).isEmpty();
     }
 }

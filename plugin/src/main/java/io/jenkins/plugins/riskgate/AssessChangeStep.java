@@ -123,7 +123,7 @@ public class AssessChangeStep extends Step {
                         choice == null || choice.model() == null ? null : choice.model().toJson(), choice == null ? null : choice.reason()));
                 RiskAssessmentAction action = new RiskAssessmentAction(json, repoPolicy);
                 run.addAction(action);
-                Map<String, Object> result = action.getAssessment();
+                Map<String, Object> result = action.stepResult();
                 listener.getLogger().println(Summaries.assessment(action));
                 if (step.failAbove != null && action.getScore() > step.failAbove) {
                     throw new AbortException("risk " + action.getScore() + " (" + action.getLevel() + ") is above failAbove: " + step.failAbove);

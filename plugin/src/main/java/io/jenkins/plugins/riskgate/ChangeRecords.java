@@ -33,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 
 /**
  * Writes a change record for every finished promotion into the configured store (embedded H2 in
@@ -60,7 +59,7 @@ public final class ChangeRecords {
     }
 
     static Path home() {
-        return Jenkins.get().getRootDir().toPath().resolve("riskgate");
+        return JenkinsFacade.JENKINS.rootDir().resolve("riskgate");
     }
 
     /** The store every request and write of this controller shares, for the current settings. */
@@ -122,7 +121,7 @@ public final class ChangeRecords {
             return null;
         }
         StandardCredentials c = CredentialsMatchers.firstOrNull(CredentialsProvider.lookupCredentialsInItemGroup(StandardCredentials.class,
-                Jenkins.get(), ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(credentialsId));
+                JenkinsFacade.JENKINS.root(), ACL.SYSTEM2, List.of()), CredentialsMatchers.withId(credentialsId));
         if (c instanceof StringCredentials token) {
             return "Bearer " + token.getSecret().getPlainText();
         }
@@ -174,8 +173,7 @@ public final class ChangeRecords {
                 a = candidate;
             }
         }
-        Map<String, Object> m = a == null ? Map.of() : a.getMetrics();
-        Object first = a == null ? null : a.getAssessment().get("firstCommitTime");
+        io.riskgate.report.Assessment assessed = a == null ? null : a.assessment();
         Instant started = Instant.ofEpochMilli(p.getStarted() > 0 ? p.getStarted() : p.getRequested());
         Instant finished = Instant.ofEpochMilli(Math.max(p.getFinished(), started.toEpochMilli()));
         StringBuilder approvals = new StringBuilder();
@@ -183,13 +181,13 @@ public final class ChangeRecords {
             approvals.append(approvals.length() == 0 ? "" : "\n").append(d.getUser()).append(d.isApproved() ? " APPROVED " : " REJECTED ")
                     .append(Instant.ofEpochMilli(d.getTime())).append(d.getComment() == null ? "" : ": " + d.getComment());
         }
-        String root = Jenkins.get().getRootUrl();
+        String root = JenkinsFacade.JENKINS.rootUrl();
         return new ChangeRecord(p.getId(), run.getParent().getFullName(), p.getEnvironment(), p.getHead(),
-                first == null ? null : Instant.parse((String) first), started, finished, outcome(p.getState()),
-                p.getScore() < 0 ? null : p.getScore(), p.getLevel(), a == null ? null : (String) a.getAssessment().get("model"),
+                assessed == null ? null : assessed.firstCommitTime(), started, finished, outcome(p.getState()),
+                p.getScore() < 0 ? null : p.getScore(), p.getLevel(), assessed == null ? null : assessed.model(),
                 p.getStartedBy(), root == null ? null : root + run.getUrl(), p.getRunbook(), null, p.getRollbackCommand(),
                 p.getState() == PromotionRecord.State.ROLLED_BACK ? finished : null, p.getTestsTotal(), p.getTestsFailed(),
-                approvals.length() == 0 ? null : approvals.toString(), ChangeRecord.Metrics.of(m));
+                approvals.length() == 0 ? null : approvals.toString(), assessed == null ? ChangeRecord.Metrics.NONE : assessed.metrics());
     }
 
     private static Outcome outcome(PromotionRecord.State state) {

@@ -124,7 +124,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         soakUntil = 0;
         endPause();
         recordId = UUID.randomUUID().toString();
-        PromotionRecord record = new PromotionRecord(recordId, decision, authors(assessment), startedBy(run), System.currentTimeMillis(), rules);
+        PromotionRecord record = new PromotionRecord(recordId, decision, assessment.assessment().authors(), startedBy(run), System.currentTimeMillis(), rules);
         if (evidence != null) {
             record.tests(evidence.total(), evidence.failed() + evidence.errors());
         }
@@ -271,13 +271,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     private static PromotionCandidate candidate(RiskAssessmentAction a) {
-        return new PromotionCandidate(a.getHead(), a.getScore(), Level.valueOf(a.getLevel()), authors(a));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> authors(RiskAssessmentAction a) {
-        Object authors = a.getAssessment().get("authors");
-        return authors instanceof List<?> list ? new ArrayList<>((List<String>) list) : List.of();
+        return a.assessment().candidate();
     }
 
     private static String startedBy(Run<?, ?> run) {

@@ -3,6 +3,9 @@ package io.jenkins.plugins.riskgate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.report.Assessment;
+import io.riskgate.risk.Factor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,7 @@ public class RiskAssessmentAction implements RunAction2 {
     /** The repository's policy file when the change was assessed, so that a promotion outside node {} applies it too. */
     private final String repositoryPolicy;
     private final String repositoryPolicyName;
-    private transient Map<String, Object> map;
+    private transient Assessment assessment;
     private transient Run<?, ?> run;
 
     public RiskAssessmentAction(String json) {
@@ -36,13 +39,13 @@ public class RiskAssessmentAction implements RunAction2 {
 
     /** The history of the changed files and the author's experience in words, or null for older assessments. */
     public String getHistory() {
-        return io.riskgate.report.AssessmentReport.historyLine(getAssessment());
+        return assessment().historyLine();
     }
 
     /** What to know about the history measures (a shallow clone), or null. */
     public String getHistoryNote() {
-        Object note = getAssessment().get("historyNote");
-        return note == null ? null : note.toString();
+        Assessment.History h = assessment().history();
+        return h == null ? null : h.note();
     }
 
     /** The repository policy captured with the assessment (text and file name), or null. */
@@ -50,17 +53,22 @@ public class RiskAssessmentAction implements RunAction2 {
         return repositoryPolicy == null ? null : new String[] {repositoryPolicy, repositoryPolicyName};
     }
 
-    /** The assessment as plain maps and lists (what the {@code assessChange} step returns). */
-    @SuppressWarnings("unchecked")
-    public synchronized Map<String, Object> getAssessment() {
-        if (map == null) {
-            try {
-                map = new ObjectMapper().readValue(json, LinkedHashMap.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored assessment is not JSON", e);
-            }
+    /** The assessment, read once from the stored JSON into core's typed contract. */
+    public synchronized Assessment assessment() {
+        if (assessment == null) {
+            assessment = Assessment.read(json, "the assessment stored in " + (run == null ? "the build" : run.getFullDisplayName()));
         }
-        return map;
+        return assessment;
+    }
+
+    /** What the {@code assessChange} step returns: the JSON as new plain maps and lists, which the Pipeline script may change. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stepResult() {
+        try {
+            return new ObjectMapper().readValue(json, LinkedHashMap.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored assessment is not JSON", e);
+        }
     }
 
     public String getJson() {
@@ -69,51 +77,46 @@ public class RiskAssessmentAction implements RunAction2 {
 
     @Exported
     public int getScore() {
-        return ((Number) getAssessment().get("score")).intValue();
+        return assessment().score();
     }
 
     @Exported
     public String getLevel() {
-        return (String) getAssessment().get("level");
+        return assessment().level().name();
     }
 
     /** Which model produced the score: {@code default} or {@code learned-<day>} (older assessments: {@code default}). */
     @Exported
     public String getModel() {
-        Object model = getAssessment().get("model");
-        return model == null ? "default" : model.toString();
+        return assessment().model();
     }
 
     /** Why that model: what the learned one learned from, or why the default score; null when not said. */
     @Exported
     public String getModelNote() {
-        Object note = getAssessment().get("modelNote");
-        return note == null ? null : note.toString();
+        return assessment().modelNote();
     }
 
     @Exported
     public String getHead() {
-        return (String) getAssessment().get("head");
+        return assessment().head();
     }
 
     @Exported
     public String getBaseline() {
-        return (String) getAssessment().get("baseline");
+        return assessment().baseline();
     }
 
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> getFactors() {
-        return (List<Map<String, Object>>) getAssessment().get("factors");
+    public List<Factor> getFactors() {
+        return assessment().factors();
     }
 
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> getFindings() {
-        return (List<Map<String, Object>>) getAssessment().get("reversibility");
+    public List<Assessment.Finding> getFindings() {
+        return assessment().findings();
     }
 
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> getMetrics() {
-        return (Map<String, Object>) getAssessment().get("metrics");
+    public ChangeRecord.Metrics getMetrics() {
+        return assessment().metrics();
     }
 
     /** CSS colour class of the level for the summary badge. */

@@ -1,40 +1,43 @@
 package io.jenkins.plugins.riskgate;
 
+import io.riskgate.records.ChangeRecord;
+import io.riskgate.report.Assessment;
 import io.riskgate.report.TerminalText;
+import io.riskgate.risk.Factor;
 import java.util.List;
-import java.util.Map;
 
 /** Short console summaries of what the steps did. */
 final class Summaries {
     private Summaries() {
     }
 
-    static String assessment(RiskAssessmentAction a) {
-        Map<String, Object> m = a.getMetrics();
+    static String assessment(RiskAssessmentAction action) {
+        Assessment a = action.assessment();
+        ChangeRecord.Metrics m = a.metrics();
         StringBuilder out = new StringBuilder();
-        out.append("[riskgate] risk ").append(a.getScore()).append("/100 ").append(a.getLevel())
-                .append(" (").append(shortSha(a.getBaseline())).append("..").append(shortSha(a.getHead())).append("): +")
-                .append(m.get("linesAdded")).append(" -").append(m.get("linesDeleted")).append(" lines in ")
-                .append(count(m.get("files"), "file")).append(", ").append(count(m.get("commits"), "commit"))
-                .append(" by ").append(count(m.get("authors"), "author"));
-        if (a.getHistory() != null) {
-            out.append(System.lineSeparator()).append("[riskgate] ").append(TerminalText.safe(a.getHistory()))
-                    .append(a.getHistoryNote() == null ? "" : " (" + TerminalText.safe(a.getHistoryNote()) + ")");
+        out.append("[riskgate] risk ").append(a.score()).append("/100 ").append(a.level())
+                .append(" (").append(shortSha(a.baseline())).append("..").append(shortSha(a.head())).append("): +")
+                .append(m.linesAdded()).append(" -").append(m.linesDeleted()).append(" lines in ")
+                .append(count(m.files(), "file")).append(", ").append(count(m.commits(), "commit"))
+                .append(" by ").append(count(m.authors(), "author"));
+        String history = a.historyLine();
+        if (history != null) {
+            out.append(System.lineSeparator()).append("[riskgate] ").append(TerminalText.safe(history))
+                    .append(a.history().note() == null ? "" : " (" + TerminalText.safe(a.history().note()) + ")");
         }
-        out.append(System.lineSeparator()).append("[riskgate] model ").append(a.getModel())
-                .append(a.getModelNote() == null ? "" : ": " + a.getModelNote());
-        for (Map<String, Object> f : a.getFactors()) {
-            int points = ((Number) f.get("points")).intValue();
-            if (points != 0) {
-                out.append(System.lineSeparator()).append(String.format("[riskgate]   %+4d  %-36s %s", points, f.get("id"),
-                        TerminalText.safe(String.valueOf(f.get("explanation")))));
+        out.append(System.lineSeparator()).append("[riskgate] model ").append(a.model())
+                .append(a.modelNote() == null ? "" : ": " + a.modelNote());
+        for (Factor f : a.factors()) {
+            if (f.points() != 0) {
+                out.append(System.lineSeparator()).append(String.format("[riskgate]   %+4d  %-36s %s", f.points(), f.id(),
+                        TerminalText.safe(f.explanation())));
             }
         }
-        List<Map<String, Object>> findings = a.getFindings();
-        for (Map<String, Object> f : findings.subList(0, Math.min(10, findings.size()))) {
-            out.append(System.lineSeparator()).append("[riskgate]   ").append(f.get("kind")).append(" ")
-                    .append(TerminalText.safe(String.valueOf(f.get("path"))))
-                    .append(f.get("line") == null ? "" : ":" + f.get("line")).append(": ").append(TerminalText.safe(String.valueOf(f.get("evidence"))));
+        List<Assessment.Finding> findings = a.findings();
+        for (Assessment.Finding f : findings.subList(0, Math.min(10, findings.size()))) {
+            out.append(System.lineSeparator()).append("[riskgate]   ").append(f.kind()).append(" ")
+                    .append(TerminalText.safe(f.path()))
+                    .append(f.line() == null ? "" : ":" + f.line()).append(": ").append(TerminalText.safe(f.evidence()));
         }
         if (findings.size() > 10) {
             out.append(System.lineSeparator()).append("[riskgate]   ... and ").append(findings.size() - 10).append(" more findings on the build page");

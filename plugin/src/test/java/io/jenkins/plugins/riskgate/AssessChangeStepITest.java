@@ -30,7 +30,7 @@ class AssessChangeStepITest {
         RiskAssessmentAction action = run.getAction(RiskAssessmentAction.class);
         assertThat(action).isNotNull();
         assertThat(action.getLevel()).isEqualTo("HIGH");
-        assertThat(action.getFindings()).extracting(f -> f.get("path")).containsExactly("db/migration/V2__drop.sql");
+        assertThat(action.getFindings()).extracting(io.riskgate.report.Assessment.Finding::path).containsExactly("db/migration/V2__drop.sql");
         // the build page shows the factor table, escaped
         assertThat(r.createWebClient().getPage(run).getWebResponse().getContentAsString())
                 .contains("reversibility.destructive-migration").contains("db/migration/V2__drop.sql");
@@ -95,9 +95,9 @@ class AssessChangeStepITest {
         r.assertLogContains("plain=default", run);
         RiskAssessmentAction learned = run.getActions(RiskAssessmentAction.class).get(0);
         assertThat(learned.getModel()).startsWith("learned-");
-        assertThat(learned.getFactors()).extracting(f -> f.get("id")).contains("learned.baseline", "learned.linesAdded",
+        assertThat(learned.getFactors()).extracting(io.riskgate.risk.Factor::id).contains("learned.baseline", "learned.linesAdded",
                 "reversibility.destructive-migration");
-        assertThat(learned.getFactors().stream().mapToInt(f -> ((Number) f.get("points")).intValue()).sum()).isEqualTo(learned.getScore());
+        assertThat(learned.getFactors().stream().mapToInt(io.riskgate.risk.Factor::points).sum()).isEqualTo(learned.getScore());
         assertThat(r.createWebClient().getPage(run).getWebResponse().getContentAsString())
                 .contains("Model: " + learned.getModel(), "learned.baseline");
 
