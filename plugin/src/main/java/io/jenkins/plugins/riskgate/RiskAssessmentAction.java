@@ -149,7 +149,7 @@ public class RiskAssessmentAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Change risk";
+        return Messages.RiskAssessmentAction_DisplayName();
     }
 
     @Override

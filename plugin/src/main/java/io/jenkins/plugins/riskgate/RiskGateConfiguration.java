@@ -89,13 +89,13 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     /** Opens the configured store (as it would be used) and says how many records it holds, or why it cannot be used. */
     @POST
     public FormValidation doTestStore(@QueryParameter String storeUrl, @QueryParameter String storeUser, @QueryParameter Secret storePassword) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        JenkinsFacade.JENKINS.checkPermission(Jenkins.ADMINISTER, null);
         String url = Util.fixEmptyAndTrim(storeUrl);
         try (io.riskgate.records.ChangeRecordStore store = url == null
                 ? io.riskgate.records.JdbcChangeRecordStore.embedded(ChangeRecords.home().resolve("records"))
                 : io.riskgate.records.JdbcChangeRecordStore.connect(url, Util.fixEmptyAndTrim(storeUser),
                         storePassword == null ? null : storePassword.getPlainText())) {
-            return FormValidation.ok("Connected to " + store.location() + ": " + store.count(io.riskgate.records.RecordQuery.ALL) + " change records");
+            return FormValidation.ok(Messages.RiskGateConfiguration_StoreConnected(store.location(), String.valueOf(store.count(io.riskgate.records.RecordQuery.ALL))));
         } catch (RiskGateException e) {
             return FormValidation.error(e.getMessage());
         }
@@ -125,11 +125,11 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     /** Secret text (sent as a Bearer token) or username with password (Basic) credentials for the endpoint. */
     @POST
     public hudson.util.ListBoxModel doFillExportCredentialsIdItems(@QueryParameter String exportCredentialsId) {
-        if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+        if (!JenkinsFacade.JENKINS.hasPermission(Jenkins.ADMINISTER)) {
             return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeCurrentValue(exportCredentialsId);
         }
         return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeEmptyValue()
-                .includeMatchingAs(hudson.security.ACL.SYSTEM2, Jenkins.get(), com.cloudbees.plugins.credentials.common.StandardCredentials.class,
+                .includeMatchingAs(hudson.security.ACL.SYSTEM2, JenkinsFacade.JENKINS.root(), com.cloudbees.plugins.credentials.common.StandardCredentials.class,
                         java.util.List.of(), com.cloudbees.plugins.credentials.CredentialsMatchers.anyOf(
                                 com.cloudbees.plugins.credentials.CredentialsMatchers.instanceOf(org.jenkinsci.plugins.plaincredentials.StringCredentials.class),
                                 com.cloudbees.plugins.credentials.CredentialsMatchers.instanceOf(
@@ -159,15 +159,16 @@ public class RiskGateConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckPolicy(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        JenkinsFacade.JENKINS.checkPermission(Jenkins.ADMINISTER, null);
         String yaml = Util.fixEmptyAndTrim(value);
         if (yaml == null) {
-            return FormValidation.ok("No global policy: the built-in defaults apply (environments dev, staging, production).");
+            return FormValidation.ok(Messages.RiskGateConfiguration_NoGlobalPolicy());
         }
         try {
             RiskPolicy parsed = PolicyLoader.parse(yaml, "this policy");
-            return FormValidation.ok("Valid. Environments: " + parsed.promotion().names()
-                    + (parsed.declaresEnvironments() ? "" : " (the defaults)"));
+            String names = String.valueOf(parsed.promotion().names());
+            return FormValidation.ok(parsed.declaresEnvironments() ? Messages.RiskGateConfiguration_ValidPolicy(names)
+                    : Messages.RiskGateConfiguration_ValidPolicyWithDefaults(names));
         } catch (RiskGateException e) {
             return FormValidation.error(e.getMessage());
         }

@@ -119,7 +119,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     @Override
     public String getDisplayName() {
-        return "Deployment risk";
+        return Messages.RiskGateDashboard_DisplayName();
     }
 
     @Override
@@ -156,7 +156,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
                 try {
                     o = Outcome.valueOf(outcome.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new RiskGateException("outcome must be SUCCEEDED, FAILED or ROLLED_BACK (got '" + outcome + "')");
+                    throw new RiskGateException(Messages.RiskGateDashboard_BadOutcome(outcome));
                 }
             }
             return new RecordQuery(environment, job, day(since, "since"), day(until, "until"), o,
@@ -170,7 +170,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
             try {
                 return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
             } catch (DateTimeException e) {
-                throw new RiskGateException(name + " must be a date like 2026-11-01 (got '" + text + "')");
+                throw new RiskGateException(Messages.RiskGateDashboard_BadDate(name, text));
             }
         }
 
