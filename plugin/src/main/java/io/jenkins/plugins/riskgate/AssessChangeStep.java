@@ -26,7 +26,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -88,7 +87,7 @@ public class AssessChangeStep extends Step {
         return new Execution(context, this);
     }
 
-    private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    private static final class Execution extends ShortStepExecution {
         private static final long serialVersionUID = 1L;
         private final transient AssessChangeStep step;
 
@@ -98,10 +97,7 @@ public class AssessChangeStep extends Step {
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            FilePath workspace = getContext().get(FilePath.class);
+        protected Map<String, Object> run(Run<?, ?> run, TaskListener listener, FilePath workspace) throws Exception {
             if (step.baseline == null) {
                 throw new AbortException("assessChange needs a baseline: a ref, a commit, or an environment name");
             }
@@ -109,29 +105,25 @@ public class AssessChangeStep extends Step {
             if (failAboveProblem != null) {
                 throw new AbortException("assessChange " + failAboveProblem);
             }
-            try {
-                String globalYaml = RiskGateConfiguration.get().getPolicy();
-                String[] repoPolicy = Policies.repositoryPolicy(workspace);
-                RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, listener);
-                if (!step.model.equals("auto") && !step.model.equals("default")) {
-                    throw new AbortException("assessChange model: '" + step.model + "' is not a model: use 'auto' (learned from the"
-                            + " record store once it holds enough outcomes) or 'default'");
-                }
-                String base = resolveBaseline(step.baseline, policy, run, listener);
-                StoreModels.Choice choice = step.model.equals("default") ? null : RiskModels.choose(policy.learningOrDefaults());
-                String json = workspace.act(new Assess(globalYaml, repoPolicy, base, step.head,
-                        choice == null || choice.model() == null ? null : choice.model().toJson(), choice == null ? null : choice.reason()));
-                RiskAssessmentAction action = new RiskAssessmentAction(json, repoPolicy);
-                run.addAction(action);
-                Map<String, Object> result = action.stepResult();
-                listener.getLogger().println(Summaries.assessment(action));
-                if (step.failAbove != null && action.getScore() > step.failAbove) {
-                    throw new AbortException("risk " + action.getScore() + " (" + action.getLevel() + ") is above failAbove: " + step.failAbove);
-                }
-                return result;
-            } catch (RiskGateException e) {
-                throw new AbortException(e.getMessage());
+            String globalYaml = RiskGateConfiguration.get().getPolicy();
+            String[] repoPolicy = Policies.repositoryPolicy(workspace);
+            RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, listener);
+            if (!step.model.equals("auto") && !step.model.equals("default")) {
+                throw new AbortException("assessChange model: '" + step.model + "' is not a model: use 'auto' (learned from the"
+                        + " record store once it holds enough outcomes) or 'default'");
             }
+            String base = resolveBaseline(step.baseline, policy, run, listener);
+            StoreModels.Choice choice = step.model.equals("default") ? null : RiskModels.choose(policy.learningOrDefaults());
+            String json = workspace.act(new Assess(globalYaml, repoPolicy, base, step.head,
+                    choice == null || choice.model() == null ? null : choice.model().toJson(), choice == null ? null : choice.reason()));
+            RiskAssessmentAction action = new RiskAssessmentAction(json, repoPolicy);
+            run.addAction(action);
+            Map<String, Object> result = action.stepResult();
+            listener.getLogger().println(Summaries.assessment(action));
+            if (step.failAbove != null && action.getScore() > step.failAbove) {
+                throw new AbortException("risk " + action.getScore() + " (" + action.getLevel() + ") is above failAbove: " + step.failAbove);
+            }
+            return result;
         }
 
         /** An environment name stands for the commit last deployed there successfully; anything else is a ref. */
@@ -197,24 +189,20 @@ public class AssessChangeStep extends Step {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Assess the risk of the change (size and reversibility)";
+            return Messages.AssessChangeStep_DisplayName();
         }
 
         /** Why a failAbove value cannot be used, or null when it can. */
         static String failAboveProblem(Integer failAbove) {
             return failAbove == null || (failAbove >= 0 && failAbove <= 100) ? null
-                    : "failAbove must be a score from 0 to 100 (got " + failAbove + ")";
+                    : Messages.AssessChangeStep_FailAboveOutOfRange(String.valueOf(failAbove));
         }
 
         /** The Snippet Generator's check of failAbove; it acts on nothing, and only who may configure jobs sees it. */
         @org.kohsuke.stapler.verb.POST
         public hudson.util.FormValidation doCheckFailAbove(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item,
                                                            @org.kohsuke.stapler.QueryParameter String value) {
-            if (item == null) {
-                jenkins.model.Jenkins.get().checkPermission(jenkins.model.Jenkins.ADMINISTER);
-            } else {
-                item.checkPermission(hudson.model.Item.CONFIGURE);
-            }
+            JenkinsFacade.JENKINS.checkConfigure(item);
             String v = Util.fixEmptyAndTrim(value);
             if (v == null) {
                 return hudson.util.FormValidation.ok();
@@ -223,21 +211,17 @@ public class AssessChangeStep extends Step {
                 String problem = failAboveProblem(Integer.valueOf(v));
                 return problem == null ? hudson.util.FormValidation.ok() : hudson.util.FormValidation.error(problem);
             } catch (NumberFormatException e) {
-                return hudson.util.FormValidation.error("failAbove must be a whole number from 0 to 100 (got '" + v + "')");
+                return hudson.util.FormValidation.error(Messages.AssessChangeStep_FailAboveNotANumber(v));
             }
         }
 
         /** The models a step may ask for. */
         @org.kohsuke.stapler.verb.POST
         public hudson.util.ListBoxModel doFillModelItems(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item) {
-            if (item == null) {
-                jenkins.model.Jenkins.get().checkPermission(jenkins.model.Jenkins.ADMINISTER);
-            } else {
-                item.checkPermission(hudson.model.Item.CONFIGURE);
-            }
+            JenkinsFacade.JENKINS.checkConfigure(item);
             hudson.util.ListBoxModel items = new hudson.util.ListBoxModel();
-            items.add("auto: learned from the record store once it holds enough outcomes", "auto");
-            items.add("default: the default score", "default");
+            items.add(Messages.AssessChangeStep_ModelAuto(), "auto");
+            items.add(Messages.AssessChangeStep_ModelDefault(), "default");
             return items;
         }
     }

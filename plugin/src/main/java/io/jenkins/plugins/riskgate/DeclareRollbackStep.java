@@ -23,7 +23,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -80,7 +79,7 @@ public class DeclareRollbackStep extends Step {
         return new Execution(context, this);
     }
 
-    private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    private static final class Execution extends ShortStepExecution {
         private static final long serialVersionUID = 1L;
         private final transient DeclareRollbackStep step;
 
@@ -90,24 +89,16 @@ public class DeclareRollbackStep extends Step {
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
-            RollbackPlan plan;
-            try {
-                // an environment the policy lacks would never be promoted to: say so now, as promote would
-                FilePath ws = getContext().get(FilePath.class);
-                String[] repository = ws == null ? null : Policies.repositoryPolicy(ws);
-                if (repository == null) {
-                    List<RiskAssessmentAction> assessed = run.getActions(RiskAssessmentAction.class);
-                    repository = assessed.isEmpty() ? null : assessed.get(assessed.size() - 1).repositoryPolicy();
-                }
-                String known = Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null),
-                        step.environment == null ? "" : step.environment).name();
-                plan = new RollbackPlan(known, step.command, step.runbook, parse(step.lastExercised));
-            } catch (RiskGateException e) {
-                throw new AbortException(e.getMessage());
+        protected Map<String, Object> run(Run<?, ?> run, TaskListener listener, FilePath ws) throws Exception {
+            // an environment the policy lacks would never be promoted to: say so now, as promote would
+            String[] repository = ws == null ? null : Policies.repositoryPolicy(ws);
+            if (repository == null) {
+                List<RiskAssessmentAction> assessed = run.getActions(RiskAssessmentAction.class);
+                repository = assessed.isEmpty() ? null : assessed.get(assessed.size() - 1).repositoryPolicy();
             }
+            String known = Policies.environment(Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, null),
+                    step.environment == null ? "" : step.environment).name();
+            RollbackPlan plan = new RollbackPlan(known, step.command, step.runbook, parse(step.lastExercised));
             Optional<Instant> ranHere = new PromotionHistory(run).lastRollback(plan.environment());
             if (ranHere.isPresent()) {
                 plan = plan.exercisedAt(ranHere.get());
@@ -117,9 +108,8 @@ public class DeclareRollbackStep extends Step {
                 plans = new RollbackPlansAction();
                 run.addAction(plans);
             }
-            FilePath workspace = getContext().get(FilePath.class);
             Computer computer = getContext().get(Computer.class);
-            plans.declare(plan, workspace == null || computer == null ? null : computer.getName(), workspace == null ? null : workspace.getRemote());
+            plans.declare(plan, ws == null || computer == null ? null : computer.getName(), ws == null ? null : ws.getRemote());
             run.save();
             listener.getLogger().println("[riskgate] rollback for " + plan.environment() + ": "
                     + (plan.command() != null ? "command '" + plan.command() + "'" : "no command")
@@ -160,7 +150,7 @@ public class DeclareRollbackStep extends Step {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Declare how to roll back a deployment";
+            return Messages.DeclareRollbackStep_DisplayName();
         }
     }
 }

@@ -16,7 +16,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -60,7 +59,7 @@ public class RecordDeploymentStep extends Step {
         return new Execution(context, this);
     }
 
-    private static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+    private static final class Execution extends ShortStepExecution {
         private static final long serialVersionUID = 1L;
         private final transient RecordDeploymentStep step;
 
@@ -70,9 +69,7 @@ public class RecordDeploymentStep extends Step {
         }
 
         @Override
-        protected Map<String, Object> run() throws Exception {
-            Run<?, ?> run = getContext().get(Run.class);
-            TaskListener listener = getContext().get(TaskListener.class);
+        protected Map<String, Object> run(Run<?, ?> run, TaskListener listener, hudson.FilePath workspace) throws Exception {
             if (step.environment == null) {
                 throw new AbortException("recordDeployment needs an environment");
             }
@@ -137,10 +134,13 @@ public class RecordDeploymentStep extends Step {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Record a deployment's outcome";
+            return Messages.RecordDeploymentStep_DisplayName();
         }
 
-        public hudson.util.ListBoxModel doFillResultItems() {
+        /** The results a deployment can have; only who may configure the job (or, outside a job, administer) asks. */
+        @org.kohsuke.stapler.verb.POST
+        public hudson.util.ListBoxModel doFillResultItems(@org.kohsuke.stapler.AncestorInPath hudson.model.Item item) {
+            JenkinsFacade.JENKINS.checkConfigure(item);
             hudson.util.ListBoxModel items = new hudson.util.ListBoxModel();
             RESULTS.forEach(items::add);
             return items;
