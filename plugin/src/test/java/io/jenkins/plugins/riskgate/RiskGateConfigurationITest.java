@@ -44,4 +44,43 @@ class RiskGateConfigurationITest {
         assertThat(policy.promotion().names()).isEqualTo("staging, production");
         assertThat(policy.promotion().environment("production").approverGroups()).containsExactly("release-managers");
     }
+
+    @Test
+    @WithJenkinsConfiguredWithCode
+    @ConfiguredWithCode("casc-export.yaml")
+    void theExportedConfigurationConfiguresTheSameAgain(JenkinsConfiguredWithCodeRule r) throws Exception {
+        io.jenkins.plugins.casc.ConfigurationContext context =
+                new io.jenkins.plugins.casc.ConfigurationContext(io.jenkins.plugins.casc.ConfiguratorRegistry.get());
+        io.jenkins.plugins.casc.model.CNode exported = io.jenkins.plugins.casc.misc.Util.getUnclassifiedRoot(context).get("riskGates");
+        assertThat(exported).as("riskGates is exported").isNotNull();
+        String yaml = io.jenkins.plugins.casc.misc.Util.toYamlString(exported);
+        assertThat(yaml).contains("storeUrl: \"jdbc:postgresql://db.example.test:5432/riskgate\"", "storeUser: \"riskgate\"",
+                "exportUrl: \"https://changes.example.test/api/changes\"", "exportCredentialsId: \"change-management\"",
+                "minTests: 100").doesNotContain("s3cret");
+
+        // a controller configured with what was exported holds the same settings
+        RiskGateConfiguration config = RiskGateConfiguration.get();
+        config.setStoreUrl(null);
+        config.setStoreUser(null);
+        config.setStorePassword(null);
+        config.setExportUrl(null);
+        config.setExportCredentialsId(null);
+        config.setPolicy(null);
+        io.jenkins.plugins.casc.ConfigurationAsCode.get().configureWith(
+                io.jenkins.plugins.casc.yaml.YamlSource.of(new java.io.ByteArrayInputStream(
+                        ("unclassified:\n  riskGates:\n" + yaml.indent(4)).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(config.getStoreUrl()).isEqualTo("jdbc:postgresql://db.example.test:5432/riskgate");
+        assertThat(config.getStoreUser()).isEqualTo("riskgate");
+        assertThat(config.getStorePassword().getPlainText()).isEqualTo("s3cret");
+        assertThat(config.getExportUrl()).isEqualTo("https://changes.example.test/api/changes");
+        assertThat(config.getExportCredentialsId()).isEqualTo("change-management");
+        assertThat(config.globalPolicy().promotion().environment("production").minTests()).isEqualTo(100);
+        String again = io.jenkins.plugins.casc.misc.Util.toYamlString(io.jenkins.plugins.casc.misc.Util.getUnclassifiedRoot(
+                new io.jenkins.plugins.casc.ConfigurationContext(io.jenkins.plugins.casc.ConfiguratorRegistry.get())).get("riskGates"));
+        assertThat(withoutPassword(again)).as("exported again: the same, but for the password's encryption").isEqualTo(withoutPassword(yaml));
+    }
+
+    private static String withoutPassword(String yaml) {
+        return yaml.replaceAll("(?m)^\\s*storePassword: .*\\R", "");
+    }
 }
