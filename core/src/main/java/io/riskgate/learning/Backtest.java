@@ -95,7 +95,7 @@ public final class Backtest {
         List<String> notes = new ArrayList<>(history.notes());
         Validation validation = Validation.choose(history, fitFrom, trainRows, options);
         Settings chosen = validation.chosen();
-        Fit fit = fit(history, fitFrom, trainRows, chosen.halfLifeDays(), chosen.l2(), chosen.log(), notes);
+        Fit fit = fit(history, fitFrom, trainRows, chosen.halfLifeDays(), chosen.l2(), chosen.scaling(), notes);
         LearnedModel model = fit.model;
         List<Input> inputs = fit.inputs;
         boolean[] failed = fit.failed;
@@ -157,7 +157,37 @@ public final class Backtest {
         }
         notes.addAll(history.notes());
         Settings chosen = Validation.choose(history, 0, history.size(), Options.defaults()).chosen();
-        return fit(history, 0, history.size(), chosen.halfLifeDays(), chosen.l2(), chosen.log(), notes).model;
+        return fit(history, 0, history.size(), chosen.halfLifeDays(), chosen.l2(), chosen.scaling(), notes).model;
+    }
+
+    /**
+     * How the inputs are scaled before they are standardised.
+     */
+    public enum Scaling {
+        /**
+         * The learned model: the average of the log-odds of three logistic regressions fitted on the same rows with the
+         * same penalty, one per scaling below ({@link #LOG1P}, {@link #LOG1P_SIZE}, {@link #NONE}). An average of
+         * linear log-odds is itself linear, so the result is one logistic regression whose inputs are the
+         * {@code log1p} and the plain value of a measure (each one standardised); it is not lost when one scaling
+         * suits a team's history better than the others.
+         */
+        AVERAGED("averaged"),
+        /** Counts and durations (and skewed extra features) {@code log1p}, entropy and fix as they are. */
+        LOG1P("log1p"),
+        /** The size measures {@code log1p}, the history measures as they are; extra features as for {@link #LOG1P}. */
+        LOG1P_SIZE("log1p size"),
+        /** Every input as it is: the scaling of the plain logistic baseline. */
+        NONE("none");
+
+        private final String label;
+
+        Scaling(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
 
     /**
@@ -165,33 +195,40 @@ public final class Backtest {
      *
      * @param l2 the penalty on the standardised coefficients
      * @param halfLifeDays the recency half-life, or null for equal weights
-     * @param log counts and skewed features {@code log1p}-scaled (else every input as it is)
+     * @param scaling how the inputs are scaled
      */
-    public record Settings(double l2, Double halfLifeDays, boolean log) {
+    public record Settings(double l2, Double halfLifeDays, Scaling scaling) {
         @Override
         public String toString() {
             return "l2 " + l2 + ", " + (halfLifeDays == null ? "equal weights" : "half-life " + halfLifeDays + " days")
-                    + ", " + (log ? "log1p-scaled counts" : "inputs as they are");
+                    + ", " + scaling.label() + " scaling";
         }
     }
 
     /**
      * How the settings were chosen: by forward-chaining validation inside the training part only. The
-     * settings tried: the L2 penalty (unless given) among {@link #L2}, and {@code log1p}-scaled counts or
-     * every input as it is; recency weights and windows only when given.
+     * settings tried: the L2 penalty (unless given) among {@link #L2}, for the averaged model
+     * ({@link Scaling#AVERAGED}); then every input as it is with a light penalty ({@link #LIGHT_L2}, or the
+     * one given), the plain baseline's form; recency weights and windows only when given.
      * The training part (its newest {@link #MAX_VALIDATION_ROWS} rows at most) is cut at 50%, 75% and
      * 100%; each setting is fitted on the rows before a cut and its AUC measured on the rows up to the
-     * next cut; the setting with the best mean AUC wins. The first setting (l2 1, equal weights,
-     * log-scaled) stays unless another beats it by more than {@link #MARGIN}.
+     * next cut; the setting with the best mean AUC wins. The first setting (l2 1, equal weights) stays
+     * unless another penalty beats it by more than {@code margin}: the standard error of its mean validation
+     * AUC (Hanley and McNeil, 1982), at least {@link #MIN_MARGIN}, so validation noise does not move the
+     * model. The plain candidate replaces the best averaged setting when it beats it by more than
+     * {@link #MIN_MARGIN}.
      *
      * @param chosen the setting fitted on the whole training part
      * @param tried every setting with its mean validation AUC (NaN when no fold could be measured)
      * @param folds folds measured
+     * @param margin what another setting had to gain over the first one to be chosen
      */
-    public record Validation(Settings chosen, Map<Settings, Double> tried, int folds) {
+    public record Validation(Settings chosen, Map<Settings, Double> tried, int folds, double margin) {
         public static final int MAX_VALIDATION_ROWS = 60_000;
-        public static final double MARGIN = 0.002;
+        public static final double MIN_MARGIN = 0.002;
         static final double[] L2 = {1, 0.01, 0.1, 10, 100};
+        /** The penalty of the plain candidate (every input as it is). */
+        static final double LIGHT_L2 = 0.01;
 
         public Validation {
             tried = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tried));
@@ -208,29 +245,32 @@ public final class Backtest {
                 }
             }
             // recency weights are the user's choice (--half-life-days), not searched: on the ApacheJIT projects a searched
-            // 365-day half-life lost test AUC on two of ten projects and gained on none (docs/risk-model.md)
-            List<Double> halfLives = new ArrayList<>();
-            halfLives.add(options.halfLifeDays());
-            for (boolean log : new boolean[] {true, false}) {
-                for (Double halfLife : halfLives) {
-                    for (double l2 : penalties) {
-                        candidates.add(new Settings(l2, halfLife, log));
-                    }
-                }
+            // 365-day half-life lost test AUC on two of ten projects and gained on none (docs/risk-model.md); choosing the
+            // scaling (log1p or as is) by validation lost to the plain baseline where the validation folds were small, so
+            // the scalings are averaged instead of chosen
+            for (double l2 : penalties) {
+                candidates.add(new Settings(l2, options.halfLifeDays(), Scaling.AVERAGED));
             }
+            // the plain baseline's form with a light penalty: where the history clearly follows the raw values, it wins
+            candidates.add(new Settings(options.l2() != null ? options.l2() : LIGHT_L2, options.halfLifeDays(), Scaling.NONE));
             int start = Math.max(from, to - MAX_VALIDATION_ROWS);
             int[] cuts = {start + (to - start) / 2, start + 3 * (to - start) / 4, to};
             Map<Settings, Double> tried = new java.util.LinkedHashMap<>();
             Settings best = candidates.get(0);
             double bestAuc = Double.NaN;
+            double margin = MIN_MARGIN;
             int folds = 0;
             for (Settings c : candidates) {
                 double sum = 0;
+                double variance = 0;
                 int n = 0;
                 for (int k = 0; k + 1 < cuts.length; k++) {
                     double auc = foldAuc(history, start, cuts[k], cuts[k + 1], c);
                     if (!Double.isNaN(auc)) {
                         sum += auc;
+                        int failures = count(history, cuts[k], cuts[k + 1]);
+                        double se = Evaluation.aucStandardError(auc, failures, cuts[k + 1] - cuts[k] - failures);
+                        variance += se * se;
                         n++;
                     }
                 }
@@ -239,12 +279,21 @@ public final class Backtest {
                 tried.put(c, mean);
                 if (c == candidates.get(0)) {
                     bestAuc = mean;
-                } else if (!Double.isNaN(mean) && (Double.isNaN(bestAuc) || mean > bestAuc + (best == candidates.get(0) ? MARGIN : 0))) {
+                    if (n > 0) {
+                        margin = Math.max(MIN_MARGIN, Math.sqrt(variance) / n);
+                    }
+                } else if (c.scaling() != Scaling.AVERAGED) {
+                    // the plain candidate is a different model, not a neighbouring penalty: it needs to beat the best by MIN_MARGIN
+                    if (!Double.isNaN(mean) && (Double.isNaN(bestAuc) || mean > bestAuc + MIN_MARGIN)) {
+                        best = c;
+                        bestAuc = mean;
+                    }
+                } else if (!Double.isNaN(mean) && (Double.isNaN(bestAuc) || mean > bestAuc + (best == candidates.get(0) ? margin : 0))) {
                     best = c;
                     bestAuc = mean;
                 }
             }
-            return new Validation(best, tried, folds);
+            return new Validation(best, tried, folds, margin);
         }
 
         /** The AUC on rows [cut, end) of setting {@code s} fitted on rows [start, cut), or NaN when a side lacks an outcome. */
@@ -259,7 +308,7 @@ public final class Backtest {
             }
             Fit fit;
             try {
-                fit = fit(history, start, cut, s.halfLifeDays(), s.l2(), s.log(), new ArrayList<>());
+                fit = fit(history, start, cut, s.halfLifeDays(), s.l2(), s.scaling(), new ArrayList<>());
             } catch (RiskGateException | IllegalArgumentException | ArithmeticException e) {
                 return Double.NaN;
             }
@@ -289,7 +338,7 @@ public final class Backtest {
         RiskGateException unfit = null;
         for (double l2 : new double[] {0, 1e-6, 1e-3, 1}) {
             try {
-                Fit fit = fit(history, 0, trainRows, null, l2, false, new ArrayList<>());
+                Fit fit = fit(history, 0, trainRows, null, l2, Scaling.NONE, new ArrayList<>());
                 if (l2 > 0) {
                     notes.add("the plain logistic baseline has no finite fit without a penalty (the training outcomes are separable):"
                             + " fitted with l2 " + l2);
@@ -303,7 +352,40 @@ public final class Backtest {
     }
 
     /** Fits on rows {@code from} (inclusive) to {@code to} (exclusive). */
-    private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, boolean log, List<String> notes) {
+    private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, Scaling scaling, List<String> notes) {
+        if (scaling != Scaling.AVERAGED) {
+            return fitOne(history, fitFrom, trainRows, halfLifeDays, l2, scaling, notes);
+        }
+        Scaling[] parts = {Scaling.LOG1P, Scaling.LOG1P_SIZE, Scaling.NONE};
+        // the inputs of the average: one per measure and transform, in the order of the measures, log1p before as is
+        Map<String, Input> inputs = new java.util.TreeMap<>();
+        Map<String, Double> coefficients = new java.util.HashMap<>();
+        double intercept = 0;
+        Fit first = null;
+        for (Scaling part : parts) {
+            Fit fit = fitOne(history, fitFrom, trainRows, halfLifeDays, l2, part, part == parts[0] ? notes : new ArrayList<>());
+            first = first == null ? fit : first;
+            intercept += fit.model.intercept() / parts.length;
+            for (int j = 0; j < fit.inputs.size(); j++) {
+                Input in = fit.inputs.get(j);
+                String key = String.format(Locale.ROOT, "%04d-%d", in.order, in.transform.ordinal());
+                inputs.putIfAbsent(key, in);
+                coefficients.merge(key, fit.model.features().get(j).coefficient() / parts.length, Double::sum);
+            }
+        }
+        List<Input> merged = new ArrayList<>(inputs.values());
+        List<LearnedModel.Feature> features = new ArrayList<>();
+        for (Map.Entry<String, Input> e : inputs.entrySet()) {
+            Input in = e.getValue();
+            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, coefficients.get(e.getKey())));
+        }
+        LearnedModel m = first.model;
+        LearnedModel model = new LearnedModel(m.name(), m.trainedFrom(), m.trainedTo(), m.samples(), m.positives(), l2, halfLifeDays,
+                intercept, features);
+        return new Fit(model, merged, first.failed);
+    }
+
+    private static Fit fitOne(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, Scaling scaling, List<String> notes) {
         int n = history.size();
         long trainEnd = history.time(trainRows - 1);
         double[] weights = null;
@@ -313,7 +395,7 @@ public final class Backtest {
                 weights[i] = Math.pow(0.5, (trainEnd - history.time(i)) / DAY_MILLIS / halfLifeDays);
             }
         }
-        List<Input> inputs = inputs(history, fitFrom, trainRows, log, notes);
+        List<Input> inputs = inputs(history, fitFrom, trainRows, scaling, notes);
         double[][] x = new double[inputs.size()][];
         for (int j = 0; j < x.length; j++) {
             x[j] = inputs.get(j).standardised;
@@ -339,6 +421,8 @@ public final class Backtest {
         final String name;
         final String column;
         final double[] raw;
+        /** The input's place among the model's inputs: metrics in their order, then the extra features. */
+        int order;
         LearnedModel.Transform transform;
         double mean;
         double sd;
@@ -351,7 +435,8 @@ public final class Backtest {
         }
     }
 
-    private static List<Input> inputs(History history, int from, int to, boolean log, List<String> notes) {
+    private static List<Input> inputs(History history, int from, int to, Scaling scaling, List<String> notes) {
+        boolean log = scaling != Scaling.NONE;
         int n = history.size();
         List<Input> candidates = new ArrayList<>();
         for (int m = 0; m < HistoryColumns.METRICS.size(); m++) {
@@ -363,7 +448,9 @@ public final class Backtest {
                     raw[i] = history.metric(m, i);
                 }
                 Input in = new Input(metric, column, raw);
-                in.transform = !log || metric.equals("entropy") || metric.equals("fix") ? LearnedModel.Transform.NONE : LearnedModel.Transform.LOG1P;
+                in.order = m;
+                boolean logged = scaling == Scaling.LOG1P || scaling == Scaling.LOG1P_SIZE && m < HistoryColumns.FIRST_HISTORY_METRIC;
+                in.transform = !logged || metric.equals("entropy") || metric.equals("fix") ? LearnedModel.Transform.NONE : LearnedModel.Transform.LOG1P;
                 candidates.add(in);
             }
         }
@@ -373,6 +460,7 @@ public final class Backtest {
                 raw[i] = history.riskScore(i);
             }
             Input in = new Input(HistoryColumns.RISK_SCORE, HistoryColumns.RISK_SCORE, raw);
+            in.order = HistoryColumns.METRICS.size();
             in.transform = LearnedModel.Transform.NONE;
             candidates.add(in);
         }
@@ -383,6 +471,7 @@ public final class Backtest {
             }
             String name = history.features().get(f);
             Input in = new Input(name, name, raw);
+            in.order = HistoryColumns.METRICS.size() + 1 + f;
             in.transform = log && skewedCount(raw, from, to) ? LearnedModel.Transform.LOG1P : LearnedModel.Transform.NONE;
             candidates.add(in);
         }

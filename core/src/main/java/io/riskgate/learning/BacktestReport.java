@@ -45,6 +45,7 @@ public final class BacktestReport {
         validation.put("method", "forward-chaining inside the training part: fit before the 50% and 75% cuts, AUC up to the next cut"
                 + " (newest " + Backtest.Validation.MAX_VALIDATION_ROWS + " training rows at most)");
         validation.put("folds", r.validation().folds());
+        validation.put("margin", round(r.validation().margin()));
         validation.put("chosen", settings(r.validation().chosen(), null));
         List<Object> tried = new ArrayList<>();
         r.validation().tried().forEach((s, auc) -> tried.add(settings(s, auc)));
@@ -66,7 +67,7 @@ public final class BacktestReport {
         defaults.put("score", r.defaultScore());
         map.put("default", defaults);
         Map<String, Object> learned = evaluation(r.model().name(), r.learned());
-        learned.put("score", "round(100 * p) of a logistic regression");
+        learned.put("score", "round(100 * p) of a logistic regression: the average of its fits with log1p, log1p-size and plain scaling");
         learned.put("explanation", r.model().explanation());
         learned.put("definition", r.model().toMap());
         map.put("learned", learned);
@@ -81,7 +82,7 @@ public final class BacktestReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("l2", s.l2());
         m.put("halfLifeDays", s.halfLifeDays());
-        m.put("scaling", s.log() ? "log1p" : "none");
+        m.put("scaling", s.scaling().label());
         if (auc != null) {
             m.put("validationAuc", Double.isNaN(auc) ? null : round(auc));
         }

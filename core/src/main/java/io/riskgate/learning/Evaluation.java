@@ -85,6 +85,19 @@ public record Evaluation(double auc, Map<Integer, Double> caughtAt, List<Bucket>
     }
 
     /**
+     * The standard error of an AUC measured on {@code positives} failed and {@code negatives} good
+     * changes (Hanley and McNeil, "The meaning and use of the area under a receiver operating
+     * characteristic (ROC) curve", Radiology 143, 1982).
+     */
+    static double aucStandardError(double auc, int positives, int negatives) {
+        double q1 = auc / (2 - auc);
+        double q2 = 2 * auc * auc / (1 + auc);
+        double variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc))
+                / ((double) positives * negatives);
+        return Math.sqrt(Math.max(0, variance));
+    }
+
+    /**
      * The share of all failed changes among the riskiest {@code ceil(share × n)} changes. Changes
      * that tie with the last one gated share the remaining places in proportion: the count is
      * what a random order among equal scores catches on average, so it does not depend on the

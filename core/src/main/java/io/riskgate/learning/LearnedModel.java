@@ -98,13 +98,21 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
         return Thresholds.DEFAULT.levelOf(score);
     }
 
-    /** The coefficients in plain words, one sentence per feature, strongest first. */
+    /**
+     * The coefficients in plain words, one sentence per measure, strongest first (by the sum of its
+     * coefficients' sizes). A measure with a {@code log1p} and a plain input (the averaged model) gets
+     * one sentence for both: what doubling {@code 1 + x} from its typical value does to the odds.
+     */
     public List<String> explanation() {
-        List<Feature> sorted = new ArrayList<>(features);
-        sorted.sort((a, b) -> Double.compare(Math.abs(b.coefficient()), Math.abs(a.coefficient())));
+        Map<String, List<Feature>> byName = new LinkedHashMap<>();
+        for (Feature f : features) {
+            byName.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(f);
+        }
+        List<List<Feature>> sorted = new ArrayList<>(byName.values());
+        sorted.sort((a, b) -> Double.compare(strength(b), strength(a)));
         List<String> lines = new ArrayList<>();
-        for (Feature f : sorted) {
-            lines.add(sentence(f));
+        for (List<Feature> terms : sorted) {
+            lines.add(terms.size() == 1 ? sentence(terms.get(0)) : sentence(terms));
         }
         lines.add(String.format(Locale.ROOT, "a change with every feature at its training average fails with chance %.1f%%",
                 100 * LogisticRegression.sigmoid(intercept)));
@@ -125,6 +133,32 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
         }
         return String.format(Locale.ROOT, "%s: each %s more (one standard deviation) multiplies the odds of failure by %.2f%s",
                 label, number(f.sd()), factor, direction(factor));
+    }
+
+    private static double strength(List<Feature> terms) {
+        double s = 0;
+        for (Feature f : terms) {
+            s += Math.abs(f.coefficient());
+        }
+        return s;
+    }
+
+    /**
+     * One sentence for a measure with several inputs: the odds factor of doubling {@code 1 + x} from
+     * its typical value (the training mean of the first input, back-transformed).
+     */
+    static String sentence(List<Feature> terms) {
+        Feature first = terms.get(0);
+        String label = first.name().equals(first.column()) ? first.name() : first.name() + " (" + first.column() + ")";
+        double typical = Math.max(0, first.transform() == Transform.LOG1P ? Math.expm1(first.mean()) : first.mean());
+        double doubled = 2 * (1 + typical) - 1;
+        double z = 0;
+        for (Feature f : terms) {
+            z += f.coefficient() * (f.standardised(doubled) - f.standardised(typical));
+        }
+        double factor = Math.exp(z);
+        return String.format(Locale.ROOT, "%s: from its typical %s, doubling 1 + %s (to %s) multiplies the odds of failure by %.2f%s"
+                        + " (log1p and plain inputs together)", label, number(typical), first.name(), number(doubled), factor, direction(factor));
     }
 
     private static String direction(double factor) {

@@ -12,8 +12,10 @@ import io.riskgate.risk.RiskScorer;
 import io.riskgate.risk.ScoringRules;
 import java.text.NumberFormat;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Scores a change with a {@link LearnedModel} over its size and spread, and explains every point.
@@ -115,11 +117,39 @@ public final class LearnedScorer implements ChangeScorer {
                 "model %s learned from %s deployments (%s failed, %s to %s): a typical one, every measure at its average, fails with chance %.1f%%",
                 model.name(), fmt(model.samples()), fmt(model.positives()), model.trainedFrom().toString().substring(0, 10),
                 model.trainedTo().toString().substring(0, 10), 100 * p0)));
+        // a measure with a log1p and a plain input (the averaged model) is one factor: its points and odds together
+        Map<String, List<Integer>> byName = new LinkedHashMap<>();
         for (int j = 0; j < n; j++) {
-            LearnedModel.Feature f = model.features().get(j);
-            factors.add(new Factor("learned." + f.name(), points[j], explain(f, raw[j], points[j], metrics.history())));
+            byName.computeIfAbsent(model.features().get(j).name(), k -> new ArrayList<>()).add(j);
+        }
+        for (List<Integer> terms : byName.values()) {
+            LearnedModel.Feature f = model.features().get(terms.get(0));
+            if (terms.size() == 1) {
+                factors.add(new Factor("learned." + f.name(), points[terms.get(0)], explain(f, raw[terms.get(0)], points[terms.get(0)],
+                        metrics.history())));
+                continue;
+            }
+            int sum = 0;
+            double zTerms = 0;
+            for (int j : terms) {
+                sum += points[j];
+                zTerms += contribution[j];
+            }
+            factors.add(new Factor("learned." + f.name(), sum, explainTerms(f, raw[terms.get(0)], sum, Math.exp(zTerms), metrics.history())));
         }
         return factors;
+    }
+
+    /** A measure with several inputs: its value against the typical one and the odds against a change at the training averages. */
+    private static String explainTerms(LearnedModel.Feature f, double raw, int points, double odds, HistoryMeasures history) {
+        double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
+        String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
+        String against = String.format(Locale.ROOT, "odds of failure ×%.2f against a change with it at the training average", odds);
+        String words = words(f.name(), raw, history);
+        if (words != null) {
+            return String.format(Locale.ROOT, "%s: %s (%s)", words, compared, against);
+        }
+        return String.format(Locale.ROOT, "%s %s (typical %s): %s (%s)", f.name(), value(f, raw), value(f, typical), compared, against);
     }
 
     private static String explain(LearnedModel.Feature f, double raw, int points, HistoryMeasures history) {

@@ -64,6 +64,31 @@ class LearnedScorerTest {
     }
 
     @Test
+    void aMeasureWithALog1pAndAPlainInputIsOneFactorWithTheirPointsAndOdds() {
+        // the averaged model's form: linesAdded enters as log1p (sd 1.5, +0.6) and as it is (mean 60, sd 200, +0.5)
+        LearnedModel model = new LearnedModel("learned-2026-11-20", Instant.parse("2025-11-21T00:00:00Z"),
+                Instant.parse("2026-11-20T12:00:00Z"), 400, 60, 1.0, null, -1.5, List.of(
+                new LearnedModel.Feature("linesAdded", "la", LearnedModel.Transform.LOG1P, Math.log(20), 1.5, 0.6),
+                new LearnedModel.Feature("linesAdded", "la", LearnedModel.Transform.NONE, 60, 200, 0.5),
+                new LearnedModel.Feature("entropy", "entropy", LearnedModel.Transform.NONE, 0.5, 0.25, -0.2)));
+        RiskAssessment a = new LearnedScorer(model, ScoringRules.defaults()).score(CHANGE, analysis(1000, 1, 0.5, List.of()));
+        double p = model.probability(new double[] {1000, 1000, 0.5});
+        assertThat(a.score()).isEqualTo((int) Math.round(100 * p));
+        assertThat(sum(a)).isEqualTo(a.score());
+        assertThat(a.factors()).extracting(Factor::id).containsExactly("learned.baseline", "learned.linesAdded", "learned.entropy");
+        double odds = Math.exp(0.6 * (Math.log1p(1000) - Math.log(20)) / 1.5 + 0.5 * (1000 - 60) / 200.0);
+        assertThat(a.factors().get(1).explanation())
+                .contains("linesAdded 1,000 (typical 19): riskier than typical")
+                .contains(String.format(java.util.Locale.ROOT, "odds of failure ×%.2f against a change with it at the training average", odds));
+        assertThat(a.factors().get(1).points()).isEqualTo(a.score() - a.factors().get(0).points() - a.factors().get(2).points());
+        // and the model explains it in one sentence: doubling 1 + linesAdded from its typical 19 to 39
+        double doubling = Math.exp(0.6 * (Math.log1p(39) - Math.log1p(19)) / 1.5 + 0.5 * (39 - 19) / 200.0);
+        assertThat(model.explanation()).hasSize(3).first().asString()
+                .startsWith("linesAdded (la): from its typical 19.0, doubling 1 + linesAdded (to 39.0) multiplies the odds of failure by "
+                        + String.format(java.util.Locale.ROOT, "%.2f", doubling));
+    }
+
+    @Test
     void aTypicalChangeScoresTheBaselineAndItsMeasuresNoPoints() {
         RiskAssessment a = new LearnedScorer(model(), ScoringRules.defaults()).score(CHANGE, analysis(19, 1, 0.5, List.of()));
         assertThat(a.factors().subList(1, 4)).allSatisfy(f -> {
