@@ -72,7 +72,7 @@ class BacktestCommandTest {
         assertThat(run.out()).contains("Backtest of " + records + ": 400 changes",
                 "Train: the oldest 200 (2026-01-01 to 2026-07-19)", "Test:  the newest 200 (2026-07-20 to 2027-02-04)",
                 "AUC", "failures caught, riskiest 10%", "learned-2026-07-19", "recency half-life 90 days",
-                "linesAdded: each doubling (of 1 + linesAdded) multiplies the odds of failure by");
+                "linesAdded: from its typical ", "doubling 1 + linesAdded (to ", "multiplies the odds of failure by");
     }
 
     @Test
