@@ -1,7 +1,7 @@
 package io.riskgate.git;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,13 +84,14 @@ public final class ChangeHistory {
         int[] commitsRead = {0};
         long[] oldest = {Long.MAX_VALUE};
         long since = reference - (long) rules.lookBackDays() * 86_400L;
-        repo.git().stream(reader -> {
-            Entry entry = new Entry();
-            while (entry.next(reader)) {
+        repo.git().streamBytes(reader -> {
+            Entry entry = new Entry(reader);
+            while (entry.next()) {
                 commitsRead[0]++;
                 oldest[0] = Math.min(oldest[0], entry.time);
                 boolean touches = false;
                 boolean inSubsystems = false;
+                AuthorState author = authors.get(entry.email);
                 for (int i = 0; i < entry.paths.size(); i++) {
                     String path = entry.paths.get(i);
                     String from = entry.renamedFrom.get(i);
@@ -107,13 +108,14 @@ public final class ChangeHistory {
                         file.changes++;
                         touches = true;
                     }
-                    inSubsystems |= subsystems.contains(subsystem(path)) || from != null && subsystems.contains(subsystem(from));
+                    if (author != null && !inSubsystems) {   // only the change's authors' subsystem experience is counted
+                        inSubsystems = subsystems.contains(subsystem(path)) || from != null && subsystems.contains(subsystem(from));
+                    }
                 }
                 if (touches) {
                     priorChanges[0]++;
                     developers.add(entry.email);
                 }
-                AuthorState author = authors.get(entry.email);
                 if (author != null) {
                     author.commits++;
                     author.recent += 1.0 / (1.0 + Math.max(0, reference - entry.time) / DAY_SECONDS / 365.0);
@@ -198,21 +200,33 @@ public final class ChangeHistory {
         return first < 0 ? "(root)" : path.substring(0, first);
     }
 
-    /** One commit of {@code git log -z --name-status --format=RS sha FS time FS email}, read in place. */
+    /**
+     * One commit of {@code git log -z --name-status --format=RS sha FS time FS email}, read in place
+     * from git's bytes: only paths and the e-mail are decoded (UTF-8), the rest is parsed as bytes.
+     */
     private static final class Entry {
         long time;
         String email;
         final List<String> paths = new ArrayList<>();
         final List<String> renamedFrom = new ArrayList<>();
-        private final StringBuilder token = new StringBuilder();
+        private final java.io.InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
+        private byte[] token = new byte[256];
+        private int length;
         private boolean started;
 
-        boolean next(BufferedReader reader) throws IOException {
+        Entry(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        boolean next() throws IOException {
             paths.clear();
             renamedFrom.clear();
             int c;
             if (!started) {
-                while ((c = reader.read()) >= 0 && c != RECORD) {
+                while ((c = read()) >= 0 && c != RECORD) {
                     // skip anything before the first record
                 }
                 if (c < 0) {
@@ -221,33 +235,32 @@ public final class ChangeHistory {
                 started = true;
             }
             // header: sha FS time FS email NUL
-            String header = readToken(reader);
-            if (header == null) {
+            if (readToken() < 0) {
                 return false;
             }
-            String[] f = header.split(String.valueOf(FIELD), -1);
-            if (f.length < 3) {
+            int first = indexOf(FIELD, 0);
+            int second = first < 0 ? -1 : indexOf(FIELD, first + 1);
+            if (second < 0) {
                 return false;
             }
-            time = Long.parseLong(f[1].strip());
-            email = f[2].strip().toLowerCase(Locale.ROOT);
+            time = parseLong(first + 1, second);
+            email = new String(token, second + 1, length - second - 1, StandardCharsets.UTF_8).strip().toLowerCase(Locale.ROOT);
             // then: status NUL path NUL [path NUL], until the next record or the end
             while (true) {
-                String status = readToken(reader);
-                if (status == null || status.isEmpty()) {
+                if (readToken() <= 0) {
                     return true;
                 }
-                String path = readToken(reader);
-                if (path == null) {
+                byte status = token[0];
+                if (readToken() < 0) {
                     return true;
                 }
-                if (status.charAt(0) == 'R' || status.charAt(0) == 'C') {
-                    String to = readToken(reader);
-                    if (to == null) {
+                String path = text();
+                if (status == 'R' || status == 'C') {
+                    if (readToken() < 0) {
                         return true;
                     }
-                    paths.add(to);
-                    renamedFrom.add(status.charAt(0) == 'R' ? path : null);
+                    paths.add(text());
+                    renamedFrom.add(status == 'R' ? path : null);
                 } else {
                     paths.add(path);
                     renamedFrom.add(null);
@@ -255,26 +268,70 @@ public final class ChangeHistory {
             }
         }
 
+        /** The next byte, or -1 at the end: buffered here, without a lock per byte. */
+        private int read() throws IOException {
+            if (position == limit) {
+                limit = in.read(buffer, 0, buffer.length);
+                position = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    return -1;
+                }
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        private String text() {
+            return new String(token, 0, length, StandardCharsets.UTF_8);
+        }
+
+        private int indexOf(char b, int from) {
+            for (int i = from; i < length; i++) {
+                if (token[i] == b) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private long parseLong(int from, int to) {
+            long v = 0;
+            boolean negative = false;
+            for (int i = from; i < to; i++) {
+                byte b = token[i];
+                if (b == '-') {
+                    negative = true;
+                } else if (b >= '0' && b <= '9') {
+                    v = v * 10 + (b - '0');
+                }
+            }
+            return negative ? -v : v;
+        }
+
         /**
-         * The next NUL-terminated token, without the newline git puts before the file list; an empty
-         * string at the start of the next record (the record separator is consumed), null at the end.
+         * Reads the next NUL-terminated token into {@code token}, without the newline git puts before
+         * the file list; returns its length, 0 at the start of the next record (the record separator
+         * is consumed), -1 at the end.
          */
-        private String readToken(BufferedReader reader) throws IOException {
-            token.setLength(0);
+        private int readToken() throws IOException {
+            length = 0;
             int c;
-            while ((c = reader.read()) >= 0) {
+            while ((c = read()) >= 0) {
                 if (c == 0) {
-                    return token.toString();
+                    return length;
                 }
                 if (c == RECORD) {
-                    return "";
+                    return 0;
                 }
-                if (c == '\n' && token.length() == 0) {
+                if (c == '\n' && length == 0) {
                     continue;
                 }
-                token.append((char) c);
+                if (length == token.length) {
+                    token = java.util.Arrays.copyOf(token, length * 2);
+                }
+                token[length++] = (byte) c;
             }
-            return token.length() == 0 ? null : token.toString();
+            return length == 0 ? -1 : length;
         }
     }
 }

@@ -83,6 +83,43 @@ public final class Git {
         void accept(BufferedReader reader) throws IOException;
     }
 
+    /** A consumer of the raw bytes of a streamed git command. */
+    @FunctionalInterface
+    public interface ByteConsumer {
+        void accept(java.io.InputStream in) throws IOException;
+    }
+
+    /**
+     * Like {@link #stream(LineConsumer, String...)}, but hands the output as bytes (buffered), for
+     * parsers that decode only the parts they keep.
+     */
+    public void streamBytes(ByteConsumer consumer, String... args) {
+        Process process = start(args);
+        StreamDrain stderr = StreamDrain.start(process.getErrorStream());
+        try (java.io.InputStream in = new java.io.BufferedInputStream(process.getInputStream(), 1 << 16)) {
+            consumer.accept(in);
+            byte[] sink = new byte[8192];
+            while (in.read(sink) >= 0) {
+                // discard what the consumer did not read so that git can exit
+            }
+            int code = process.waitFor();
+            if (code != 0) {
+                throw new GitException("git " + args[0] + " failed in " + directory + ": "
+                        + new Result(code, "", stderr.text()).firstErrorLine());
+            }
+        } catch (IOException e) {
+            process.destroy();
+            throw new UncheckedIOException("reading the output of git " + String.join(" ", args), e);
+        } catch (InterruptedException e) {
+            process.destroy();
+            Thread.currentThread().interrupt();
+            throw new GitException("interrupted while running git " + String.join(" ", args), e);
+        } catch (RuntimeException e) {
+            process.destroy();
+            throw e;
+        }
+    }
+
     /**
      * Runs git and hands its standard output to {@code consumer} as a stream, so that output of any
      * size is processed in constant memory. Fails with the first line of git's error if git fails.

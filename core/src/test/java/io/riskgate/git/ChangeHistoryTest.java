@@ -133,6 +133,22 @@ class ChangeHistoryTest {
     }
 
     @Test
+    void pathsWithNonAsciiLettersAndSpacesAreTheSameFilesInTheHistory() {
+        repo.write("docs/Über uns.md", "wir\n");
+        repo.commitAs("Frank", "Frank@Example.com", "about page");                       // c7
+        repo.write("docs/Über uns.md", "wir sind\n");
+        repo.commitAs("Alice", "alice@example.com", "about page, more");                  // c8, the change
+
+        HistoryMeasures h = measure("HEAD~1", "HEAD", HistoryRules.defaults());
+
+        assertThat(h.developers()).as("Frank, by the file's non-ASCII path").isEqualTo(1);
+        assertThat(h.priorChanges()).isEqualTo(1);
+        assertThat(h.age()).isCloseTo((t(8) - t(7)) / DAY, within(1e-9));
+        assertThat(h.authorExperience()).isEqualTo(2.0);                                  // Alice: c1, c5
+        assertThat(h.subsystemExperience()).as("c5 added docs/guide.md").isEqualTo(1.0);
+    }
+
+    @Test
     void theLookBackStopsAtItsCommitLimitAndSaysSo() {
         repo.lines("app/Service.java", "service v4", 20);
         repo.commitAs("Erin", "erin@example.com", "tweak");
