@@ -13,9 +13,10 @@ import java.util.Map;
  * part), which neither has seen. Never the other way round: a model must not learn from the future.
  *
  * <p>The learned model is a logistic regression ({@link LogisticRegression}) over the mapped
- * metrics, {@code log1p}-scaled (lines added, lines deleted, files, directories, subsystems, commits,
- * authors) or as they are (entropy, 0..1), plus the extra features ({@code log1p} when non-negative
- * and right-skewed, skewness above 1, in the training rows), all standardised on the training rows.
+ * metrics and the extra features, all standardised on the training rows: the average of three fits
+ * that scale the counts and durations differently ({@link Scaling#AVERAGED}: {@code log1p}, {@code log1p}
+ * for the size measures only, and every input as it is; entropy and fix always as they are, extra
+ * features {@code log1p} when non-negative and right-skewed, skewness above 1, in the training rows).
  * Without metric columns, the {@code riskScore} column is its only input: it then recalibrates the
  * default score into a chance of failure. Recency: by default every training row counts the same;
  * {@link Options#windowDays()} keeps only the last days of the training part, and
