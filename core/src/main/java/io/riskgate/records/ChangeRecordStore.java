@@ -46,6 +46,11 @@ public interface ChangeRecordStore extends AutoCloseable {
     /** Deployments, failures and median lead time per bucket of finish times, oldest first, computed in the database. */
     List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket);
 
+    /** The incidents and post-incident reviews kept with these records. */
+    default IncidentStore incidents() {
+        throw new UnsupportedOperationException("this record store keeps no incidents");
+    }
+
     /** Where the records are, for messages (a path or a JDBC URL without credentials). */
     String location();
 

@@ -212,7 +212,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     /** Work on the connection, retried on a fresh connection while the store is busy or unreachable, up to the wait. */
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
@@ -237,6 +237,22 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     @Override
     public String location() {
         return location;
+    }
+
+    private JdbcIncidentStore incidents;
+
+    /** The incidents and reviews, in this store's database (schema version 5), on its connection. */
+    @Override
+    public synchronized IncidentStore incidents() {
+        if (incidents == null) {
+            incidents = new JdbcIncidentStore(this);
+        }
+        return incidents;
+    }
+
+    /** Work on this store's connection with its retries, for the incidents' tables. */
+    synchronized <T> T withConnection(String action, boolean write, Work<T> work) {
+        return retrying(action, write, work);
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class RecordTimes {
         return i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
     }
 
+    /** The time to the millisecond, as the store keeps it (null stays null). */
+    public static Instant millis(Instant t) {
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
     /** A cell or argument for an error message: at most 80 characters, one line. */
     public static String quote(String text) {
         String t = text.replaceAll("[\\p{Cntrl}]", "?");

@@ -21,9 +21,19 @@ import java.util.List;
  * A database already at the current version is not locked at all.
  */
 final class SchemaMigrations {
-    /** The scripts, in order; script N brings the schema to version N. */
+    /**
+     * The scripts, in order; script {@code VN__...} brings the schema to version N. Each version is
+     * applied once and recorded: a version added between others later is applied then.
+     */
     static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql",
-            "V3__history_measures.sql");
+            "V3__history_measures.sql", "V5__incidents_and_reviews.sql");
+    /** The newest schema version. */
+    static final int LATEST = SCRIPTS.stream().mapToInt(SchemaMigrations::version).max().orElse(0);
+
+    /** N of a script named {@code VN__...}. */
+    static int version(String script) {
+        return Integer.parseInt(script.substring(1, script.indexOf("__")));
+    }
 
     private SchemaMigrations() {
     }
@@ -51,7 +61,7 @@ final class SchemaMigrations {
      */
     static int migrate(Connection c, String location, boolean postgres) throws SQLException {
         if (!postgres && upToDate(c)) {
-            return SCRIPTS.size();
+            return LATEST;
         }
         if (postgres) {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + ADVISORY_LOCK + ")")) {
@@ -83,9 +93,9 @@ final class SchemaMigrations {
                 return false;
             }
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM riskgate_schema")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM riskgate_schema")) {
             rs.next();
-            return rs.getInt(1) == SCRIPTS.size();
+            return rs.getInt(1) == SCRIPTS.size() && rs.getInt(2) == LATEST;
         }
     }
 
@@ -93,15 +103,28 @@ final class SchemaMigrations {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            int version = currentVersion(c);
-            if (version > SCRIPTS.size()) {
-                throw new RecordStoreException("the record store " + location + " has schema version " + version
-                        + ", newer than this riskgate supports (" + SCRIPTS.size() + "): upgrade riskgate");
+            currentVersion(c);   // creates the table of versions
+            java.util.Set<Integer> applied = new java.util.TreeSet<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM riskgate_schema")) {
+                while (rs.next()) {
+                    applied.add(rs.getInt(1));
+                }
             }
-            for (int v = version + 1; v <= SCRIPTS.size(); v++) {
-                apply(c, v, read(SCRIPTS.get(v - 1)));
+            java.util.Set<Integer> known = new java.util.TreeSet<>();
+            SCRIPTS.forEach(script -> known.add(version(script)));
+            for (int version : applied) {
+                if (!known.contains(version)) {
+                    throw new RecordStoreException("the record store " + location + " has schema version " + version
+                            + ", " + (version > LATEST ? "newer than this riskgate supports (" + LATEST + ")" : "which this riskgate does not know")
+                            + ": upgrade riskgate");
+                }
             }
-            return SCRIPTS.size();
+            for (String script : SCRIPTS) {
+                if (!applied.contains(version(script))) {
+                    apply(c, version(script), read(script));
+                }
+            }
+            return LATEST;
         } finally {
             c.setAutoCommit(auto);
         }

@@ -104,6 +104,11 @@ public final class SharedRecordStore implements AutoCloseable {
         }
 
         @Override
+        public IncidentStore incidents() {
+            return store.incidents();
+        }
+
+        @Override
         public void close() {
             // the shared store stays open
         }

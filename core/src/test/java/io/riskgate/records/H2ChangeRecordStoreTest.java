@@ -69,7 +69,7 @@ class H2ChangeRecordStoreTest extends ChangeRecordStoreContract {
         try (var c = DriverManager.getConnection(url); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT MAX(version) FROM riskgate_schema")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(SchemaMigrations.LATEST);
         }
     }
 

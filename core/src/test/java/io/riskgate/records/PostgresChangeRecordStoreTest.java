@@ -11,6 +11,8 @@ class PostgresChangeRecordStoreTest extends ChangeRecordStoreContract {
     ChangeRecordStore open() {
         String url = System.getenv("RISKGATE_TEST_POSTGRES_URL");
         try (var c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS incident");
+            s.execute("DROP TABLE IF EXISTS deployment_review");
             s.execute("DROP TABLE IF EXISTS change_record");
             s.execute("DROP TABLE IF EXISTS riskgate_schema");
         } catch (java.sql.SQLException e) {
