@@ -18,6 +18,35 @@ public interface DeploymentHistory {
         return Optional.empty();
     }
 
+    /**
+     * The pipeline's failures in {@code environment} (failed, rolled back or linked to an incident)
+     * that have no post-incident review, oldest first.
+     */
+    default java.util.List<PendingReview> awaitingReview(String environment) {
+        return java.util.List.of();
+    }
+
+    /** This history with these failures waiting for a review (in any environment the gate asks about). */
+    default DeploymentHistory withAwaitingReview(java.util.function.Function<String, java.util.List<PendingReview>> pending) {
+        DeploymentHistory base = this;
+        return new DeploymentHistory() {
+            @Override
+            public Optional<String> lastSucceededCommit(String environment) {
+                return base.lastSucceededCommit(environment);
+            }
+
+            @Override
+            public Optional<Instant> succeededAt(String environment, String commit) {
+                return base.succeededAt(environment, commit);
+            }
+
+            @Override
+            public java.util.List<PendingReview> awaitingReview(String environment) {
+                return pending.apply(environment);
+            }
+        };
+    }
+
     static DeploymentHistory none() {
         return environment -> Optional.empty();
     }

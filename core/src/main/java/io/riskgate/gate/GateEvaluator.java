@@ -4,6 +4,7 @@ import io.riskgate.evidence.TestEvidence;
 import io.riskgate.policy.EnvironmentRules;
 import io.riskgate.policy.FreezeWindow;
 import io.riskgate.policy.PromotionPolicy;
+import io.riskgate.policy.ReviewRule;
 import io.riskgate.risk.Level;
 import io.riskgate.rollback.RollbackPlan;
 import java.time.Clock;
@@ -29,6 +30,7 @@ public final class GateEvaluator {
     public static final String FREEZE = "freeze";
     public static final String APPROVAL = "risk.approval";
     public static final String SOAK = "soak";
+    public static final String REVIEWED_FAILURES = "reviews.failures";
 
     private static final int FAILURES_LISTED = 3;
 
@@ -62,11 +64,56 @@ public final class GateEvaluator {
         results.add(previousEnvironment(rules, policy.previous(rules.name()), change, history));
         results.add(soak(rules, policy.previous(rules.name()), change, history, now));
         results.add(freeze(rules, change, now));
-        Quorum.Status quorum = change.score() < rules.autoApproveBelow() ? null
+        List<PendingReview> overdue = overdueReviews(rules, history, now);
+        boolean riskNeedsApproval = change.score() >= rules.autoApproveBelow();
+        boolean reviewsNeedApproval = !overdue.isEmpty() && rules.requireReviewedFailures().action() == ReviewRule.Action.APPROVE;
+        Quorum.Status quorum = !riskNeedsApproval && !reviewsNeedApproval ? null
                 : Quorum.evaluate(rules, approvals.decisions(), approvals.check(), approvals.startedBy(), change.authors());
-        results.add(approval(rules, change, quorum));
+        results.add(approval(rules, change, riskNeedsApproval ? quorum : null));
+        if (rules.requireReviewedFailures() != null) {
+            results.add(reviewedFailures(rules, overdue, history, quorum, now));   // listed where the policy has the rule
+        }
         GateOutcome outcome = results.stream().map(RuleResult::effect).max(Enum::compareTo).orElse(GateOutcome.ALLOW);
         return new GateDecision(rules.name(), outcome, change.head(), change.score(), change.level(), results, quorum);
+    }
+
+    private static List<PendingReview> overdueReviews(EnvironmentRules rules, DeploymentHistory history, Instant now) {
+        ReviewRule rule = rules.requireReviewedFailures();
+        if (rule == null) {
+            return List.of();
+        }
+        Instant before = now.minus(Duration.ofDays(rule.olderThanDays()));
+        return history.awaitingReview(rules.name()).stream().filter(p -> p.finishedAt().isBefore(before)).toList();
+    }
+
+    private static RuleResult reviewedFailures(EnvironmentRules rules, List<PendingReview> overdue, DeploymentHistory history,
+                                               Quorum.Status quorum, Instant now) {
+        ReviewRule rule = rules.requireReviewedFailures();
+        if (rule == null) {
+            return RuleResult.pass(REVIEWED_FAILURES, "no post-incident reviews required in " + rules.name());
+        }
+        String limit = rule.olderThanDays() + " day" + (rule.olderThanDays() == 1 ? "" : "s");
+        if (overdue.isEmpty()) {
+            int waiting = history.awaitingReview(rules.name()).size();
+            return RuleResult.pass(REVIEWED_FAILURES, "no failure in " + rules.name() + " has waited more than " + limit
+                    + " for a post-incident review" + (waiting == 0 ? "" : " (" + waiting + " newer one" + (waiting == 1 ? "" : "s") + " waiting)"));
+        }
+        String listed = overdue.stream().limit(FAILURES_LISTED).map(p -> shortSha(p.commit()) + " (" + p.why() + ", "
+                + p.finishedAt().toString().substring(0, 10) + ", " + ago(p.finishedAt(), now) + ", deployment " + p.deployment() + ")")
+                .reduce((a, b) -> a + "; " + b).orElse("") + (overdue.size() > FAILURES_LISTED ? "; ..." : "");
+        String what = overdue.size() + " failure" + (overdue.size() == 1 ? "" : "s") + " in " + rules.name() + " ha"
+                + (overdue.size() == 1 ? "s" : "ve") + " waited more than " + limit + " for a post-incident review: " + listed;
+        if (rule.action() == ReviewRule.Action.BLOCK) {
+            return RuleResult.fail(REVIEWED_FAILURES, GateOutcome.BLOCK, what + ": attach the reviews (riskgate review add) to promote");
+        }
+        if (quorum != null && quorum.rejected()) {
+            return RuleResult.fail(REVIEWED_FAILURES, GateOutcome.BLOCK, what + "; " + quorum.rejection().who().id() + " rejected the promotion");
+        }
+        if (quorum != null && quorum.met()) {
+            return RuleResult.pass(REVIEWED_FAILURES, what + "; approved by " + quorum.approvedBy());
+        }
+        return RuleResult.fail(REVIEWED_FAILURES, GateOutcome.NEEDS_APPROVAL, what + ": a release manager must approve ("
+                + approvers(rules) + "), or attach the reviews");
     }
 
     /** The freeze rule alone, as of {@code now}: checked again when the last approval arrives and when the deployment starts. */

@@ -228,6 +228,23 @@ public final class History {
      * @throws NoAssessedDeployments when no selected record has metrics (a store that cannot be read throws its own exception)
      */
     public static History fromRecords(ChangeRecordStore store, RecordQuery query, String source) {
+        return fromRecords(store, query, source, false);
+    }
+
+    /**
+     * As {@link #fromRecords(ChangeRecordStore, RecordQuery, String)}; with {@code incidentsAreFailures},
+     * a deployment an incident is linked to counts as failed too (the policy's {@code learning.incidentsAreFailures}).
+     */
+    public static History fromRecords(ChangeRecordStore store, RecordQuery query, String source, boolean incidentsAreFailures) {
+        java.util.Set<String> caused = java.util.Set.of();
+        if (incidentsAreFailures) {
+            try {
+                caused = store.incidents().linkedDeployments(query);
+            } catch (UnsupportedOperationException e) {
+                // a store without incidents: outcomes only
+            }
+        }
+        java.util.Set<String> causedIncident = caused;
         int m = HistoryColumns.METRICS.size();
         Columns data = new Columns(m, 0, false);
         int[] skipped = {0};
@@ -239,7 +256,7 @@ public final class History {
             }
             int row = data.add();
             data.time[row] = r.finishedAt().toEpochMilli();
-            data.failed[row] = r.outcome().failure();
+            data.failed[row] = r.outcome().failure() || causedIncident.contains(r.id());
             double[] values = {num(x.linesAdded()), num(x.linesDeleted()), num(x.files()), num(x.directories()), num(x.subsystems()),
                     num(x.entropy()), num(x.commits()), num(x.authors()), num(x.developers()), num(x.age()), num(x.priorChanges()),
                     num(x.authorExperience()), num(x.recentExperience()), num(x.subsystemExperience()),

@@ -117,7 +117,7 @@ public final class StoreModels {
                 + " since " + query.since().toString().substring(0, 10);
         History history;
         try {
-            history = History.fromRecords(store, query, nameOf(store));
+            history = History.fromRecords(store, query, nameOf(store), policy.incidentsAreFailures());
         } catch (History.NoAssessedDeployments e) {
             return new Choice(null, "the record store holds no " + scope + " with the metrics of an assessed change"
                     + " (the learned model needs " + String.format(Locale.ROOT, "%,d", policy.minOutcomes()) + ")", 0, 0);

@@ -21,18 +21,30 @@ public final class Calibration {
     private final long[] succeededAt = new long[101];
     private final Map<io.riskgate.risk.Level, long[]> byLevel = new EnumMap<>(io.riskgate.risk.Level.class);
     private long unscored;
+    private final java.util.Set<String> causedIncident;
+
+    /** Failed and rolled-back deployments are the failures. */
+    public Calibration() {
+        this(java.util.Set.of());
+    }
+
+    /** @param causedIncident deployments an incident is linked to: failures too */
+    public Calibration(java.util.Set<String> causedIncident) {
+        this.causedIncident = causedIncident;
+    }
 
     public void add(ChangeRecord r) {
         if (r.riskScore() == null) {
             unscored++;
             return;
         }
-        (r.outcome().failure() ? failedAt : succeededAt)[r.riskScore()]++;
+        boolean failed = r.outcome().failure() || causedIncident.contains(r.id());
+        (failed ? failedAt : succeededAt)[r.riskScore()]++;
         if (r.riskLevel() != null) {
             try {
                 long[] counts = byLevel.computeIfAbsent(io.riskgate.risk.Level.valueOf(r.riskLevel()), l -> new long[2]);
                 counts[0]++;
-                if (r.outcome().failure()) {
+                if (failed) {
                     counts[1]++;
                 }
             } catch (IllegalArgumentException ignored) {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Is each pipeline ready for production? From its records: a rollback declared and exercised
  * recently, a runbook linked, tests gating its deployments, approvals used for production, and its
- * recent failures with or without a post-incident review link. See docs/metrics.md.
+ * recent failures (failed, rolled back or linked to an incident) with or without a post-incident
+ * review. See docs/metrics.md.
  */
 public final class Readiness {
     public static final Duration REHEARSAL_MAX_AGE = Duration.ofDays(90);
@@ -46,14 +47,26 @@ public final class Readiness {
 
     private final Instant now;
     private final String productionEnvironment;
+    private final java.util.Set<String> reviewed;
+    private final java.util.Set<String> causedIncident;
     private final Map<String, State> pipelines = new TreeMap<>();
 
     /**
      * @param productionEnvironment the environment whose deployments need approvals (e.g. "production")
      */
     public Readiness(Instant now, String productionEnvironment) {
+        this(now, productionEnvironment, java.util.Set.of(), java.util.Set.of());
+    }
+
+    /**
+     * @param reviewed the ids of deployments with a post-incident review in the store (besides records with a {@code pirUrl})
+     * @param causedIncident the ids of deployments an incident is linked to: they count as failures that need a review
+     */
+    public Readiness(Instant now, String productionEnvironment, java.util.Set<String> reviewed, java.util.Set<String> causedIncident) {
         this.now = now;
         this.productionEnvironment = productionEnvironment;
+        this.reviewed = reviewed;
+        this.causedIncident = causedIncident;
     }
 
     /** Records must arrive oldest first. */
@@ -67,9 +80,9 @@ public final class Readiness {
         if (r.environment().equalsIgnoreCase(productionEnvironment) && r.approvals() != null && !r.approvals().isBlank()) {
             s.approvals = true;
         }
-        if (r.outcome().failure() && !r.finishedAt().isBefore(now.minus(RECENT))) {
+        if ((r.outcome().failure() || causedIncident.contains(r.id())) && !r.finishedAt().isBefore(now.minus(RECENT))) {
             s.recentFailures++;
-            if (r.pirUrl() != null) {
+            if (r.pirUrl() != null || reviewed.contains(r.id())) {
                 s.reviewed++;
             } else if (s.unreviewed.size() < 10) {
                 s.unreviewed.add(r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt());

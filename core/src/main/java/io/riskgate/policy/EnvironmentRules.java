@@ -25,18 +25,39 @@ import java.util.Set;
  * @param approvalTimeout how long a promotion waits for its approvals before it ends EXPIRED; null = no limit
  * @param minSoak how long the head commit must have run in the previous environment; null = no soak time
  * @param waitForSoak wait until the soak time has passed instead of blocking
+ * @param requireReviewedFailures failures waiting too long for a post-incident review hold promotions; null = no such rule
  */
 public record EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
                                Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
                                List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
                                int blockAbove, List<String> approvers, List<String> approverGroups,
                                boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure,
-                               ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak) {
+                               ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak,
+                               ReviewRule requireReviewedFailures) {
     public EnvironmentRules {
         freezes = List.copyOf(freezes);
         approvers = List.copyOf(approvers);
         approverGroups = List.copyOf(approverGroups);
         quorum = quorum == null ? ApprovalQuorum.ONE : quorum;
+    }
+
+    /** Rules without a review rule. */
+    public EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
+                            Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
+                            List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
+                            int blockAbove, List<String> approvers, List<String> approverGroups,
+                            boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure,
+                            ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak) {
+        this(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays, requirePreviousEnvironment, freezes,
+                freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups, authorsMayApprove, starterMayApprove,
+                rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, null);
+    }
+
+    /** These rules with another review rule. */
+    public EnvironmentRules withReviewRule(ReviewRule rule) {
+        return new EnvironmentRules(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays,
+                requirePreviousEnvironment, freezes, freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups,
+                authorsMayApprove, starterMayApprove, rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, rule);
     }
 
     /** Rules with one approval, no approval timeout and no soak time. */
@@ -79,7 +100,8 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
                 Math.min(blockAbove, other.blockAbove), narrow(approvers, other.approvers), narrow(approverGroups, other.approverGroups),
                 authorsMayApprove && other.authorsMayApprove, starterMayApprove && other.starterMayApprove,
                 rollbackOnFailure || other.rollbackOnFailure, quorum.tightenedBy(other.quorum),
-                shorter(approvalTimeout, other.approvalTimeout), longer(minSoak, other.minSoak), waitForSoak && other.waitForSoak);
+                shorter(approvalTimeout, other.approvalTimeout), longer(minSoak, other.minSoak), waitForSoak && other.waitForSoak,
+                ReviewRule.stricter(requireReviewedFailures, other.requireReviewedFailures));
     }
 
     private static Duration shorter(Duration a, Duration b) {

@@ -17,7 +17,8 @@ import java.util.Set;
 /** Reads the {@code environments:} list of a policy file into a {@link PromotionPolicy}. */
 final class EnvironmentsReader {
     static final Set<String> KEYS = Set.of("name", "minTests", "allowedFailures", "rollback", "requirePreviousEnvironment",
-            "freeze", "freezeExemptLowRisk", "autoApproveBelow", "blockAbove", "approvers", "approvalTimeout", "minSoak", "waitForSoak");
+            "freeze", "freezeExemptLowRisk", "autoApproveBelow", "blockAbove", "approvers", "approvalTimeout", "minSoak", "waitForSoak",
+            "requireReviewedFailures");
     private static final Set<String> ROLLBACK_KEYS = Set.of("required", "rehearsedWithinDays", "onFailure");
     private static final Set<String> APPROVER_KEYS = Set.of("users", "groups", "authorsMayApprove", "starterMayApprove", "required", "rules");
     private static final Set<String> RULE_KEYS = Set.of("name", "users", "groups", "required");
@@ -118,7 +119,26 @@ final class EnvironmentsReader {
             throw f.fail(at + ".waitForSoak", "waits for the soak time, so it needs minSoak (like '1h')");
         }
         return new EnvironmentRules(name, minTests, allowed, rollbackRequired, rehearsed, previous, freezes, exempt, autoBelow,
-                blockAbove, users, groups, authors, starter, onFailure, quorum, timeout, soak, waitForSoak);
+                blockAbove, users, groups, authors, starter, onFailure, quorum, timeout, soak, waitForSoak,
+                node.has("requireReviewedFailures") ? reviewRule(node.get("requireReviewedFailures"), at + ".requireReviewedFailures")
+                        : d.requireReviewedFailures());
+    }
+
+    /** {@code requireReviewedFailures: {olderThanDays: 7, action: approve|block}}. */
+    private ReviewRule reviewRule(JsonNode node, String at) {
+        f.requireObject(node, at);
+        f.checkKeys(node, at, Set.of("olderThanDays", "action"));
+        int days = node.has("olderThanDays") ? f.integer(node.get("olderThanDays"), at + ".olderThanDays", 0, 3650) : 7;
+        ReviewRule.Action action = ReviewRule.Action.APPROVE;
+        if (node.has("action")) {
+            String text = f.text(node.get("action"), at + ".action");
+            switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "approve" -> action = ReviewRule.Action.APPROVE;
+                case "block" -> action = ReviewRule.Action.BLOCK;
+                default -> throw f.fail(at + ".action", "must be approve (promotions need approval) or block (got '" + text + "')");
+            }
+        }
+        return new ReviewRule(days, action);
     }
 
     private ApprovalQuorum quorum(JsonNode ap, String at) {

@@ -11,8 +11,10 @@ import java.io.Serializable;
  * @param minFailures of them, how many must have failed or been rolled back, and how many must have succeeded
  * @param windowDays learn from the deployments that finished in the last this many days (models drift)
  * @param environment learn from this environment's deployments only, or null for all environments
+ * @param incidentsAreFailures whether a deployment an incident is linked to counts as failed, like a failed or rolled-back one
  */
-public record LearningPolicy(Model model, int minOutcomes, int minFailures, int windowDays, String environment) implements Serializable {
+public record LearningPolicy(Model model, int minOutcomes, int minFailures, int windowDays, String environment,
+                             boolean incidentsAreFailures) implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final int DEFAULT_MIN_OUTCOMES = 200;
     public static final int DEFAULT_MIN_FAILURES = 20;
@@ -45,11 +47,16 @@ public record LearningPolicy(Model model, int minOutcomes, int minFailures, int 
         }
     }
 
+    /** A policy that counts incident-linked deployments as failures. */
+    public LearningPolicy(Model model, int minOutcomes, int minFailures, int windowDays, String environment) {
+        this(model, minOutcomes, minFailures, windowDays, environment, true);
+    }
+
     public static LearningPolicy defaults() {
         return new LearningPolicy(Model.AUTO, DEFAULT_MIN_OUTCOMES, DEFAULT_MIN_FAILURES, DEFAULT_WINDOW_DAYS, null);
     }
 
     public LearningPolicy withModel(Model m) {
-        return new LearningPolicy(m, minOutcomes, minFailures, windowDays, environment);
+        return new LearningPolicy(m, minOutcomes, minFailures, windowDays, environment, incidentsAreFailures);
     }
 }

@@ -254,7 +254,8 @@ public final class PolicyLoader {
                 return null;
             }
             f.requireObject(node, "learning");
-            f.checkKeys(node, "learning", Set.of("model", "minOutcomes", "minFailures", "windowDays", "environment"));
+            f.checkKeys(node, "learning", Set.of("model", "minOutcomes", "minFailures", "windowDays", "environment",
+                    "incidentsAreFailures"));
             LearningPolicy d = LearningPolicy.defaults();
             LearningPolicy.Model model = d.model();
             if (node.has("model")) {
@@ -271,7 +272,9 @@ public final class PolicyLoader {
             int windowDays = node.has("windowDays") ? f.integer(node.get("windowDays"), "learning.windowDays", 1, 36_500) : d.windowDays();
             String environment = node.has("environment") ? f.text(node.get("environment"), "learning.environment") : null;
             try {
-                return new LearningPolicy(model, minOutcomes, minFailures, windowDays, environment);
+                boolean incidents = !node.has("incidentsAreFailures")
+                        || f.bool(node.get("incidentsAreFailures"), "learning.incidentsAreFailures");
+                return new LearningPolicy(model, minOutcomes, minFailures, windowDays, environment, incidents);
             } catch (IllegalArgumentException e) {
                 // minOutcomes below twice minFailures: the only rule the field ranges above do not cover
                 throw f.fail(node.has("minFailures") ? "learning.minFailures" : "learning.minOutcomes", e.getMessage());

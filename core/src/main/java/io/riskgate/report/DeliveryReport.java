@@ -8,6 +8,9 @@ import io.riskgate.records.DoraMetrics;
 import io.riskgate.metrics.Readiness;
 import io.riskgate.records.TrendPoint;
 import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.Incident;
+import io.riskgate.records.IncidentMetrics;
+import io.riskgate.records.IncidentStore;
 import io.riskgate.records.RecordQuery;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -25,18 +28,42 @@ import java.util.Map;
  */
 public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoint> weekly,
                              List<Readiness.PipelineReadiness> readiness, List<Calibration.LevelRow> calibration, Double auc,
-                             long unscored) {
+                             long unscored, Incidents incidents) {
+    /** How many of the failures waiting for a review the report lists. */
+    public static final int AWAITING_LISTED = 50;
+
+    /** What the store's incidents and reviews add: the incident-based metrics, the newest incidents, the failures waiting for a review. */
+    public record Incidents(IncidentMetrics metrics, List<Incident> recent, List<IncidentStore.AwaitingReview> awaitingReview, Instant now) {
+    }
+
+    public DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoint> weekly, List<Readiness.PipelineReadiness> readiness,
+                          List<Calibration.LevelRow> calibration, Double auc, long unscored) {
+        this(query, dora, weekly, readiness, calibration, auc, unscored, null);
+    }
 
     /** Computes the report from a store in one streamed pass plus database aggregates. */
     public static DeliveryReport of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
-        Readiness readiness = new Readiness(now, productionEnvironment);
-        Calibration calibration = new Calibration();
+        IncidentStore incidentStore = incidents(store);
+        java.util.Set<String> caused = incidentStore == null ? java.util.Set.of() : incidentStore.linkedDeployments(query);
+        Readiness readiness = new Readiness(now, productionEnvironment,
+                incidentStore == null ? java.util.Set.of() : incidentStore.reviewedDeployments(query), caused);
+        Calibration calibration = new Calibration(caused);
         store.forEach(query, r -> {
             readiness.add(r);
             calibration.add(r);
         });
+        Incidents incidents = incidentStore == null ? null : new Incidents(incidentStore.metrics(query),
+                incidentStore.incidents(query, 0, 10), incidentStore.awaitingReview(query, AWAITING_LISTED), now);
         return new DeliveryReport(query, store.dora(query), store.trend(query, Duration.ofDays(7)), readiness.pipelines(),
-                calibration.levels(), calibration.auc(), calibration.unscored());
+                calibration.levels(), calibration.auc(), calibration.unscored(), incidents);
+    }
+
+    private static IncidentStore incidents(ChangeRecordStore store) {
+        try {
+            return store.incidents();
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     public Map<String, Object> toMap() {
@@ -103,6 +130,53 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         cal.put("auc", auc);
         cal.put("unscored", unscored);
         m.put("calibration", cal);
+        if (incidents != null) {
+            m.put("incidents", incidentsMap());
+        }
+        return m;
+    }
+
+    private Map<String, Object> incidentsMap() {
+        IncidentMetrics x = incidents.metrics();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", x.incidents());
+        m.put("open", x.open());
+        m.put("unlinked", x.unlinked());
+        m.put("deploymentsCausingIncidents", x.causedIncident());
+        m.put("changeFailureRate", x.changeFailureRate());
+        m.put("combinedChangeFailureRate", x.combinedFailureRate());
+        Map<String, Object> restore = new LinkedHashMap<>();
+        restore.put("median", x.timeToRestoreMedian());
+        restore.put("p90", x.timeToRestoreP90());
+        m.put("timeToRestore", restore);
+        List<Object> recent = new ArrayList<>();
+        for (Incident i : incidents.recent()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", i.id());
+            e.put("title", i.title());
+            e.put("severity", i.severity());
+            e.put("pipeline", i.pipeline());
+            e.put("environment", i.environment());
+            e.put("startedAt", i.startedAt().toString());
+            e.put("resolvedAt", i.resolvedAt() == null ? null : i.resolvedAt().toString());
+            e.put("deployment", i.deploymentId());
+            e.put("link", i.link().name());
+            recent.add(e);
+        }
+        m.put("recent", recent);
+        List<Object> awaiting = new ArrayList<>();
+        for (IncidentStore.AwaitingReview a : incidents.awaitingReview()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("deployment", a.deploymentId());
+            e.put("pipeline", a.pipeline());
+            e.put("environment", a.environment());
+            e.put("commit", a.commit());
+            e.put("finishedAt", a.finishedAt().toString());
+            e.put("why", a.why());
+            e.put("ageDays", Duration.between(a.finishedAt(), incidents.now()).toSeconds() / 86400.0);
+            awaiting.add(e);
+        }
+        m.put("awaitingReview", awaiting);
         return m;
     }
 
@@ -126,6 +200,25 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
                 .append(duration(dora.leadTimeP90())).append(nl);
         out.append("  change failure rate    ").append(percent(dora.changeFailureRate())).append(nl);
         out.append("  time to restore        median ").append(duration(dora.timeToRestoreMedian())).append(nl);
+        if (incidents != null) {
+            IncidentMetrics x = incidents.metrics();
+            out.append(String.format(Locale.ROOT, "Incidents %d (%d open, %d with no deployment live when they started)%n", x.incidents(),
+                    x.open(), x.unlinked()));
+            out.append("  change failure rate    ").append(percent(x.changeFailureRate())).append(" of deployments caused an incident (")
+                    .append(x.causedIncident()).append(" of ").append(x.deployments()).append("); failed or caused an incident ")
+                    .append(percent(x.combinedFailureRate())).append(nl);
+            out.append("  time to restore        median ").append(duration(x.timeToRestoreMedian())).append(", p90 ")
+                    .append(duration(x.timeToRestoreP90())).append(" from incident start to resolution").append(nl);
+            if (!incidents.awaitingReview().isEmpty()) {
+                out.append(nl).append("Waiting for a post-incident review").append(nl);
+                for (IncidentStore.AwaitingReview a : incidents.awaitingReview()) {
+                    out.append(String.format(Locale.ROOT, "  %-32s %-20s %-12s %-10s %s, %s old%n", a.deploymentId(),
+                            TerminalText.safe(a.pipeline()), TerminalText.safe(a.environment()),
+                            TerminalText.safe(a.commit().substring(0, Math.min(10, a.commit().length()))), a.why(),
+                            duration((double) Duration.between(a.finishedAt(), incidents.now()).toSeconds())));
+                }
+            }
+        }
         if (!readiness.isEmpty()) {
             out.append(nl).append("Readiness").append(nl);
             for (Readiness.PipelineReadiness r : readiness) {

@@ -247,4 +247,31 @@ abstract class IncidentStoreContract {
                 .containsExactly("D", "C", "B", "A");
         assertThat(incidents.incidents(RecordQuery.ALL, 1, 2)).extracting(Incident::id).containsExactly("F", "D");
     }
+
+    @Test
+    void theDeliveryReportCountsIncidentLinkedDeploymentsAsFailuresToReviewAndListsThoseWaiting() {
+        incidentHistory();
+        Instant now = at(DAY2, 20, 0);
+        RecordQuery prod = new RecordQuery("production", null, null, null);
+        var before = io.riskgate.report.DeliveryReport.of(store, prod, now, "production");
+        assertThat(before.readiness()).singleElement().satisfies(r -> {
+            assertThat(r.recentFailures()).as("c2, c4, c5 failed; c1 and c3 caused incidents").isEqualTo(5);
+            assertThat(r.recentFailuresWithReview()).isZero();
+        });
+        for (int i = 0; i < 5; i++) {
+            incidents.review(new Review(deployment(i), "https://wiki.example.com/pir/" + i, "alice", now, null));
+        }
+        var after = io.riskgate.report.DeliveryReport.of(store, prod, now, "production");
+        assertThat(after.readiness().get(0).recentFailuresWithReview()).isEqualTo(5);
+        assertThat(after.incidents().awaitingReview()).isEmpty();
+        assertThat(before.incidents().awaitingReview()).hasSize(5);
+        @SuppressWarnings("unchecked")
+        var json = (java.util.Map<String, Object>) before.toMap().get("incidents");
+        assertThat(json.get("changeFailureRate")).isEqualTo(0.5);
+        assertThat(((java.util.Map<?, ?>) json.get("timeToRestore")).get("median")).isEqualTo(7200.0);
+        assertThat(before.toText()).contains("change failure rate    50.0% of deployments caused an incident (3 of 6)")
+                .contains("Waiting for a post-incident review").contains("ROLLED_BACK");
+        assertThat(before.calibration()).filteredOn(l -> l.level().equals("LOW")).singleElement()
+                .satisfies(l -> assertThat(l.failures()).as("c1 (caused B) and c5 (failed)").isEqualTo(2));
+    }
 }
