@@ -92,6 +92,43 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--now", paramLabel = "INSTANT", description = "Evaluate as of this time (ISO-8601), e.g. to check a freeze window.")
     String now;
 
+    @Option(names = "--pipeline", paramLabel = "P", description = {"The pipeline promoting: with a requireReviewedFailures rule,",
+            "its failures waiting for a post-incident review are read from --store."})
+    String pipeline;
+
+    @Option(names = "--store", paramLabel = "PATH|JDBC_URL", description = "The record store to read them from (default: ~/.riskgate/records).")
+    String store;
+
+    @Option(names = "--awaiting-review", paramLabel = "ID@TIME", description = {"A failure in --environment waiting for a review,",
+            "instead of reading the store (repeatable)."})
+    List<String> awaitingReview = new ArrayList<>();
+
+    /** The failures waiting for a review: given with --awaiting-review, else read from the store when the rule applies and --pipeline is given. */
+    private java.util.function.Function<String, List<io.riskgate.gate.PendingReview>> pendingReviews(RiskPolicy riskPolicy) {
+        List<io.riskgate.gate.PendingReview> given = new ArrayList<>();
+        for (String a : awaitingReview) {
+            int at = a.lastIndexOf('@');
+            if (at <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--awaiting-review must be ID@TIME (got '" + a + "')");
+            }
+            given.add(new io.riskgate.gate.PendingReview(a.substring(0, at), a.substring(0, at), Times.parse(a.substring(at + 1),
+                    "--awaiting-review"), "awaiting review"));
+        }
+        given.sort(java.util.Comparator.comparing(io.riskgate.gate.PendingReview::finishedAt));
+        if (!awaitingReview.isEmpty() || pipeline == null
+                || riskPolicy.promotion().environment(environment).requireReviewedFailures() == null) {
+            return env -> env.equalsIgnoreCase(environment) ? given : List.of();
+        }
+        List<io.riskgate.gate.PendingReview> read = new ArrayList<>();
+        try (io.riskgate.records.ChangeRecordStore s = io.riskgate.records.RecordStores.open(store)) {
+            for (io.riskgate.records.IncidentStore.AwaitingReview a : s.incidents().awaitingReview(
+                    new io.riskgate.records.RecordQuery(riskPolicy.promotion().environment(environment).name(), pipeline, null, null), 100)) {
+                read.add(new io.riskgate.gate.PendingReview(a.deploymentId(), a.commit(), a.finishedAt(), a.why()));
+            }
+        }
+        return env -> env.equalsIgnoreCase(environment) ? read : List.of();
+    }
+
     @Override
     public Integer call() {
         java.time.Instant exercised = Times.parse(rollbackExercised, "--rollback-exercised");
@@ -119,7 +156,7 @@ final class GateCommand implements Callable<Integer> {
         approvedBy.forEach(a -> decisions.add(new Approval(approver(a, "--approved-by"), true, decided, null)));
         rejectedBy.forEach(a -> decisions.add(new Approval(approver(a, "--rejected-by"), false, decided, null)));
         GateDecision decision = GateEvaluator.evaluate(riskPolicy.promotion(), environment, candidate, evidence, plan,
-                DeploymentHistory.of(commits, times), clock, new ApprovalInput(decisions, startedBy, ApprovalCheck.caseInsensitive()));
+                DeploymentHistory.of(commits, times).withAwaitingReview(pendingReviews(riskPolicy)), clock, new ApprovalInput(decisions, startedBy, ApprovalCheck.caseInsensitive()));
         PrintWriter out = spec.commandLine().getOut();
         if (format == AssessCommand.Format.json) {
             out.println(GateReport.toJson(decision));

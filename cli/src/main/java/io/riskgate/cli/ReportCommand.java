@@ -29,8 +29,12 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     QueryOptions query;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Default: ${DEFAULT-VALUE}.")
-    AssessCommand.Format format;
+    enum Format { text, json, openmetrics }
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json|openmetrics",
+            description = {"Default: ${DEFAULT-VALUE}. openmetrics: the metrics per environment as OpenMetrics text",
+                    "(names in docs/telemetry.md), e.g. for node_exporter's textfile collector."})
+    Format format;
 
     @Option(names = "--html", paramLabel = "DIR", description = "Also write a self-contained HTML dashboard (DIR/index.html).")
     Path html;
@@ -44,8 +48,16 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RecordQuery q = query.query();
         try (ChangeRecordStore s = store.openExisting()) {
+            if (format == Format.openmetrics) {
+                if (html != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--html goes with --format text or json, not openmetrics");
+                }
+                out.print(io.riskgate.report.OpenMetricsReport.of(s, q, Instant.now(), production));
+                Output.check(out);
+                return ExitCodes.OK;
+            }
             DeliveryReport report = DeliveryReport.of(s, q, Instant.now(), production);
-            out.print(format == AssessCommand.Format.json ? report.toJson() + System.lineSeparator() : report.toText());
+            out.print(format == Format.json ? report.toJson() + System.lineSeparator() : report.toText());
             Output.check(out);
             if (html != null) {
                 Path file = HtmlDashboard.write(html, report, s.page(q, 0, 50), "Deployment risk gates: delivery report");
