@@ -70,7 +70,8 @@ public final class ChangeRecords {
      * connection or schema check per request), behind a view whose close() leaves it open. A change
      * of the store settings opens the new store and closes the old one.
      */
-    static ChangeRecordStore openStore() {
+    @org.kohsuke.accmod.Restricted(org.kohsuke.accmod.restrictions.NoExternalUse.class)
+    public static ChangeRecordStore openStore() {
         RiskGateConfiguration config = RiskGateConfiguration.get();
         String url = config.getStoreUrl();
         String key = url == null ? "embedded:" + home().resolve("records") : url + "\n" + config.getStoreUser();
@@ -161,6 +162,7 @@ public final class ChangeRecords {
             LOGGER.log(Level.SEVERE, "cannot spool the change record " + record.id() + " of " + run, e);
         }
         deliver();
+        io.jenkins.plugins.riskgate.operations.Telemetry.deployment(record);
         listener.getLogger().println("[riskgate] change record " + record.id() + " (" + record.outcome() + ")");
     }
 

@@ -104,7 +104,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
             RollbackPlan plan = plans == null ? null : plans.planFor(rules.name());
             decision = GateEvaluator.evaluate(policy.promotion(), rules.name(), candidate(assessment), evidence, plan,
-                    new PromotionHistory(run), Clock.systemUTC());
+                    new PromotionHistory(run).withAwaitingReview(io.jenkins.plugins.riskgate.operations.Reviews.awaiting(run.getParent().getFullName())),
+                    Clock.systemUTC());
+            io.jenkins.plugins.riskgate.operations.Telemetry.gateDecision(decision.environment(), decision.outcome().name());
         } catch (RiskGateException e) {
             throw new AbortException(e.getMessage());
         }
@@ -334,6 +336,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         }
         TaskListener listener = getContext().get(TaskListener.class);
         listener.getLogger().println("[riskgate] promotion to " + environment + ": " + t.reason());
+        if (t.kind() == ApprovalWait.Kind.APPROVED && waitingSince > 0) {
+            io.jenkins.plugins.riskgate.operations.Telemetry.approvalWait(environment, now - waitingSince);
+        }
         switch (t.kind()) {
             case APPROVED -> startBody();
             case REJECTED -> getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true,

@@ -19,6 +19,10 @@ public final class RiskGatePermissions {
     public static final Permission APPROVE = new Permission(GROUP, "Approve",
             new Localizable(MESSAGES, "ApprovePermission"), Jenkins.ADMINISTER, PermissionScope.ITEM);
 
+    /** Report incidents to the record store over HTTP (the incident endpoint); a grant of its own, for monitoring's API token. */
+    public static final Permission REPORT_INCIDENT = new Permission(GROUP, "ReportIncident",
+            new Localizable(MESSAGES, "ReportIncidentPermission"), Jenkins.ADMINISTER, PermissionScope.JENKINS);
+
     private RiskGatePermissions() {
     }
 

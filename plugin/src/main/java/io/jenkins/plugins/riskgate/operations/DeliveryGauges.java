@@ -1,0 +1,104 @@
+package io.jenkins.plugins.riskgate.operations;
+
+import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
+import hudson.model.Job;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.riskgate.ChangeRecords;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.DoraMetrics;
+import io.riskgate.records.IncidentMetrics;
+import io.riskgate.records.RecordQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import jenkins.model.Jenkins;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+
+/**
+ * The gauges of the registry (DORA measures per environment over the last 30 days, the promotions
+ * waiting for approval), computed in the background every few minutes, never while the registry is
+ * read: a scrape costs nothing and never touches the record store.
+ */
+@Extension
+@Restricted(NoExternalUse.class)
+public final class DeliveryGauges extends AsyncPeriodicWork {
+    static final Duration WINDOW = Duration.ofDays(30);
+    /** The values the gauges read, by gauge name. */
+    static final Map<String, Number> VALUES = new ConcurrentHashMap<>();
+
+    public DeliveryGauges() {
+        super("Deployment risk gates metrics");
+    }
+
+    @Override
+    public long getRecurrencePeriod() {
+        return TimeUnit.MINUTES.toMillis(5);
+    }
+
+    @Override
+    public long getInitialDelay() {
+        return TimeUnit.SECONDS.toMillis(30);
+    }
+
+    @Override
+    protected void execute(TaskListener listener) {
+        refresh();
+    }
+
+    /** Computes every gauge's value now and registers gauges new environments need. */
+    static void refresh() {
+        if (!Telemetry.available()) {
+            return;
+        }
+        set("promotions.waiting", waitingPromotions());
+        Instant now = Instant.now();
+        try (ChangeRecordStore store = ChangeRecords.openStore()) {
+            TreeSet<String> environments = new TreeSet<>();
+            RecordQuery window = new RecordQuery(null, null, now.minus(WINDOW), null);
+            store.forEach(window, r -> {
+                if (environments.size() < 100) {
+                    environments.add(r.environment());
+                }
+            });
+            for (String env : environments) {
+                RecordQuery q = new RecordQuery(env, null, now.minus(WINDOW), null);
+                DoraMetrics d = store.dora(q);
+                IncidentMetrics i = store.incidents().metrics(q);
+                String e = "dora." + Telemetry.part(env) + ".";
+                set(e + "deployment_frequency_per_day", d.deploymentFrequency());
+                set(e + "lead_time_median_seconds", d.leadTimeMedian());
+                set(e + "change_failure_ratio", d.changeFailureRate());
+                set(e + "incident_change_failure_ratio", i.changeFailureRate());
+                set(e + "time_to_restore_median_seconds", d.timeToRestoreMedian());
+                set(e + "incident_time_to_restore_median_seconds", i.timeToRestoreMedian());
+                set(e + "incidents_open", i.open());
+                set(e + "awaiting_review", store.incidents().awaitingReview(q, 10_000).size());
+            }
+        }
+    }
+
+    private static void set(String name, Number value) {
+        VALUES.put(name, value == null ? Double.NaN : value);
+        MetricsBridge.gauge(name, () -> VALUES.getOrDefault(name, Double.NaN));
+    }
+
+    /** Promotions of running builds that wait for approval. */
+    static int waitingPromotions() {
+        int waiting = 0;
+        for (Job<?, ?> job : Jenkins.get().allItems(Job.class)) {
+            for (Run<?, ?> run = job.getLastBuild(); run != null && run.isBuilding(); run = run.getPreviousBuild()) {
+                io.jenkins.plugins.riskgate.PromotionAction action = run.getAction(io.jenkins.plugins.riskgate.PromotionAction.class);
+                if (action != null) {
+                    waiting += (int) action.getRecords().stream().filter(io.jenkins.plugins.riskgate.PromotionRecord::isWaiting).count();
+                }
+            }
+        }
+        return waiting;
+    }
+}
