@@ -36,10 +36,13 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long[] written = {0};
         try (ChangeRecordStore s = store.openExisting()) {
+            // the incidents of the exported deployments, read first: few beside the records, which stream
+            java.util.Map<String, java.util.List<io.riskgate.records.Incident>> incidents =
+                    s.incidents().forDeployments(s.incidents().linkedDeployments(query.query()));
             if (format == Format.csv) {
                 try (ChangeRecordCsv.Writer w = new ChangeRecordCsv.Writer(out)) {
                     s.forEach(query.query(), r -> {
-                        w.write(r);
+                        w.write(r, incidents.getOrDefault(r.id(), java.util.List.of()).stream().map(io.riskgate.records.Incident::id).toList());
                         if (++written[0] % 1000 == 0) {
                             Output.check(out);   // stop at the first lost line, not at the end
                         }
@@ -51,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
                     json.writeStartArray();
                     s.forEach(query.query(), r -> {
                         try {
-                            json.writeObject(ChangeRecordJson.toMap(r));
+                            json.writeObject(ChangeRecordJson.toMap(r, incidents.getOrDefault(r.id(), java.util.List.of())));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

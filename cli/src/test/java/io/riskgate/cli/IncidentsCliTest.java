@@ -51,6 +51,15 @@ class IncidentsCliTest {
         assertThat(list.get(0).get("id").asText()).isEqualTo("INC-1");
         assertThat(list.get(0).get("deployment").asText()).isEqualTo("r1");
 
+        JsonNode exported = riskgate("export", "--store", store, "--environment", "production", "--format", "json").json();
+        assertThat(exported.get(0).get("id").asText()).isEqualTo("r1");
+        assertThat(exported.get(0).get("incidents").get(0).get("id").asText()).isEqualTo("INC-1");
+        assertThat(exported.get(0).get("incidents").get(0).get("link").asText()).isEqualTo("LIVE");
+        assertThat(exported.get(1).get("incidents")).isEmpty();
+        String csv = riskgate("export", "--store", store, "--environment", "production").out();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",fix,incidents");
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).startsWith("r1,").endsWith(",INC-1");
+
         JsonNode report = riskgate("report", "--store", store, "--environment", "production", "--format", "json").json();
         JsonNode incidents = report.get("incidents");
         assertThat(incidents.get("count").asInt()).isEqualTo(2);

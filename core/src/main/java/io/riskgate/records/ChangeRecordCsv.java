@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * The one CSV layout of change records, for export and import: a header row, then one record a
  * row; times ISO-8601 UTC; empty cells for unknown values. The first columns are
  * {@code id,pipeline,environment,commit,commitTime,startedAt,finishedAt,outcome,riskScore,riskLevel}; the
- * history measures come last, after {@code approvals}. Importing reads columns by header name, so extra
+ * history measures come after {@code approvals}, then the ids of the incidents linked to the record (written
+ * by exports, not read by imports). Importing reads columns by header name, so extra
  * columns are ignored and later columns optional (files exported before the history measures import as they are).
  */
 public final class ChangeRecordCsv {
@@ -30,7 +31,7 @@ public final class ChangeRecordCsv {
             "finishedAt", "outcome", "riskScore", "riskLevel", "riskModel", "startedBy", "buildUrl", "runbookUrl", "pirUrl",
             "rollbackCommand", "rollbackExercisedAt", "testsTotal", "testsFailed", "linesAdded", "linesDeleted", "files",
             "directories", "subsystems", "entropy", "commits", "authors", "approvals", "developers", "age", "priorChanges",
-            "authorExperience", "recentExperience", "subsystemExperience", "fix");
+            "authorExperience", "recentExperience", "subsystemExperience", "fix", "incidents");
     private static final List<String> REQUIRED = List.of("pipeline", "environment", "commit", "startedAt", "finishedAt", "outcome");
 
     private ChangeRecordCsv() {
@@ -53,6 +54,11 @@ public final class ChangeRecordCsv {
         }
 
         public void write(ChangeRecord r) {
+            write(r, List.of());
+        }
+
+        /** The record with the ids of the incidents linked to it (the last column, space-separated; import ignores it). */
+        public void write(ChangeRecord r, List<String> incidents) {
             List<Object> row = new ArrayList<>(COLUMNS.size());
             ChangeRecord.Metrics m = r.metrics();
             row.add(r.id());
@@ -90,6 +96,7 @@ public final class ChangeRecordCsv {
             row.add(m.recentExperience());
             row.add(m.subsystemExperience());
             row.add(m.fix());
+            row.add(incidents.isEmpty() ? null : String.join(" ", incidents));
             try {
                 out.write(row.stream().map(v -> v == null ? "" : v instanceof String text ? safe(text) : v.toString()).toList());
             } catch (IOException e) {

@@ -8,6 +8,24 @@ public final class ChangeRecordJson {
     private ChangeRecordJson() {
     }
 
+    /** The record with the incidents linked to it ({@code incidents[] {id, title, severity, startedAt, resolvedAt, link}}). */
+    public static Map<String, Object> toMap(ChangeRecord r, java.util.List<Incident> incidents) {
+        Map<String, Object> m = toMap(r);
+        java.util.List<Object> list = new java.util.ArrayList<>();
+        for (Incident i : incidents) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", i.id());
+            e.put("title", i.title());
+            e.put("severity", i.severity());
+            e.put("startedAt", i.startedAt().toString());
+            e.put("resolvedAt", i.resolvedAt() == null ? null : i.resolvedAt().toString());
+            e.put("link", i.link().name());
+            list.add(e);
+        }
+        m.put("incidents", list);
+        return m;
+    }
+
     public static Map<String, Object> toMap(ChangeRecord r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());

@@ -153,7 +153,7 @@ abstract class ChangeRecordStoreContract {
         java.io.StringWriter csv = new java.io.StringWriter();
         ChangeRecordCsv.write(store.page(RecordQuery.ALL, 0, 10), csv);
         assertThat(csv.toString().lines().findFirst().orElseThrow())
-                .endsWith(",approvals,developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix");
+                .endsWith(",approvals,developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix,incidents");
         List<ChangeRecord> back = new java.util.ArrayList<>();
         ChangeRecordCsv.read(new java.io.StringReader(csv.toString()), "export.csv", back::add);
         assertThat(back).containsExactlyInAnyOrder(measured, older);
