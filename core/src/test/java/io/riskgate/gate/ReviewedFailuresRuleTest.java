@@ -95,4 +95,13 @@ class ReviewedFailuresRuleTest {
         assertThat(tightened.olderThanDays()).isEqualTo(days);
         assertThat(tightened.action().name()).isEqualTo(action);
     }
+
+    @org.junit.jupiter.api.Test
+    void aRuleWithAnUnknownActionOrKeyIsRefusedNamingTheField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy("{olderThanDays: 7, action: warn}"))
+                .hasMessageContaining("environments[1].requireReviewedFailures.action").hasMessageContaining("approve");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy("{olderThan: 7}"))
+                .hasMessageContaining("requireReviewedFailures");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy("{olderThanDays: -1}")).hasMessageContaining("olderThanDays");
+    }
 }

@@ -274,4 +274,23 @@ abstract class IncidentStoreContract {
         assertThat(before.calibration()).filteredOn(l -> l.level().equals("LOW")).singleElement()
                 .satisfies(l -> assertThat(l.failures()).as("c1 (caused B) and c5 (failed)").isEqualTo(2));
     }
+
+    @Test
+    void learnedModelsCountIncidentLinkedDeploymentsAsFailuresWhenThePolicySays() {
+        List<ChangeRecord> assessed = new java.util.ArrayList<>();
+        for (ChangeRecord r : history) {
+            assessed.add(new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(), r.finishedAt(),
+                    r.outcome(), r.riskScore(), r.riskLevel(), null, null, null, null, null, null, null, null, null, null,
+                    new ChangeRecord.Metrics(10, 2, 1, 1, 1, 0.0, 1, 1)));
+        }
+        store.saveAll(assessed);
+        incidents.open(report("B", "production", at(DAY1, 13, 30)));   // c1, which succeeded
+        var outcomesOnly = io.riskgate.learning.History.fromRecords(store, RecordQuery.ALL, "store", false);
+        var withIncidents = io.riskgate.learning.History.fromRecords(store, RecordQuery.ALL, "store", true);
+        assertThat(outcomesOnly.failures()).isEqualTo(3);
+        assertThat(withIncidents.failures()).isEqualTo(4);
+        assertThat(io.riskgate.policy.PolicyLoader.parse("learning: {incidentsAreFailures: false}\n", "p").learning().incidentsAreFailures())
+                .isFalse();
+        assertThat(io.riskgate.policy.PolicyLoader.parse("learning: {}\n", "p").learning().incidentsAreFailures()).isTrue();
+    }
 }
