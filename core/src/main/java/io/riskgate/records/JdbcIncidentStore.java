@@ -493,6 +493,12 @@ final class JdbcIncidentStore implements IncidentStore {
                 parts.add(alias + "pipeline = ?");
                 values.add(q.pipeline());
             }
+            if (q.pipelines() != null) {
+                // a person's visible pipelines: none visible selects nothing
+                parts.add(q.pipelines().isEmpty() ? "1 = 0"
+                        : alias + "pipeline IN (" + String.join(", ", Collections.nCopies(q.pipelines().size(), "?")) + ")");
+                values.addAll(q.pipelines());
+            }
             if (q.since() != null) {
                 parts.add(alias + time + " >= ?");
                 values.add(q.since().toEpochMilli());

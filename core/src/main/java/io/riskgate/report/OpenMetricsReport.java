@@ -56,7 +56,8 @@ public final class OpenMetricsReport {
         OpenMetricsReport out = new OpenMetricsReport();
         out.declare();
         for (String env : environments) {
-            RecordQuery q = new RecordQuery(env, query.pipeline(), query.since(), query.until(), query.outcome(), query.riskLevel());
+            RecordQuery q = new RecordQuery(env, query.pipeline(), query.since(), query.until(), query.outcome(), query.riskLevel(),
+                    query.pipelines());
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put("environment", env);
             if (query.pipeline() != null) {

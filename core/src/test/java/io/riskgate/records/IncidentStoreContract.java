@@ -293,4 +293,15 @@ abstract class IncidentStoreContract {
                 .isFalse();
         assertThat(io.riskgate.policy.PolicyLoader.parse("learning: {}\n", "p").learning().incidentsAreFailures()).isTrue();
     }
+
+    @Test
+    void aQueryNarrowedToVisiblePipelinesCountsOnlyTheirIncidents() {
+        incidentHistory();
+        RecordQuery prod = new RecordQuery("production", null, null, null);
+        assertThat(incidents.metrics(prod.withPipelines(List.of("shop"))).incidents()).isEqualTo(6);
+        assertThat(incidents.metrics(prod.withPipelines(List.of("other"))).incidents()).isZero();
+        assertThat(incidents.metrics(prod.withPipelines(List.of())).deployments()).isZero();
+        assertThat(incidents.awaitingReview(prod.withPipelines(List.of("other")), 10)).isEmpty();
+        assertThat(incidents.linkedDeployments(prod.withPipelines(List.of("shop")))).hasSize(3);
+    }
 }
