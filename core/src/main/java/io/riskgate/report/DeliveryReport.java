@@ -202,13 +202,15 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
         out.append("  time to restore        median ").append(duration(dora.timeToRestoreMedian())).append(nl);
         if (incidents != null) {
             IncidentMetrics x = incidents.metrics();
-            out.append(String.format(Locale.ROOT, "Incidents %d (%d open, %d with no deployment live when they started)%n", x.incidents(),
-                    x.open(), x.unlinked()));
-            out.append("  change failure rate    ").append(percent(x.changeFailureRate())).append(" of deployments caused an incident (")
-                    .append(x.causedIncident()).append(" of ").append(x.deployments()).append("); failed or caused an incident ")
-                    .append(percent(x.combinedFailureRate())).append(nl);
-            out.append("  time to restore        median ").append(duration(x.timeToRestoreMedian())).append(", p90 ")
-                    .append(duration(x.timeToRestoreP90())).append(" from incident start to resolution").append(nl);
+            if (x.incidents() > 0 || x.causedIncident() > 0) {   // without incidents the section would only say n/a
+                out.append(String.format(Locale.ROOT, "Incidents %d (%d open, %d with no deployment live when they started)%n", x.incidents(),
+                        x.open(), x.unlinked()));
+                out.append("  change failure rate    ").append(percent(x.changeFailureRate())).append(" of deployments caused an incident (")
+                        .append(x.causedIncident()).append(" of ").append(x.deployments()).append("); failed or caused an incident ")
+                        .append(percent(x.combinedFailureRate())).append(nl);
+                out.append("  time to restore        median ").append(duration(x.timeToRestoreMedian())).append(", p90 ")
+                        .append(duration(x.timeToRestoreP90())).append(" from incident start to resolution").append(nl);
+            }
             if (!incidents.awaitingReview().isEmpty()) {
                 out.append(nl).append("Waiting for a post-incident review").append(nl);
                 for (IncidentStore.AwaitingReview a : incidents.awaitingReview()) {
