@@ -99,7 +99,7 @@ public class AssessChangeStep extends Step {
         @Override
         protected Map<String, Object> run(Run<?, ?> run, TaskListener listener, FilePath workspace) throws Exception {
             if (step.baseline == null) {
-                throw new AbortException("assessChange needs a baseline: a ref, a commit, or an environment name");
+                throw new AbortException(Messages.AssessChangeStep_NeedsBaseline());
             }
             String failAboveProblem = DescriptorImpl.failAboveProblem(step.failAbove);
             if (failAboveProblem != null) {
@@ -109,8 +109,7 @@ public class AssessChangeStep extends Step {
             String[] repoPolicy = Policies.repositoryPolicy(workspace);
             RiskPolicy policy = Policies.effective(globalYaml, repoPolicy, listener);
             if (!step.model.equals("auto") && !step.model.equals("default")) {
-                throw new AbortException("assessChange model: '" + step.model + "' is not a model: use 'auto' (learned from the"
-                        + " record store once it holds enough outcomes) or 'default'");
+                throw new AbortException(Messages.AssessChangeStep_UnknownModel(step.model));
             }
             String base = resolveBaseline(step.baseline, policy, run, listener);
             StoreModels.Choice choice = step.model.equals("default") ? null : RiskModels.choose(policy.learningOrDefaults());
@@ -121,7 +120,7 @@ public class AssessChangeStep extends Step {
             Map<String, Object> result = action.stepResult();
             listener.getLogger().println(Summaries.assessment(action));
             if (step.failAbove != null && action.getScore() > step.failAbove) {
-                throw new AbortException("risk " + action.getScore() + " (" + action.getLevel() + ") is above failAbove: " + step.failAbove);
+                throw new AbortException(Messages.AssessChangeStep_AboveFailAbove(action.getScore(), action.getLevel(), step.failAbove));
             }
             return result;
         }
@@ -133,10 +132,9 @@ public class AssessChangeStep extends Step {
             }
             Optional<String> deployed = new PromotionHistory(run).lastSucceededCommit(baseline);
             if (deployed.isEmpty()) {
-                throw new AbortException("baseline '" + baseline + "' is an environment, but this job has no successful deployment to it yet:"
-                        + " pass a ref or commit as baseline for the first deployment");
+                throw new AbortException(Messages.AssessChangeStep_EnvironmentNeverDeployed(baseline));
             }
-            listener.getLogger().println("[riskgate] baseline " + baseline + " = " + deployed.get() + " (its last successful deployment)");
+            listener.getLogger().println("[riskgate] " + Messages.AssessChangeStep_BaselineFromEnvironment(baseline, deployed.get()));
             return deployed.get();
         }
     }

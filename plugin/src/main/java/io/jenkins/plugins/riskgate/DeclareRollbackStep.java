@@ -111,10 +111,10 @@ public class DeclareRollbackStep extends Step {
             Computer computer = getContext().get(Computer.class);
             plans.declare(plan, ws == null || computer == null ? null : computer.getName(), ws == null ? null : ws.getRemote());
             run.save();
-            listener.getLogger().println("[riskgate] rollback for " + plan.environment() + ": "
-                    + (plan.command() != null ? "command '" + plan.command() + "'" : "no command")
-                    + (plan.runbook() != null ? ", runbook " + plan.runbook() : "")
-                    + (plan.lastExercised() != null ? ", last exercised " + plan.lastExercised() : ", never exercised"));
+            listener.getLogger().println("[riskgate] " + Messages.DeclareRollbackStep_Declared(plan.environment(),
+                    plan.command() != null ? Messages.DeclareRollbackStep_Command(plan.command()) : Messages.DeclareRollbackStep_NoCommand(),
+                    plan.runbook() != null ? Messages.DeclareRollbackStep_Runbook(plan.runbook()) : "",
+                    plan.lastExercised() != null ? Messages.DeclareRollbackStep_LastExercised(plan.lastExercised()) : Messages.DeclareRollbackStep_NeverExercised()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("environment", plan.environment());
             result.put("command", plan.command());
@@ -130,7 +130,7 @@ public class DeclareRollbackStep extends Step {
             try {
                 return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
             } catch (DateTimeException e) {
-                throw new AbortException("lastExercised must be a date (2026-11-01) or an ISO-8601 instant (2026-11-01T12:00:00Z), got '" + text + "'");
+                throw new AbortException(Messages.DeclareRollbackStep_BadLastExercised(text));
             }
         }
     }

@@ -22,21 +22,18 @@ final class Evidence {
     static TestEvidence of(Run<?, ?> run, FilePath workspace, String globs, TaskListener listener) throws IOException, InterruptedException {
         if (globs != null) {
             if (workspace == null) {
-                throw new hudson.AbortException("promote(tests: '" + globs + "') reads reports from a workspace, and this promote runs"
-                        + " outside node {}: record the results with junit earlier in the build (promote then uses them), or call promote inside node {}");
+                throw new hudson.AbortException(Messages.Evidence_TestsNeedWorkspace(globs));
             }
             TestEvidence found = workspace.act(new Collect(globs));
-            listener.getLogger().println("[riskgate] tests: " + (found == null ? "no reports match '" + globs + "'" : found.summary()));
+            listener.getLogger().println("[riskgate] " + Messages.Evidence_Tests(found == null ? Messages.Evidence_NoReportsMatch(globs) : found.summary()));
             return found;
         }
         if (JenkinsFacade.JENKINS.hasPlugin("junit")) {
             TestEvidence recorded = JUnitResults.of(run);
-            listener.getLogger().println("[riskgate] tests: " + (recorded == null
-                    ? "no test results recorded in this build (record them with junit, or pass tests: to promote)"
-                    : recorded.summary() + " recorded by junit"));
+            listener.getLogger().println("[riskgate] " + Messages.Evidence_Tests(recorded == null ? Messages.Evidence_NoneRecorded() : Messages.Evidence_RecordedByJunit(recorded.summary())));
             return recorded;
         }
-        listener.getLogger().println("[riskgate] tests: none (install the JUnit plugin and record results, or pass tests: to promote)");
+        listener.getLogger().println("[riskgate] " + Messages.Evidence_Tests(Messages.Evidence_NoJunit()));
         return null;
     }
 

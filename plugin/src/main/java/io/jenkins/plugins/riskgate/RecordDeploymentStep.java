@@ -71,17 +71,17 @@ public class RecordDeploymentStep extends Step {
         @Override
         protected Map<String, Object> run(Run<?, ?> run, TaskListener listener, hudson.FilePath workspace) throws Exception {
             if (step.environment == null) {
-                throw new AbortException("recordDeployment needs an environment");
+                throw new AbortException(Messages.RecordDeploymentStep_NeedsEnvironment());
             }
             String outcome = step.result == null ? "" : step.result.toUpperCase(Locale.ROOT);
             if (!RESULTS.contains(outcome)) {
-                throw new AbortException("recordDeployment result must be one of " + String.join(", ", RESULTS) + " (got '" + step.result + "')");
+                throw new AbortException(Messages.RecordDeploymentStep_BadResult(String.join(", ", RESULTS), step.result));
             }
             List<RiskAssessmentAction> assessments = run.getActions(RiskAssessmentAction.class);
             RiskAssessmentAction last = assessments.isEmpty() ? null : assessments.get(assessments.size() - 1);
             String commit = step.commit != null ? step.commit : last != null ? last.getHead() : null;
             if (commit == null) {
-                throw new AbortException("recordDeployment needs the deployed commit: pass commit: or call assessChange first");
+                throw new AbortException(Messages.RecordDeploymentStep_NeedsCommit());
             }
             // the risk of another commit is not this one's: only an assessment of the deployed commit counts
             RiskAssessmentAction assessed = null;
@@ -91,8 +91,7 @@ public class RecordDeploymentStep extends Step {
                 }
             }
             if (assessed == null && last != null) {
-                listener.getLogger().println("[riskgate] " + Summaries.shortSha(commit) + " was not assessed in this build"
-                        + " (the last assessment is of " + Summaries.shortSha(last.getHead()) + "): the record carries no risk score");
+                listener.getLogger().println("[riskgate] " + Messages.RecordDeploymentStep_NotAssessed(Summaries.shortSha(commit), Summaries.shortSha(last.getHead())));
             }
             long now = System.currentTimeMillis();
             PromotionRecord record = new PromotionRecord(UUID.randomUUID().toString(), step.environment,
@@ -109,7 +108,7 @@ public class RecordDeploymentStep extends Step {
             }
             PromotionAction.of(run).add(record);
             ChangeRecords.record(run, record, listener);
-            listener.getLogger().println("[riskgate] recorded deployment of " + Summaries.shortSha(commit) + " to " + step.environment + ": " + outcome);
+            listener.getLogger().println("[riskgate] " + Messages.RecordDeploymentStep_Recorded(Summaries.shortSha(commit), step.environment, outcome));
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("environment", step.environment);
             map.put("commit", commit);

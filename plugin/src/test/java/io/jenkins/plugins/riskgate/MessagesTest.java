@@ -1,0 +1,103 @@
+package io.jenkins.plugins.riskgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every localised string of the plugin is a valid MessageFormat (Jenkins' localizer formats even the ones without
+ * arguments, so an unquoted brace or a lone apostrophe breaks the message at run time), and the code's
+ * {@code Messages.Key(...)} calls name keys that exist.
+ */
+class MessagesTest {
+    /** The module's directory: the parent of target/classes, where the compiled bundle lies. */
+    private static final Path MODULE = module();
+    private static final Path RESOURCES = MODULE.resolve("src/main/resources/io/jenkins/plugins/riskgate");
+    private static final Path SOURCES = MODULE.resolve("src/main/java/io/jenkins/plugins/riskgate");
+    private static final Pattern ARGUMENT = Pattern.compile("\\{(\\d+)");
+    private static final Pattern CALL = Pattern.compile("\\bMessages\\.([A-Z][A-Za-z0-9]*_[A-Za-z0-9_]+)\\(");
+
+    @Test
+    void everyMessageFormatsAndItsArgumentsAreNumberedFromZero() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : files(RESOURCES, "Messages.properties")) {
+            Properties messages = load(file);
+            for (String key : messages.stringPropertyNames()) {
+                String text = messages.getProperty(key);
+                try {
+                    String formatted = new MessageFormat(text, Locale.ROOT).format(new Object[] {"a0", "a1", "a2", "a3", "a4", "a5"});
+                    if (text.contains("''") && !formatted.contains("'")) {
+                        problems.add(file + ": " + key + " loses its apostrophes");
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.add(file + ": " + key + " is not a MessageFormat: " + e.getMessage());
+                }
+                int highest = -1;
+                Matcher m = ARGUMENT.matcher(text.replaceAll("'[^']*'", ""));
+                List<Integer> used = new ArrayList<>();
+                while (m.find()) {
+                    used.add(Integer.parseInt(m.group(1)));
+                    highest = Math.max(highest, Integer.parseInt(m.group(1)));
+                }
+                for (int i = 0; i <= highest; i++) {
+                    if (!used.contains(i)) {
+                        problems.add(file + ": " + key + " skips argument {" + i + "}");
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void everyMessagesCallNamesAKeyOfItsPackage() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path source : files(SOURCES, ".java")) {
+            String code = Files.readString(source, StandardCharsets.UTF_8);
+            Path bundle = RESOURCES.resolve(SOURCES.relativize(source.getParent())).resolve("Messages.properties");
+            Matcher m = CALL.matcher(code);
+            while (m.find()) {
+                if (!Files.exists(bundle) || load(bundle).getProperty(m.group(1)) == null) {
+                    problems.add(source.getFileName() + " calls Messages." + m.group(1) + ", which " + bundle + " lacks");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    private static Path module() {
+        try {
+            Path classes = Path.of(Messages.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent().getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Path> files(Path root, String suffix) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+}
