@@ -26,6 +26,7 @@ import java.util.Set;
  * @param minSoak how long the head commit must have run in the previous environment; null = no soak time
  * @param waitForSoak wait until the soak time has passed instead of blocking
  * @param requireReviewedFailures failures waiting too long for a post-incident review hold promotions; null = no such rule
+ * @param verify the checks after a deployment, which roll it back when they fail; null = none
  */
 public record EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
                                Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
@@ -33,7 +34,7 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
                                int blockAbove, List<String> approvers, List<String> approverGroups,
                                boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure,
                                ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak,
-                               ReviewRule requireReviewedFailures) {
+                               ReviewRule requireReviewedFailures, VerificationRules verify) {
     public EnvironmentRules {
         freezes = List.copyOf(freezes);
         approvers = List.copyOf(approvers);
@@ -53,11 +54,32 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
                 rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, null);
     }
 
+    /** Rules without a verification after the deployment. */
+    public EnvironmentRules(String name, int minTests, int allowedFailures, boolean rollbackRequired,
+                            Integer rollbackRehearsedWithinDays, boolean requirePreviousEnvironment,
+                            List<FreezeWindow> freezes, boolean freezeExemptLowRisk, int autoApproveBelow,
+                            int blockAbove, List<String> approvers, List<String> approverGroups,
+                            boolean authorsMayApprove, boolean starterMayApprove, boolean rollbackOnFailure,
+                            ApprovalQuorum quorum, Duration approvalTimeout, Duration minSoak, boolean waitForSoak,
+                            ReviewRule requireReviewedFailures) {
+        this(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays, requirePreviousEnvironment, freezes,
+                freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups, authorsMayApprove, starterMayApprove,
+                rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, requireReviewedFailures, null);
+    }
+
     /** These rules with another review rule. */
     public EnvironmentRules withReviewRule(ReviewRule rule) {
         return new EnvironmentRules(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays,
                 requirePreviousEnvironment, freezes, freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups,
-                authorsMayApprove, starterMayApprove, rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, rule);
+                authorsMayApprove, starterMayApprove, rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak, rule, verify);
+    }
+
+    /** These rules with {@code verify} as the checks after the deployment. */
+    public EnvironmentRules withVerify(VerificationRules verify) {
+        return new EnvironmentRules(name, minTests, allowedFailures, rollbackRequired, rollbackRehearsedWithinDays,
+                requirePreviousEnvironment, freezes, freezeExemptLowRisk, autoApproveBelow, blockAbove, approvers, approverGroups,
+                authorsMayApprove, starterMayApprove, rollbackOnFailure, quorum, approvalTimeout, minSoak, waitForSoak,
+                requireReviewedFailures, verify);
     }
 
     /** Rules with one approval, no approval timeout and no soak time. */
@@ -86,7 +108,8 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
 
     /**
      * The stricter of these rules and {@code other}'s for the same environment: how a repository's
-     * policy file tightens the global policy without loosening it.
+     * policy file tightens the global policy without loosening it. A verification of the global
+     * policy stays; the repository's applies where the global policy has none.
      */
     public EnvironmentRules tightenedBy(EnvironmentRules other) {
         List<FreezeWindow> allFreezes = new ArrayList<>(freezes);
@@ -101,7 +124,7 @@ public record EnvironmentRules(String name, int minTests, int allowedFailures, b
                 authorsMayApprove && other.authorsMayApprove, starterMayApprove && other.starterMayApprove,
                 rollbackOnFailure || other.rollbackOnFailure, quorum.tightenedBy(other.quorum),
                 shorter(approvalTimeout, other.approvalTimeout), longer(minSoak, other.minSoak), waitForSoak && other.waitForSoak,
-                ReviewRule.stricter(requireReviewedFailures, other.requireReviewedFailures));
+                ReviewRule.stricter(requireReviewedFailures, other.requireReviewedFailures), verify != null ? verify : other.verify);
     }
 
     private static Duration shorter(Duration a, Duration b) {

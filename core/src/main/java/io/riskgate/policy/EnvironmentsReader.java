@@ -18,7 +18,8 @@ import java.util.Set;
 final class EnvironmentsReader {
     static final Set<String> KEYS = Set.of("name", "minTests", "allowedFailures", "rollback", "requirePreviousEnvironment",
             "freeze", "freezeExemptLowRisk", "autoApproveBelow", "blockAbove", "approvers", "approvalTimeout", "minSoak", "waitForSoak",
-            "requireReviewedFailures");
+            "requireReviewedFailures", "verify");
+    private static final Set<String> VERIFY_KEYS = Set.of("command", "every", "for", "passes", "timeout");
     private static final Set<String> ROLLBACK_KEYS = Set.of("required", "rehearsedWithinDays", "onFailure");
     private static final Set<String> APPROVER_KEYS = Set.of("users", "groups", "authorsMayApprove", "starterMayApprove", "required", "rules");
     private static final Set<String> RULE_KEYS = Set.of("name", "users", "groups", "required");
@@ -118,10 +119,11 @@ final class EnvironmentsReader {
         if (waitForSoak && soak == null) {
             throw f.fail(at + ".waitForSoak", "waits for the soak time, so it needs minSoak (like '1h')");
         }
+        VerificationRules verify = node.has("verify") ? verify(node.get("verify"), at + ".verify") : null;
         return new EnvironmentRules(name, minTests, allowed, rollbackRequired, rehearsed, previous, freezes, exempt, autoBelow,
                 blockAbove, users, groups, authors, starter, onFailure, quorum, timeout, soak, waitForSoak,
                 node.has("requireReviewedFailures") ? reviewRule(node.get("requireReviewedFailures"), at + ".requireReviewedFailures")
-                        : d.requireReviewedFailures());
+                        : d.requireReviewedFailures(), verify);
     }
 
     /** {@code requireReviewedFailures: {olderThanDays: 7, action: approve|block}}. */
@@ -139,6 +141,39 @@ final class EnvironmentsReader {
             }
         }
         return new ReviewRule(days, action);
+    }
+
+    /** {@code verify: './smoke.sh'} or {@code verify: {command: ..., every: 30s, for: 5m, passes: 3 | all, timeout: 1m}}. */
+    private VerificationRules verify(JsonNode node, String at) {
+        if (node.isTextual()) {
+            return rules(() -> new VerificationRules(f.text(node, at), null, null, 1, null), at);
+        }
+        f.requireObject(node, at);
+        f.checkKeys(node, at, VERIFY_KEYS);
+        if (!node.has("command")) {
+            throw f.fail(at + ".command", "a verification needs a command to run, like './smoke-test.sh'");
+        }
+        String command = f.text(node.get("command"), at + ".command");
+        Duration every = node.has("every") ? duration(node.get("every"), at + ".every") : null;
+        Duration within = node.has("for") ? duration(node.get("for"), at + ".for") : null;
+        Duration timeout = node.has("timeout") ? duration(node.get("timeout"), at + ".timeout") : null;
+        Integer passes = 1;
+        if (node.has("passes")) {
+            JsonNode p = node.get("passes");
+            passes = p.isTextual() && p.asText().strip().equalsIgnoreCase("all") ? null
+                    : Integer.valueOf(f.integer(p, at + ".passes", 1, VerificationRules.MOST_CHECKS));
+        }
+        Integer n = passes;
+        return rules(() -> new VerificationRules(command, every, within, n, timeout), at);
+    }
+
+    private VerificationRules rules(java.util.function.Supplier<VerificationRules> make, String at) {
+        try {
+            return make.get();
+        } catch (PolicyException e) {
+            String m = e.getMessage();
+            throw f.fail(at, m.startsWith("verify.") ? m.substring("verify.".length()) : m);
+        }
     }
 
     private ApprovalQuorum quorum(JsonNode ap, String at) {
