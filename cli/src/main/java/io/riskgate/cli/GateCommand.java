@@ -13,6 +13,8 @@ import io.riskgate.gate.GateEvaluator;
 import io.riskgate.gate.PromotionCandidate;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.RecordStores;
 import io.riskgate.report.Assessment;
 import io.riskgate.report.GateReport;
 import io.riskgate.rollback.RollbackPlan;
@@ -42,6 +44,7 @@ import picocli.CommandLine.Option;
                 "      --rollback-command './deploy.sh --rollback' --runbook https://runbooks.example/shop --deployed staging=\"$(git rev-parse HEAD)\"",
                 "  riskgate gate --environment production --assessment risk.json --deployed staging=\"$SHA@2026-12-01T08:00:00Z\" \\",
                 "      --approved-by alice=alice@example.com:release-managers --approved-by bob:security --started-by carol",
+                "  riskgate gate --environment production --assessment risk.json --store ~/.riskgate/records --pipeline shop",
                 "",
                 "Exit codes: 0 ALLOW, 4 NEEDS_APPROVAL, 3 BLOCK, 2 bad input (one line on stderr), 5 output error (retry)."})
 final class GateCommand implements Callable<Integer> {
@@ -67,7 +70,7 @@ final class GateCommand implements Callable<Integer> {
     String rollbackExercised;
 
     @Option(names = "--deployed", paramLabel = "ENV=SHA[@TIME]", description = {"The commit last deployed successfully to an environment,",
-            "and when (ISO-8601 or a date; for the soak time); repeatable."})
+            "and when (ISO-8601 or a date; for the soak time); repeatable. Without it, --store says."})
     Map<String, String> deployed = new LinkedHashMap<>();
 
     @Option(names = "--approved-by", paramLabel = "USER[=EMAIL][:GROUP,...]", description = {"Someone who approved the promotion, with their e-mail",
@@ -93,10 +96,11 @@ final class GateCommand implements Callable<Integer> {
     String now;
 
     @Option(names = "--pipeline", paramLabel = "P", description = {"The pipeline promoting: with a requireReviewedFailures rule,",
-            "its failures waiting for a post-incident review are read from --store."})
+            "its failures waiting for a post-incident review are read from --store; without --deployed, only its deployments count."})
     String pipeline;
 
-    @Option(names = "--store", paramLabel = "PATH|JDBC_URL", description = "The record store to read them from (default: ~/.riskgate/records).")
+    @Option(names = "--store", paramLabel = "PATH|JDBC_URL", description = {"The record store to read them from (default: ~/.riskgate/records);",
+            "given without --deployed, what was deployed where is read from it too."})
     String store;
 
     @Option(names = "--awaiting-review", paramLabel = "ID@TIME", description = {"A failure in --environment waiting for a review,",
@@ -155,8 +159,17 @@ final class GateCommand implements Callable<Integer> {
         Instant decided = clock.instant();
         approvedBy.forEach(a -> decisions.add(new Approval(approver(a, "--approved-by"), true, decided, null)));
         rejectedBy.forEach(a -> decisions.add(new Approval(approver(a, "--rejected-by"), false, decided, null)));
-        GateDecision decision = GateEvaluator.evaluate(riskPolicy.promotion(), environment, candidate, evidence, plan,
-                DeploymentHistory.of(commits, times).withAwaitingReview(pendingReviews(riskPolicy)), clock, new ApprovalInput(decisions, startedBy, ApprovalCheck.caseInsensitive()));
+        ChangeRecordStore records = deployed.isEmpty() && store != null ? RecordStores.openExisting(store) : null;
+        GateDecision decision;
+        try {
+            DeploymentHistory history = records != null ? new StoreHistory(records, pipeline) : DeploymentHistory.of(commits, times);
+            decision = GateEvaluator.evaluate(riskPolicy.promotion(), environment, candidate, evidence, plan,
+                    history.withAwaitingReview(pendingReviews(riskPolicy)), clock, new ApprovalInput(decisions, startedBy, ApprovalCheck.caseInsensitive()));
+        } finally {
+            if (records != null) {
+                records.close();
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (format == AssessCommand.Format.json) {
             out.println(GateReport.toJson(decision));

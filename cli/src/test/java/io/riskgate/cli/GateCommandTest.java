@@ -182,4 +182,44 @@ class GateCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--approved-by must be USER, USER=EMAIL");
     }
+
+    @Test
+    void withoutDeployedTheSoakTimeAndThePreviousEnvironmentComeFromTheRecordStore() throws Exception {
+        Files.writeString(work.resolve(".riskgate.yml"), String.join("\n",
+                "environments:",
+                "  - name: staging",
+                "  - name: production",
+                "    rollback: {required: false}",
+                "    autoApproveBelow: 101",
+                "    minSoak: 1h",
+                ""));
+        String store = tmp.resolve("store").toString();
+        // the change went to staging twice (08:00 and 09:00: the soak time counts from the first), another pipeline's later
+        for (String[] r : new String[][] {{"shop", head, "2026-12-01T07:50:00Z", "2026-12-01T08:00:00Z", "SUCCEEDED"},
+                {"shop", head, "2026-12-01T08:50:00Z", "2026-12-01T09:00:00Z", "SUCCEEDED"},
+                {"shop", "0".repeat(40), "2026-12-01T09:10:00Z", "2026-12-01T09:20:00Z", "FAILED"},
+                {"billing", "1".repeat(40), "2026-12-01T09:30:00Z", "2026-12-01T09:40:00Z", "SUCCEEDED"}}) {
+            RiskGateCliTest.Run recorded = riskgate("record", "--store", store, "--pipeline", r[0], "--environment", "staging",
+                    "--commit", r[1], "--started", r[2], "--finished", r[3], "--outcome", r[4]);
+            assertThat(recorded.exit()).as(recorded.err()).isZero();
+        }
+        RiskGateCliTest.Run soaked = gate(highRisk, "production", "--store", store, "--pipeline", "shop", "--now", "2026-12-01T09:05:00Z");
+        assertThat(soaked.exit()).as(soaked.out() + soaked.err()).isZero();
+        assertThat(soaked.out()).contains("pass  previous-environment", "pass  soak");
+
+        RiskGateCliTest.Run early = gate(highRisk, "production", "--store", store, "--pipeline", "shop", "--now", "2026-12-01T08:30:00Z");
+        assertThat(early.exit()).isEqualTo(3);
+        assertThat(early.out()).contains("for 30m of the 1h required: this rule passes at 2026-12-01T09:00:00Z");
+
+        RiskGateCliTest.Run anyPipeline = gate(highRisk, "production", "--store", store, "--now", "2026-12-01T10:00:00Z");
+        assertThat(anyPipeline.exit()).as("billing deployed another commit to staging last").isEqualTo(3);
+        assertThat(anyPipeline.out()).contains("FAIL  previous-environment");
+
+        RiskGateCliTest.Run given = gate(highRisk, "production", "--store", store, "--now", "2026-12-01T10:00:00Z",
+                "--deployed", "staging=" + head + "@2026-12-01T08:30:00Z");
+        assertThat(given.exit()).as("--deployed wins over the store").isZero();
+
+        RiskGateCliTest.Run missing = gate(highRisk, "production", "--store", tmp.resolve("nowhere").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+    }
 }
