@@ -1,6 +1,7 @@
 package io.jenkins.plugins.riskgate;
 
 import io.riskgate.gate.GateDecision;
+import io.riskgate.gate.PromotionState;
 import io.riskgate.gate.RuleResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,21 @@ import org.kohsuke.stapler.export.ExportedBean;
  */
 @ExportedBean(defaultVisibility = 2)
 public class PromotionRecord {
-    /** Where a promotion stands. */
+    /** Where a promotion stands: core's {@link PromotionState}, by name, as build.xml keeps it. */
     public enum State {
-        WAITING_FOR_APPROVAL, RUNNING, BLOCKED, REJECTED, EXPIRED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
+        WAITING_FOR_APPROVAL, WAITING_FOR_SOAK, QUEUED, RUNNING, VERIFYING, ROLLING_BACK,
+        BLOCKED, REJECTED, EXPIRED, SUPERSEDED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
 
         public boolean finished() {
-            return this != WAITING_FOR_APPROVAL && this != RUNNING;
+            return core().settled();
+        }
+
+        PromotionState core() {
+            return PromotionState.valueOf(name());
+        }
+
+        static State of(PromotionState state) {
+            return valueOf(state.name());
         }
     }
 
@@ -109,10 +119,10 @@ public class PromotionRecord {
     private final String id;
     private final String environment;
     private final String head;
-    private final int score;
-    private final String level;
-    private final String gateOutcome;
-    private final List<Rule> rules;
+    private int score;
+    private String level;
+    private String gateOutcome;
+    private List<Rule> rules;
     private final List<String> authors;
     private final String startedBy;
     private final long requested;
@@ -133,6 +143,21 @@ public class PromotionRecord {
     private Integer testsFailed;
     private String approvals;
     private String settledBy;
+    /** The build of this job that deploys to the environment while this promotion waits for its turn, or 0. */
+    private int queuedBehind;
+    /** When the promotion first asked for its turn (epoch ms), or 0: the queue's order, also after a restart. */
+    private long queuedSince;
+    /** The newer build that superseded this promotion, or 0. */
+    private int supersededBy;
+    /** The verification after the deployment, in words; null when none is declared. */
+    private String verification;
+    /** PASSED, FAILED or ABORTED once the verification ended. */
+    private String verificationOutcome;
+    /** Why the verification ended so, and the last check's output (bounded). */
+    private String verificationReason;
+    private String verificationOutput;
+    private long verificationStarted;
+    private long verificationFinished;
 
     PromotionRecord(String id, GateDecision decision, List<String> authors, String startedBy, long requested,
                     io.riskgate.policy.EnvironmentRules rules) {
@@ -194,22 +219,22 @@ public class PromotionRecord {
     }
 
     @Exported
-    public int getScore() {
+    public synchronized int getScore() {
         return score;
     }
 
     @Exported
-    public String getLevel() {
+    public synchronized String getLevel() {
         return level;
     }
 
     @Exported
-    public String getGateOutcome() {
+    public synchronized String getGateOutcome() {
         return gateOutcome;
     }
 
     @Exported
-    public List<Rule> getRules() {
+    public synchronized List<Rule> getRules() {
         return rules;
     }
 
@@ -274,6 +299,11 @@ public class PromotionRecord {
 
     synchronized void setState(State state, long now) {
         this.state = state;
+        if (state != State.QUEUED) {
+            queuedBehind = 0;
+        } else if (queuedSince == 0) {
+            queuedSince = now;
+        }
         if (state == State.RUNNING) {
             started = now;
         } else if (state.finished()) {
@@ -320,6 +350,76 @@ public class PromotionRecord {
     synchronized void tests(Integer total, Integer failed) {
         this.testsTotal = total;
         this.testsFailed = failed;
+    }
+
+    /** The gate evaluated again (after the soak time): its decision replaces the earlier one. */
+    synchronized void regate(GateDecision decision) {
+        this.score = decision.score();
+        this.level = decision.level().name();
+        this.gateOutcome = decision.outcome().name();
+        this.rules = new ArrayList<>(decision.rules().stream().map(Rule::new).toList());
+    }
+
+    @Exported
+    public synchronized int getQueuedBehind() {
+        return queuedBehind;
+    }
+
+    synchronized void queuedBehind(int build) {
+        this.queuedBehind = build;
+    }
+
+    synchronized long getQueuedSince() {
+        return queuedSince;
+    }
+
+    @Exported
+    public synchronized int getSupersededBy() {
+        return supersededBy;
+    }
+
+    synchronized void supersededBy(int build) {
+        this.supersededBy = build;
+    }
+
+    @Exported
+    public synchronized String getVerification() {
+        return verification;
+    }
+
+    @Exported
+    public synchronized String getVerificationOutcome() {
+        return verificationOutcome;
+    }
+
+    @Exported
+    public synchronized String getVerificationReason() {
+        return verificationReason;
+    }
+
+    @Exported
+    public synchronized String getVerificationOutput() {
+        return verificationOutput;
+    }
+
+    /** How long the verification ran (ms), or null before it ended. */
+    @Exported
+    public synchronized Long getVerificationMillis() {
+        return verificationFinished == 0 ? null : verificationFinished - verificationStarted;
+    }
+
+    synchronized void verificationStarted(String description, long now) {
+        this.verification = description;
+        this.verificationStarted = now;
+        this.verificationFinished = 0;
+        this.verificationOutcome = null;
+    }
+
+    synchronized void verificationEnded(String outcome, String reason, String output, long now) {
+        this.verificationOutcome = outcome;
+        this.verificationReason = reason;
+        this.verificationOutput = output;
+        this.verificationFinished = now;
     }
 
     @Exported

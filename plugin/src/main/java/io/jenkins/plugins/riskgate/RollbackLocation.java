@@ -9,10 +9,15 @@ import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import java.io.IOException;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.actions.WorkspaceAction;
+import org.jenkinsci.plugins.workflow.flow.FlowExecution;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 
 /**
- * Where a rollback runs when the promotion holds no workspace (promote outside node {}): on the node
- * and in the workspace where declareRollback was called, as long as that node is online.
+ * Where a rollback or a verification runs when the promotion holds no workspace (promote outside
+ * node {}): on the node and in the workspace the deployment's body used last, or else where
+ * declareRollback was called, as long as that node is online.
  */
 record RollbackLocation(FilePath workspace, Launcher launcher, EnvVars env, String describe, String problem) {
     static RollbackLocation of(RollbackPlansAction.Plan declared, TaskListener listener) throws IOException, InterruptedException {
@@ -20,19 +25,61 @@ record RollbackLocation(FilePath workspace, Launcher launcher, EnvVars env, Stri
             return failed("declareRollback was called outside node {}, and promote holds no workspace either:"
                     + " call declareRollback inside the node {} that deploys");
         }
-        String name = declared.getNode();
+        return on(declared.getNode(), declared.getWorkspace(), "where declareRollback was called", listener);
+    }
+
+    /**
+     * The workspace of the last {@code node {}} inside the body of the promote step {@code step}, or
+     * where declareRollback was called when the body used none.
+     */
+    static RollbackLocation of(FlowNode step, RollbackPlansAction.Plan declared, TaskListener listener) throws IOException, InterruptedException {
+        WorkspaceAction used = step == null ? null : lastWorkspace(step);
+        if (used != null) {
+            return on(used.getNode(), used.getPath(), "where the deployment ran", listener);
+        }
+        return of(declared, listener);
+    }
+
+    private static RollbackLocation on(String name, String path, String why, TaskListener listener) throws IOException, InterruptedException {
         Node node = name.isEmpty() ? Jenkins.get() : Jenkins.get().getNode(name);
         Computer computer = node == null ? null : node.toComputer();
         VirtualChannel channel = computer == null ? null : computer.getChannel();
         String label = name.isEmpty() ? "the built-in node" : "node " + name;
         if (channel == null) {
-            return failed(label + ", where declareRollback was called, is " + (node == null ? "gone" : "offline"));
+            return failed(label + ", " + why + ", is " + (node == null ? "gone" : "offline"));
         }
         EnvVars env = computer.buildEnvironment(listener);
         env.put("NODE_NAME", name.isEmpty() ? "built-in" : name);
-        env.put("WORKSPACE", declared.getWorkspace());
-        return new RollbackLocation(new FilePath(channel, declared.getWorkspace()), node.createLauncher(listener), env,
-                label + " in " + declared.getWorkspace() + " (where declareRollback was called)", null);
+        env.put("WORKSPACE", path);
+        return new RollbackLocation(new FilePath(channel, path), node.createLauncher(listener), env,
+                label + " in " + path + " (" + why + ")", null);
+    }
+
+    /** The newest workspace allocated inside the step's block. */
+    private static WorkspaceAction lastWorkspace(FlowNode step) {
+        FlowExecution execution = step.getExecution();
+        WorkspaceAction newest = null;
+        int newestId = -1;
+        for (FlowNode n : new DepthFirstScanner().allNodes(execution)) {
+            WorkspaceAction w = n.getPersistentAction(WorkspaceAction.class);
+            if (w == null || !n.getAllEnclosingIds().contains(step.getId())) {
+                continue;
+            }
+            int id = numeric(n.getId());
+            if (id > newestId) {
+                newestId = id;
+                newest = w;
+            }
+        }
+        return newest;
+    }
+
+    private static int numeric(String id) {
+        try {
+            return Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static RollbackLocation failed(String problem) {
