@@ -15,12 +15,50 @@ import java.util.HexFormat;
  * @param commitTime when the deployed change was committed (where lead time starts), or null
  * @param riskScore 0..100, or null when the change was not assessed
  * @param approvals the approvals and rejections as text, one per line ("user APPROVED 2026-11-24T10:00:00Z: comment"), or null
+ * @param verification the checks after the deployment, or {@link Verification#NONE} when none ran
  */
 public record ChangeRecord(String id, String pipeline, String environment, String commit, Instant commitTime,
                            Instant startedAt, Instant finishedAt, Outcome outcome, Integer riskScore, String riskLevel,
                            String riskModel, String startedBy, String buildUrl, String runbookUrl, String pirUrl,
                            String rollbackCommand, Instant rollbackExercisedAt, Integer testsTotal, Integer testsFailed,
-                           String approvals, Metrics metrics) {
+                           String approvals, Metrics metrics, Verification verification) {
+
+    /**
+     * How the verification after the deployment ended: PASSED, FAILED or ABORTED, and how long it
+     * ran in seconds (both null when none ran).
+     */
+    public record Verification(String outcome, Long seconds) {
+        public static final Verification NONE = new Verification(null, null);
+        private static final java.util.Set<String> OUTCOMES = java.util.Set.of("PASSED", "FAILED", "ABORTED");
+
+        public Verification {
+            if (outcome != null && !OUTCOMES.contains(outcome)) {
+                throw new RiskGateException("a verification's outcome is PASSED, FAILED or ABORTED (got '"
+                        + (outcome.length() > 20 ? outcome.substring(0, 20) + "..." : outcome) + "')");
+            }
+            if (seconds != null && seconds < 0) {
+                throw new RiskGateException("a verification cannot take " + seconds + " seconds");
+            }
+        }
+    }
+
+    /** A record without a verification after the deployment. */
+    public ChangeRecord(String id, String pipeline, String environment, String commit, Instant commitTime,
+                        Instant startedAt, Instant finishedAt, Outcome outcome, Integer riskScore, String riskLevel,
+                        String riskModel, String startedBy, String buildUrl, String runbookUrl, String pirUrl,
+                        String rollbackCommand, Instant rollbackExercisedAt, Integer testsTotal, Integer testsFailed,
+                        String approvals, Metrics metrics) {
+        this(id, pipeline, environment, commit, commitTime, startedAt, finishedAt, outcome, riskScore, riskLevel, riskModel, startedBy,
+                buildUrl, runbookUrl, pirUrl, rollbackCommand, rollbackExercisedAt, testsTotal, testsFailed, approvals, metrics,
+                Verification.NONE);
+    }
+
+    /** This record with the verification after its deployment. */
+    public ChangeRecord withVerification(Verification verification) {
+        return new ChangeRecord(id, pipeline, environment, commit, commitTime, startedAt, finishedAt, outcome, riskScore, riskLevel,
+                riskModel, startedBy, buildUrl, runbookUrl, pirUrl, rollbackCommand, rollbackExercisedAt, testsTotal, testsFailed,
+                approvals, metrics, verification);
+    }
 
     /**
      * The size of the deployed change and the history measures of its files and authors, as assessed
@@ -88,6 +126,9 @@ public record ChangeRecord(String id, String pipeline, String environment, Strin
         }
         if (metrics == null) {
             metrics = Metrics.NONE;
+        }
+        if (verification == null) {
+            verification = Verification.NONE;
         }
         if (id == null || id.isBlank()) {
             id = stableId(pipeline, environment, commit, startedAt);

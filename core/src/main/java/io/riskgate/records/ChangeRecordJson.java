@@ -49,6 +49,12 @@ public final class ChangeRecordJson {
         m.put("testsFailed", r.testsFailed());
         m.put("approvals", r.approvals());
         m.put("metrics", r.metrics().toMap());
+        if (r.verification().outcome() != null) {
+            Map<String, Object> verification = new LinkedHashMap<>();
+            verification.put("outcome", r.verification().outcome());
+            verification.put("seconds", r.verification().seconds());
+            m.put("verification", verification);
+        }
         return m;
     }
 }

@@ -37,7 +37,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     private static final String COLUMNS = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, "
             + "risk_score, risk_level, risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, "
             + "tests_total, tests_failed, approvals, lines_added, lines_deleted, files, directories, subsystems, entropy, commits, authors, recorded_at, "
-            + "developers, age, prior_changes, author_experience, recent_experience, subsystem_experience, fix";
+            + "developers, age, prior_changes, author_experience, recent_experience, subsystem_experience, fix, "
+            + "verification_outcome, verification_seconds";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
     /**
      * The embedded store's settings. AUTO_SERVER: the first process to open the file serves it to
@@ -406,9 +407,15 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         setDouble(p, i++, m.recentExperience());
         setDouble(p, i++, m.subsystemExperience());
         if (m.fix() == null) {
-            p.setNull(i, Types.BOOLEAN);
+            p.setNull(i++, Types.BOOLEAN);
         } else {
-            p.setBoolean(i, m.fix());
+            p.setBoolean(i++, m.fix());
+        }
+        p.setString(i++, r.verification().outcome());
+        if (r.verification().seconds() == null) {
+            p.setNull(i, Types.BIGINT);
+        } else {
+            p.setLong(i, r.verification().seconds());
         }
     }
 
@@ -515,7 +522,13 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16), time(rs, 17), integer(rs, 18), integer(rs, 19),
                 rs.getString(20), new ChangeRecord.Metrics(integer(rs, 21), integer(rs, 22), integer(rs, 23), integer(rs, 24),
                 integer(rs, 25), decimal(rs, 26), integer(rs, 27), integer(rs, 28), integer(rs, 30), decimal(rs, 31), integer(rs, 32),
-                decimal(rs, 33), decimal(rs, 34), decimal(rs, 35), bool(rs, 36)));
+                decimal(rs, 33), decimal(rs, 34), decimal(rs, 35), bool(rs, 36)),
+                new ChangeRecord.Verification(rs.getString(37), longValue(rs, 38)));
+    }
+
+    private static Long longValue(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
     }
 
     private static Boolean bool(ResultSet rs, int i) throws SQLException {

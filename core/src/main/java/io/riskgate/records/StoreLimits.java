@@ -60,7 +60,7 @@ public final class StoreLimits {
         return new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), ms(r.commitTime()), ms(r.startedAt()),
                 ms(r.finishedAt()), r.outcome(), r.riskScore(), r.riskLevel(), r.riskModel(), r.startedBy(), r.buildUrl(),
                 r.runbookUrl(), r.pirUrl(), r.rollbackCommand(), ms(r.rollbackExercisedAt()), r.testsTotal(), r.testsFailed(),
-                r.approvals(), r.metrics());
+                r.approvals(), r.metrics(), r.verification());
     }
 
     private static Instant ms(Instant t) {

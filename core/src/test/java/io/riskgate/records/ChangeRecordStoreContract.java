@@ -58,6 +58,23 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void theVerificationAfterADeploymentIsKeptAndAbsentWhereNoneRan() {
+        ChangeRecord verified = deploy("production", "v1", at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.ROLLED_BACK, 20, "LOW")
+                .withVerification(new ChangeRecord.Verification("FAILED", 95L));
+        ChangeRecord plain = deploy("production", "v2", at(DAY1, 9, 0), at(DAY1, 11, 0), Outcome.SUCCEEDED, 20, "LOW");
+        store.saveAll(List.of(verified, plain));
+        assertThat(store.find(verified.id()).orElseThrow().verification()).isEqualTo(new ChangeRecord.Verification("FAILED", 95L));
+        assertThat(store.find(plain.id()).orElseThrow().verification()).isEqualTo(ChangeRecord.Verification.NONE);
+        assertThat(store.write(List.of(verified.withVerification(new ChangeRecord.Verification("FAILED", 95L)))).unchanged()).isEqualTo(1);
+        assertThat(store.write(List.of(verified.withVerification(new ChangeRecord.Verification("PASSED", 95L)))).replaced())
+                .as("a changed verification replaces the stored record").isEqualTo(1);
+        assertThat(ChangeRecordJson.toMap(store.find(verified.id()).orElseThrow()).get("verification"))
+                .isEqualTo(java.util.Map.of("outcome", "PASSED", "seconds", 95L));
+        assertThat(ChangeRecordJson.toMap(plain)).doesNotContainKey("verification");
+        assertThatThrownBy(() -> new ChangeRecord.Verification("MAYBE", 1L)).hasMessageContaining("PASSED, FAILED or ABORTED");
+    }
+
+    @Test
     void weeklyTrendsStartOnMonday() {
         store.saveAll(history());   // 2026-11-02 is a Monday
         List<TrendPoint> weeks = store.trend(RecordQuery.ALL, Duration.ofDays(7));

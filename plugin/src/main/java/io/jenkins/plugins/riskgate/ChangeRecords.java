@@ -189,7 +189,9 @@ public final class ChangeRecords {
                 p.getScore() < 0 ? null : p.getScore(), p.getLevel(), assessed == null ? null : assessed.model(),
                 p.getStartedBy(), root == null ? null : root + run.getUrl(), p.getRunbook(), null, p.getRollbackCommand(),
                 p.getState() == PromotionRecord.State.ROLLED_BACK ? finished : null, p.getTestsTotal(), p.getTestsFailed(),
-                approvals.length() == 0 ? null : approvals.toString(), assessed == null ? ChangeRecord.Metrics.NONE : assessed.metrics());
+                approvals.length() == 0 ? null : approvals.toString(), assessed == null ? ChangeRecord.Metrics.NONE : assessed.metrics(),
+                new ChangeRecord.Verification(p.getVerificationOutcome(),
+                        p.getVerificationMillis() == null ? null : p.getVerificationMillis() / 1000));
     }
 
     private static Outcome outcome(PromotionRecord.State state) {

@@ -52,6 +52,13 @@ class VerificationITest {
         assertThat(r.createWebClient().getPage(run, "riskgate/").asNormalizedText())
                 .contains("Verification: 1 pass within 3s, checked every 1s (each at most 1s): FAILED")
                 .contains("ROLLED_BACK");
+        ChangeRecords.drain();
+        try (io.riskgate.records.ChangeRecordStore store = ChangeRecords.openStore()) {
+            io.riskgate.records.ChangeRecord change = store.find(production.getId()).orElseThrow();
+            assertThat(change.outcome()).isEqualTo(io.riskgate.records.Outcome.ROLLED_BACK);
+            assertThat(change.verification().outcome()).isEqualTo("FAILED");
+            assertThat(change.verification().seconds()).isBetween(2L, 20L);
+        }
     }
 
     @Test
