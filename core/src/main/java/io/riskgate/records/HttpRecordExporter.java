@@ -40,10 +40,17 @@ public final class HttpRecordExporter {
 
     /** Delivers one record, retrying as described; throws with the last reason when every attempt failed. */
     public void send(ChangeRecord record) throws IOException {
-        byte[] body = new ObjectMapper().writeValueAsBytes(ChangeRecordJson.toMap(record));
+        post(record.id(), new ObjectMapper().writeValueAsBytes(ChangeRecordJson.toMap(record)), "record " + record.id());
+    }
+
+    /**
+     * POSTs one JSON document with {@code Idempotency-Key: key}, retrying as {@link #send} does;
+     * {@code what} names it in the errors ("record ...", "event ...").
+     */
+    public void post(String key, byte[] json, String what) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Idempotency-Key", record.id())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -53,27 +60,34 @@ public final class HttpRecordExporter {
                 HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status / 100 == 2 || status == 409) {
-                    return;   // 409: the endpoint already has this change (an earlier attempt got through)
+                    return;   // 409: the endpoint already has this one (an earlier attempt got through)
                 }
                 reason = "HTTP " + status + firstLine(response.body());
                 if (status / 100 == 4 && status != 408 && status != 429) {
-                    throw new IOException("the change-management endpoint " + endpoint + " refused record " + record.id() + ": " + reason);
+                    throw new Refused("the endpoint " + endpoint + " refused " + what + ": " + reason);
                 }
+            } catch (Refused e) {
+                throw e;
             } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("the change-management endpoint")) {
-                    throw e;
-                }
                 reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while sending record " + record.id(), e);
+                throw new IOException("interrupted while sending " + what, e);
             }
             if (attempt < attempts) {
                 sleep(pause.multipliedBy(1L << (attempt - 1)));
             }
         }
-        throw new IOException("the change-management endpoint " + endpoint + " did not take record " + record.id()
-                + " after " + attempts + " attempts: " + reason);
+        throw new IOException("the endpoint " + endpoint + " did not take " + what + " after " + attempts + " attempts: " + reason);
+    }
+
+    /** A client error: retrying would not help. */
+    private static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
     }
 
     private static String firstLine(String body) {
