@@ -250,10 +250,10 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     private void waitForSoak(PromotionRecord record, Instant until, EnvironmentRules rules, TaskListener listener) throws IOException, InterruptedException {
         // every rule that blocks passes by itself then (waitForSoak): wait, holding no executor, and decide again
         soakUntil = until.toEpochMilli();
+        pause("Soak time");
         move(record, Event.SOAKING, null);
         listener.getLogger().println("[riskgate] waiting until " + until + " for the soak time of " + rules.name()
                 + ", then the gate is evaluated again");
-        pause("Soak time");
         scheduleSoak();
     }
 
@@ -263,8 +263,8 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         if (gate.decision.quorum() != null && gate.rules.quorum().beyondOne()) {
             record.approvals("still missing: " + String.join(", ", gate.decision.quorum().missing()), null);
         }
-        move(record, Event.NEEDS_APPROVAL, null);
         pause("Approval");
+        move(record, Event.NEEDS_APPROVAL, null);
         scheduleExpiry(gate.rules);
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
         listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + gate.decision.environment() + ": "
@@ -301,6 +301,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         }
         int holder = turn.holder().build();
         if (record.getQueuedBehind() != holder) {
+            pause(Messages.PromoteStep_QueuedPause(laneEnvironment));
             record.queuedBehind(holder);
             save();
             Job<?, ?> j = getContext().get(Run.class).getParent();
@@ -308,7 +309,6 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             String link = holding == null ? "#" + holder : HyperlinkNote.encodeTo("/" + holding.getUrl(), holding.getDisplayName());
             getContext().get(TaskListener.class).getLogger().println("[riskgate] "
                     + Messages.PromoteStep_Queued(laneEnvironment, link, turn.position()));
-            pause(Messages.PromoteStep_QueuedPause(laneEnvironment));
         }
         if (turnPoll == null) {
             turnPoll = Timer.get().scheduleWithFixedDelay(this::pollTurn, TURN_POLL_SECONDS, TURN_POLL_SECONDS, TimeUnit.SECONDS);
@@ -607,7 +607,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             save();
         }
         listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Verifying(laneEnvironment, rules.describe()));
-        RollbackLocation where = locate(resumed);
+        RollbackLocation where = locate(resumed, false);
         Jenkins controller = Jenkins.get();
         Instant started = Instant.now();
         List<Verification.Check> checks = new ArrayList<>();
@@ -691,7 +691,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         }
         rollbackRuns++;
         save();
-        RollbackLocation where = locate(resumed);
+        RollbackLocation where = locate(resumed, true);
         if (where.problem() != null) {
             move(record, Event.ROLLBACK_FAILED, "rollback '" + plan.command() + "' could not run: " + where.problem());
             listener.getLogger().println("[riskgate] the rollback of " + environment + " could not run: " + where.problem());
@@ -736,11 +736,12 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     /**
-     * Where the verification and the rollback run: the step's own workspace inside node {}, else the
-     * node the body used last, else where declareRollback was called. After a restart the node may
-     * still be reconnecting: then it waits for it a while.
+     * Where the verification and the rollback run: the step's own workspace inside node {}; else,
+     * for the verification, the node the body used last (or where declareRollback was called), for
+     * the rollback where declareRollback was called (or the node the body used last). After a
+     * restart the node may still be reconnecting: then it waits for it a while.
      */
-    private RollbackLocation locate(boolean waitForNode) throws IOException, InterruptedException {
+    private RollbackLocation locate(boolean waitForNode, boolean rollback) throws IOException, InterruptedException {
         TaskListener listener = getContext().get(TaskListener.class);
         long until = System.currentTimeMillis() + (waitForNode ? NODE_WAIT_SECONDS * 1000 : 0);
         while (true) {
@@ -757,7 +758,8 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 where = new RollbackLocation(workspace, launcher, env, null, null);
             } else {
                 RollbackPlansAction plans = getContext().get(Run.class).getAction(RollbackPlansAction.class);
-                where = RollbackLocation.of(getContext().get(FlowNode.class), plans == null ? null : plans.declared(laneEnvironment), listener);
+                RollbackPlansAction.Plan declared = plans == null ? null : plans.declared(laneEnvironment);
+                where = RollbackLocation.of(getContext().get(FlowNode.class), declared, rollback, listener);
             }
             if (where.problem() == null || System.currentTimeMillis() >= until) {
                 return where;

@@ -16,8 +16,8 @@ import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 
 /**
  * Where a rollback or a verification runs when the promotion holds no workspace (promote outside
- * node {}): on the node and in the workspace the deployment's body used last, or else where
- * declareRollback was called, as long as that node is online.
+ * node {}): where declareRollback was called, or on the node and in the workspace the deployment's
+ * body used last, as long as that node is online.
  */
 record RollbackLocation(FilePath workspace, Launcher launcher, EnvVars env, String describe, String problem) {
     static RollbackLocation of(RollbackPlansAction.Plan declared, TaskListener listener) throws IOException, InterruptedException {
@@ -30,9 +30,15 @@ record RollbackLocation(FilePath workspace, Launcher launcher, EnvVars env, Stri
 
     /**
      * The workspace of the last {@code node {}} inside the body of the promote step {@code step}, or
-     * where declareRollback was called when the body used none.
+     * where declareRollback was called; {@code declaredFirst} prefers the latter (the rollback does,
+     * the verification does not).
      */
-    static RollbackLocation of(FlowNode step, RollbackPlansAction.Plan declared, TaskListener listener) throws IOException, InterruptedException {
+    static RollbackLocation of(FlowNode step, RollbackPlansAction.Plan declared, boolean declaredFirst, TaskListener listener)
+            throws IOException, InterruptedException {
+        boolean wasDeclared = declared != null && declared.getNode() != null && declared.getWorkspace() != null;
+        if (declaredFirst && wasDeclared) {
+            return of(declared, listener);
+        }
         WorkspaceAction used = step == null ? null : lastWorkspace(step);
         if (used != null) {
             return on(used.getNode(), used.getPath(), "where the deployment ran", listener);
