@@ -117,7 +117,7 @@ public final class ChangeRecords {
                 Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
-    private static String authorization(String credentialsId) {
+    static String authorization(String credentialsId) {
         if (credentialsId == null) {
             return null;
         }

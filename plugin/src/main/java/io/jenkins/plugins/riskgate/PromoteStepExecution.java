@@ -269,6 +269,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
         listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + gate.decision.environment() + ": "
                 + HyperlinkNote.encodeTo(url, "approve or reject it here"));
+        PromotionNotifications.waiting(run, record, gate.decision, gate.rules, gate.assessment, listener);
     }
 
     /**

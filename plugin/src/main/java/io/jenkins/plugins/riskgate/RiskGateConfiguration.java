@@ -32,6 +32,8 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     private Secret storePassword;
     private String exportUrl;
     private String exportCredentialsId;
+    private String notifyUrl;
+    private String notifyCredentialsId;
 
     public RiskGateConfiguration() {
         load();
@@ -137,6 +139,37 @@ public class RiskGateConfiguration extends GlobalConfiguration {
                 .includeCurrentValue(exportCredentialsId);
     }
 
+    /** A webhook that receives a JSON event when a promotion starts waiting for approval, or null. */
+    public String getNotifyUrl() {
+        return notifyUrl;
+    }
+
+    @DataBoundSetter
+    public void setNotifyUrl(String notifyUrl) {
+        String url = Util.fixEmptyAndTrim(notifyUrl);
+        if (url != null && !url.matches("(?i)https?://.+")) {
+            throw new RiskGateException("the notification webhook must be an http(s) URL (got '" + (url.length() > 60 ? url.substring(0, 60) + "..." : url) + "')");
+        }
+        this.notifyUrl = url;
+        save();
+    }
+
+    public String getNotifyCredentialsId() {
+        return notifyCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setNotifyCredentialsId(String notifyCredentialsId) {
+        this.notifyCredentialsId = Util.fixEmptyAndTrim(notifyCredentialsId);
+        save();
+    }
+
+    /** The same kinds of credentials as the change-management endpoint's. */
+    @POST
+    public hudson.util.ListBoxModel doFillNotifyCredentialsIdItems(@QueryParameter String notifyCredentialsId) {
+        return doFillExportCredentialsIdItems(notifyCredentialsId);
+    }
+
     /** The global policy, or the built-in defaults when none is set. */
     public RiskPolicy globalPolicy() {
         return policy == null ? RiskPolicy.defaults() : PolicyLoader.parse(policy, SOURCE);
@@ -151,6 +184,8 @@ public class RiskGateConfiguration extends GlobalConfiguration {
             setStorePassword(json.has("storePassword") ? Secret.fromString(json.getString("storePassword")) : storePassword);
             setExportUrl(json.optString("exportUrl", null));
             setExportCredentialsId(json.optString("exportCredentialsId", null));
+            setNotifyUrl(json.optString("notifyUrl", null));
+            setNotifyCredentialsId(json.optString("notifyCredentialsId", null));
             return true;
         } catch (RiskGateException e) {
             throw new FormException(e.getMessage(), e, "policy");

@@ -1,0 +1,139 @@
+package io.jenkins.plugins.riskgate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.model.User;
+import io.riskgate.gate.GateDecision;
+import io.riskgate.policy.ApprovalQuorum;
+import io.riskgate.policy.EnvironmentRules;
+import io.riskgate.records.HttpRecordExporter;
+import io.riskgate.report.PromotionNotice;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+import jenkins.util.ContextResettingExecutorService;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+
+/**
+ * Tells the people who may decide a promotion that it waits: an e-mail (Mailer plugin) to the
+ * environment's approvers and the members of its approver groups whose address Jenkins knows, and
+ * a JSON event to the configured webhook. In the background: a notification never blocks or fails
+ * the build; what happened is logged in one line each.
+ */
+@Restricted(NoExternalUse.class)
+final class PromotionNotifications {
+    private static final Logger LOGGER = Logger.getLogger(PromotionNotifications.class.getName());
+    /** The most people one notice is mailed to. */
+    static final int MOST_RECIPIENTS = 100;
+    private static final ExecutorService SENDER = new ContextResettingExecutorService(Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "Deployment Risk Gates notifications");
+        t.setDaemon(true);
+        return t;
+    }));
+
+    private PromotionNotifications() {
+    }
+
+    static void waiting(Run<?, ?> run, PromotionRecord record, GateDecision decision, EnvironmentRules rules, RiskAssessmentAction assessment,
+                        TaskListener listener) {
+        String root = Jenkins.get().getRootUrl();
+        String link = (root == null ? "/" : root) + run.getUrl() + PromotionAction.URL + "/";
+        List<String> missing = decision.quorum() == null ? List.of() : decision.quorum().missing();
+        PromotionNotice notice = new PromotionNotice(run.getParent().getFullName(), run.getNumber(), record.getId(), decision,
+                factors(assessment), missing, link, Instant.now());
+        Set<String> people = approvers(rules);
+        String webhook = RiskGateConfiguration.get().getNotifyUrl();
+        String credentials = RiskGateConfiguration.get().getNotifyCredentialsId();
+        SENDER.submit(() -> {
+            mail(notice, people, listener);
+            if (webhook != null) {
+                post(notice, webhook, credentials, listener);
+            }
+        });
+    }
+
+    private static List<PromotionNotice.Factor> factors(RiskAssessmentAction assessment) {
+        List<PromotionNotice.Factor> list = new ArrayList<>();
+        List<Map<String, Object>> factors = assessment == null ? null : assessment.getFactors();
+        if (factors != null) {
+            for (Map<String, Object> f : factors) {
+                Object points = f.get("points");
+                list.add(new PromotionNotice.Factor(String.valueOf(f.get("id")), points instanceof Number n ? n.intValue() : 0,
+                        String.valueOf(f.get("explanation"))));
+            }
+        }
+        return list;
+    }
+
+    /** The user ids the environment names, directly, in its quorum's rules, and as members of its groups. */
+    private static Set<String> approvers(EnvironmentRules rules) {
+        Set<String> users = new LinkedHashSet<>(rules.approvers());
+        Set<String> groups = new LinkedHashSet<>(rules.approverGroups());
+        for (ApprovalQuorum.Rule r : rules.quorum().rules()) {
+            users.addAll(r.users());
+            groups.addAll(r.groups());
+        }
+        for (String group : groups) {
+            try {
+                var details = Jenkins.get().getSecurityRealm().loadGroupByGroupname2(group, true);
+                Set<String> members = details == null ? null : details.getMembers();
+                if (members != null) {
+                    users.addAll(members);
+                }
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "the security realm does not list the members of " + group, e);
+            }
+        }
+        return users;
+    }
+
+    private static void mail(PromotionNotice notice, Set<String> people, TaskListener listener) {
+        if (Jenkins.get().getPlugin("mailer") == null || people.isEmpty()) {
+            return;
+        }
+        List<String> addresses = new ArrayList<>();
+        for (String id : people) {
+            String address = MailAddresses.of(User.getById(id, false));
+            if (address != null && addresses.size() < MOST_RECIPIENTS) {
+                addresses.add(address);
+            }
+        }
+        if (addresses.isEmpty()) {
+            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_NoAddresses(people.size()));
+            return;
+        }
+        try {
+            var message = new jenkins.plugins.mailer.tasks.MimeMessageBuilder().setSubject(notice.subject()).setBody(notice.text())
+                    .addRecipients(String.join(",", addresses)).buildMimeMessage();
+            jakarta.mail.Transport.send(message);
+            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Mailed(addresses.size()));
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, "cannot mail the waiting promotion " + notice.promotion(), e);
+            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_MailFailed(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static void post(PromotionNotice notice, String webhook, String credentials, TaskListener listener) {
+        try {
+            HttpRecordExporter exporter = new HttpRecordExporter(URI.create(webhook), ChangeRecords.authorization(credentials), 3,
+                    Duration.ofSeconds(1), Duration.ofSeconds(10));
+            exporter.post(notice.eventId(), new ObjectMapper().writeValueAsBytes(notice.event()), "event " + notice.eventId());
+            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Posted(notice.eventId()));
+        } catch (Exception e) {
+            LOGGER.log(Level.WARNING, "cannot post the waiting promotion " + notice.promotion(), e);
+            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_PostFailed(String.valueOf(e.getMessage())));
+        }
+    }
+}
