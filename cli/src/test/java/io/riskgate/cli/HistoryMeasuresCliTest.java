@@ -146,7 +146,8 @@ class HistoryMeasuresCliTest {
                 "--started", "2026-11-02T10:00:00Z", "--finished", "2026-11-02T10:05:00Z", "--outcome", "SUCCEEDED", "--store", store);
         assertThat(record.exit()).as(record.err()).isZero();
         String csv = riskgate("export", "--store", store).out();
-        assertThat(csv.lines().findFirst().orElseThrow()).endsWith("developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix,incidents");
-        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).endsWith(",1,0.04,1,0.0,0.0,0.0,false,\"\"");
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith("developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix,incidents,"
+                + "verificationOutcome,verificationSeconds");
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).contains(",1,0.04,1,0.0,0.0,0.0,false,\"\"");
     }
 }

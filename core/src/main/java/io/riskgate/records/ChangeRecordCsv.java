@@ -31,7 +31,7 @@ public final class ChangeRecordCsv {
             "finishedAt", "outcome", "riskScore", "riskLevel", "riskModel", "startedBy", "buildUrl", "runbookUrl", "pirUrl",
             "rollbackCommand", "rollbackExercisedAt", "testsTotal", "testsFailed", "linesAdded", "linesDeleted", "files",
             "directories", "subsystems", "entropy", "commits", "authors", "approvals", "developers", "age", "priorChanges",
-            "authorExperience", "recentExperience", "subsystemExperience", "fix", "incidents");
+            "authorExperience", "recentExperience", "subsystemExperience", "fix", "incidents", "verificationOutcome", "verificationSeconds");
     private static final List<String> REQUIRED = List.of("pipeline", "environment", "commit", "startedAt", "finishedAt", "outcome");
 
     private ChangeRecordCsv() {
@@ -97,6 +97,8 @@ public final class ChangeRecordCsv {
             row.add(m.subsystemExperience());
             row.add(m.fix());
             row.add(incidents.isEmpty() ? null : String.join(" ", incidents));
+            row.add(r.verification().outcome());
+            row.add(r.verification().seconds());
             try {
                 out.write(row.stream().map(v -> v == null ? "" : v instanceof String text ? safe(text) : v.toString()).toList());
             } catch (IOException e) {
@@ -260,6 +262,10 @@ public final class ChangeRecordCsv {
         }
     }
 
+    private static Long seconds(Integer value) {
+        return value == null ? null : Long.valueOf(value);
+    }
+
     private static ChangeRecord parse(Map<String, String> v, String source, int row, boolean checked) {
         Cell c = new Cell(v, source, row);
         try {
@@ -270,7 +276,8 @@ public final class ChangeRecordCsv {
                     c.text("approvals"), new ChangeRecord.Metrics(c.integer("linesAdded"), c.integer("linesDeleted"), c.integer("files"),
                     c.integer("directories"), c.integer("subsystems"), c.decimal("entropy"), c.integer("commits"), c.integer("authors"),
                     c.integer("developers"), c.decimal("age"), c.integer("priorChanges"), c.decimal("authorExperience"),
-                    c.decimal("recentExperience"), c.decimal("subsystemExperience"), c.bool("fix")));
+                    c.decimal("recentExperience"), c.decimal("subsystemExperience"), c.bool("fix")),
+                    new ChangeRecord.Verification(upper(c.text("verificationOutcome")), seconds(c.integer("verificationSeconds"))));
             if (checked) {
                 r.checkPlausible();
                 StoreLimits.check(r);

@@ -71,6 +71,12 @@ abstract class ChangeRecordStoreContract {
         assertThat(ChangeRecordJson.toMap(store.find(verified.id()).orElseThrow()).get("verification"))
                 .isEqualTo(java.util.Map.of("outcome", "PASSED", "seconds", 95L));
         assertThat(ChangeRecordJson.toMap(plain)).doesNotContainKey("verification");
+        java.io.StringWriter csv = new java.io.StringWriter();
+        ChangeRecordCsv.write(List.of(store.find(verified.id()).orElseThrow(), plain), csv);
+        List<ChangeRecord> back = new ArrayList<>();
+        ChangeRecordCsv.read(new java.io.StringReader(csv.toString()), "spool.csv", back::add);
+        assertThat(back).extracting(ChangeRecord::verification)
+                .containsExactly(new ChangeRecord.Verification("PASSED", 95L), ChangeRecord.Verification.NONE);
         assertThatThrownBy(() -> new ChangeRecord.Verification("MAYBE", 1L)).hasMessageContaining("PASSED, FAILED or ABORTED");
     }
 
@@ -170,7 +176,8 @@ abstract class ChangeRecordStoreContract {
         java.io.StringWriter csv = new java.io.StringWriter();
         ChangeRecordCsv.write(store.page(RecordQuery.ALL, 0, 10), csv);
         assertThat(csv.toString().lines().findFirst().orElseThrow())
-                .endsWith(",approvals,developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix,incidents");
+                .endsWith(",approvals,developers,age,priorChanges,authorExperience,recentExperience,subsystemExperience,fix,incidents,"
+                        + "verificationOutcome,verificationSeconds");
         List<ChangeRecord> back = new java.util.ArrayList<>();
         ChangeRecordCsv.read(new java.io.StringReader(csv.toString()), "export.csv", back::add);
         assertThat(back).containsExactlyInAnyOrder(measured, older);

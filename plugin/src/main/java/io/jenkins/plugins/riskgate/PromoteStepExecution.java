@@ -96,6 +96,8 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     /** Why the deployment failed, for the step's failure after a restart during the rollback. */
     private String failure;
     private int rollbackRuns;
+    /** Whether the gate's rules (or the step) declare a verification: decided off the Pipeline's thread, used on it. */
+    private boolean verifies;
     private transient Throwable bodyFailure;
     private transient volatile ScheduledFuture<?> turnPoll;
 
@@ -167,7 +169,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             repositoryPolicyName = repository == null ? null : repository[1];
             RiskPolicy policy = Policies.effective(RiskGateConfiguration.get().getPolicy(), repository, listener);
             EnvironmentRules rules = Policies.environment(policy, environment);
-            verificationRules(rules);   // a bad verify parameter fails before anything waits
+            verifies = verificationRules(rules) != null;   // a bad verify parameter fails before anything waits
             rollbackOnFailure = rules.rollbackOnFailure();
             TestEvidence evidence = Evidence.of(run, workspace, tests, listener);
             RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
@@ -549,12 +551,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         public void onSuccess(StepContext context, Object result) {
             try {
                 PromotionRecord record = record();
-                VerificationRules rules = verificationRules(rules());
-                if (record != null && move(record, Event.BODY_SUCCEEDED, null, rules != null)
+                if (record != null && move(record, Event.BODY_SUCCEEDED, null, verifies)
                         && record.getState() == PromotionRecord.State.VERIFYING) {
-                    record.verificationStarted(rules.describe(), System.currentTimeMillis());
-                    save();
-                    run(() -> verifyThenSettle(rules, result, false));
+                    run(() -> verifyThenSettle(verificationRules(rules()), result, false));
                     return;
                 }
                 settleSucceeded(record);
@@ -604,9 +603,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         PromotionRecord record = record();
         if (resumed) {
             listener.getLogger().println("[riskgate] " + Messages.PromoteStep_VerificationRestarted(laneEnvironment));
-            record.verificationStarted(rules.describe(), System.currentTimeMillis());
-            save();
         }
+        record.verificationStarted(rules.describe(), System.currentTimeMillis());
+        save();
         listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Verifying(laneEnvironment, rules.describe()));
         RollbackLocation where = locate(resumed, false);
         Jenkins controller = Jenkins.get();
@@ -978,6 +977,10 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         PromotionRecord.State state = record == null ? null : record.getState();
         if (record != null) {
             PromotionLanes.register(recordId, this);
+            if (job != null && state != null && !state.finished()) {
+                // rebuild the lane from the records now, off the Pipeline's thread, which settles promotions later
+                Timer.get().submit(() -> PromotionLanes.with(job, laneEnvironment, lane -> null));
+            }
         }
         if (state == PromotionRecord.State.VERIFYING) {
             // the checks' thread did not survive the restart: the verification starts again

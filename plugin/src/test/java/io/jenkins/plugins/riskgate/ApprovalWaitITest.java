@@ -155,14 +155,14 @@ class ApprovalWaitITest {
     @WithJenkins
     void anUnansweredPromotionExpires(JenkinsRule r) throws Exception {
         security(r);
-        RiskGateConfiguration.get().setPolicy(policy("15s"));
+        RiskGateConfiguration.get().setPolicy(policy("45s"));
         agent(r);
         WorkflowRun run = topLevelJob(r, "echo 'NEVER'").scheduleBuild2(0).waitForStart();
         PromotionRecord record = PromoteStepITest.waiting(run);
         assertThat(PromoteStepITest.post(r, "alice", run, "approve", record.getId(), true)).isEqualTo(200);
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(run));
         assertThat(record.getState()).isEqualTo(PromotionRecord.State.EXPIRED);
-        assertThat(record.getNote()).startsWith("no decision within the approval timeout of 15s in production; approved by alice (release)");
+        assertThat(record.getNote()).startsWith("no decision within the approval timeout of 45s in production; approved by alice (release)");
         r.assertLogContains("promotion to production EXPIRED", run);
         r.assertLogNotContains("NEVER", run);
         assertThat(PromoteStepITest.post(r, "bob", run, "approve", record.getId(), true)).isEqualTo(409);

@@ -104,9 +104,22 @@ class NotificationITest {
         }
     }
 
+    /**
+     * The test's single class path also holds an older javax mail API (bundled by another plugin), whose
+     * mailcap names handlers of the wrong API; Jenkins keeps them apart with one class loader per plugin.
+     */
+    static void mailHandlersOfTheJakartaApi() {
+        jakarta.activation.MailcapCommandMap map = new jakarta.activation.MailcapCommandMap();
+        map.addMailcap("text/plain;; x-java-content-handler=org.eclipse.angus.mail.handlers.text_plain");
+        map.addMailcap("multipart/*;; x-java-content-handler=org.eclipse.angus.mail.handlers.multipart_mixed; x-java-fallback-entry=true");
+        map.addMailcap("message/rfc822;; x-java-content-handler=org.eclipse.angus.mail.handlers.message_rfc822");
+        jakarta.activation.CommandMap.setDefaultCommandMap(map);
+    }
+
     @Test
     @WithJenkins
     void theApproversAreMailedAndTheWebhookGetsTheEvent(JenkinsRule r) throws Exception {
+        mailHandlersOfTheJakartaApi();
         ApprovalWaitITest.security(r);
         RiskGateConfiguration.get().setPolicy(ApprovalWaitITest.policy(null));
         RiskGateConfiguration.get().setNotifyUrl(startWebhook());

@@ -11,7 +11,9 @@ import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -126,5 +128,54 @@ class PromotionLaneITest {
                 second.getAction(PromotionAction.class).getRecords().get(0).getState(),
                 third.getAction(PromotionAction.class).getRecords().get(0).getState());
         assertThat(states).containsExactly(PromotionRecord.State.SUCCEEDED, PromotionRecord.State.SUPERSEDED, PromotionRecord.State.SUCCEEDED);
+    }
+
+    @Test
+    @WithJenkins
+    void aHolderWhoseBuildIsKilledFreesTheEnvironment(JenkinsRule r, @TempDir File dir) throws Exception {
+        RiskGateConfiguration.get().setPolicy(ALLOW);
+        r.jenkins.setNumExecutors(4);
+        File never = new File(dir, "never");
+        WorkflowJob job = job(r, "killed", "sh 'echo DEPLOYING-$BUILD_NUMBER; while [ ! -f " + never + " ]; do sleep 1; done'");
+        WorkflowRun first = job.scheduleBuild2(0).waitForStart();
+        r.waitForMessage("DEPLOYING-1", first);
+        WorkflowRun second = job.scheduleBuild2(0).waitForStart();
+        r.waitForMessage("waiting for its turn in production", second);
+        first.doKill();   // a hard kill: no step of the first build gets to settle its promotion
+        r.waitForCompletion(first);
+        r.waitForMessage("DEPLOYING-2", second);
+        assertThat(never.createNewFile()).isTrue();
+        r.assertBuildStatusSuccess(r.waitForCompletion(second));
+    }
+
+    @RegisterExtension
+    private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
+
+    @Test
+    void theQueueIsRestoredAfterARestart(@TempDir File dir) throws Throwable {
+        File go = new File(dir, "go");
+        File order = new File(dir, "order.txt");
+        sessions.then(r -> {
+            RiskGateConfiguration.get().setPolicy(ALLOW);
+            r.jenkins.setNumExecutors(4);
+            WorkflowJob job = job(r, "restart", "sh 'echo START-$BUILD_NUMBER >> " + order + "; while [ ! -f " + go + " ]; do sleep 1; done; echo END-$BUILD_NUMBER >> "
+                    + order + "'");
+            WorkflowRun first = job.scheduleBuild2(0).waitForStart();
+            r.waitForMessage("START-1", first);
+            WorkflowRun second = job.scheduleBuild2(0).waitForStart();
+            r.waitForMessage("waiting for its turn in production", second);
+        });
+        sessions.then(r -> {
+            WorkflowJob job = r.jenkins.getItemByFullName("restart", WorkflowJob.class);
+            WorkflowRun first = job.getBuildByNumber(1);
+            WorkflowRun second = job.getBuildByNumber(2);
+            Thread.sleep(PromoteStepExecution.TURN_POLL_SECONDS * 1000 + 3000);
+            assertThat(JenkinsRule.getLog(second)).as("still waiting for build 1 after the restart").doesNotContain("START-2");
+            assertThat(production(second, PromotionRecord.State.QUEUED).getQueuedBehind()).isEqualTo(1);
+            assertThat(go.createNewFile()).isTrue();
+            r.assertBuildStatusSuccess(r.waitForCompletion(first));
+            r.assertBuildStatusSuccess(r.waitForCompletion(second));
+            assertThat(Files.readAllLines(order.toPath(), StandardCharsets.UTF_8)).containsExactly("START-1", "END-1", "START-2", "END-2");
+        });
     }
 }
