@@ -572,6 +572,14 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 PromotionRecord record = record();
                 RollbackPlan plan = plan();
                 boolean rollsBack = rollbackOnFailure && plan != null && plan.hasCommand();
+                if (rollsBack && record != null && stopRequested()) {
+                    // stopped by a person: everything stops, the rollback does not start
+                    move(record, Event.ABORTED, Messages.PromoteStep_StoppedNoRollback(plan.command()));
+                    settled(record);
+                    context.get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " ABORTED: " + record.getNote());
+                    context.onFailure(cause);
+                    return;
+                }
                 if (record != null && move(record, Event.BODY_FAILED, rollsBack ? null : plan == null ? "no rollback command declared" : null,
                         false, rollsBack) && record.getState() == PromotionRecord.State.ROLLING_BACK) {
                     run(PromoteStepExecution.this::rollBackThenFail);
@@ -627,8 +635,12 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                     at = Instant.now();
                     check = launch(where, rules.command(), rules.timeout(), listener);
                 } catch (InterruptedException e) {
-                    if (terminating(controller)) {
-                        return;   // cut by the shutdown: the verification starts again after the restart
+                    if (terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
+                        return;   // cut by the shutdown (it starts again after the restart), or stopped: stop() recorded it
+                    }
+                    if (stopRequested()) {
+                        abortedByStop(record);
+                        return;
                     }
                     throw e;
                 }
@@ -707,8 +719,12 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             try {
                 rollback = launch(where, plan.command(), null, listener);
             } catch (InterruptedException e) {
-                if (terminating(controller)) {
-                    return;   // cut by the shutdown: it resumes after the restart
+                if (terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
+                    return;   // cut by the shutdown (it resumes after the restart), or stopped: stop() recorded it
+                }
+                if (stopRequested()) {
+                    abortedByStop(record);
+                    return;
                 }
                 throw e;
             }
@@ -776,7 +792,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     static final String PROCESS_COOKIE = "RISKGATE_PROMOTION_PROCESS";
 
     /** Runs a command where the deployment ran; interrupting the thread (abort) kills it and every process it started. */
-    private static Launched launch(RollbackLocation where, String command, Duration timeout, TaskListener listener) throws IOException, InterruptedException {
+    private Launched launch(RollbackLocation where, String command, Duration timeout, TaskListener listener) throws IOException, InterruptedException {
         List<String> cmd = where.launcher().isUnix() ? List.of("sh", "-c", command) : List.of("cmd.exe", "/C", command);
         Tail tail = new Tail(listener.getLogger());
         long start = System.nanoTime();
@@ -784,15 +800,43 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         EnvVars env = new EnvVars(where.env() == null ? new EnvVars() : where.env());
         env.putAll(cookie);
         Proc proc = where.launcher().launch().cmds(cmd).envs(env).pwd(where.workspace()).stdout(tail).start();
-        int code;
+        boolean timedOut = false;
         try {
-            code = timeout == null ? proc.join() : proc.joinWithTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS, listener);
+            // watch rather than block: a stop of the build that reached only the finished body still ends the command
+            while (proc.isAlive()) {
+                if (stopRequested()) {
+                    throw new InterruptedException("the build was stopped");
+                }
+                if (timeout != null && System.nanoTime() - start >= timeout.toNanos()) {
+                    timedOut = true;
+                    proc.kill();
+                    where.launcher().kill(cookie);
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            int code = proc.join();
+            return new Launched(timedOut && code == 0 ? -1 : code, timedOut, tail.text());
         } catch (InterruptedException e) {
+            proc.kill();
             where.launcher().kill(cookie);
             throw e;
         }
-        boolean timedOut = timeout != null && code != 0 && System.nanoTime() - start >= timeout.toNanos();
-        return new Launched(code, timedOut, tail.text());
+    }
+
+    /**
+     * Whether someone stopped the build (its executor carries the cause, or the build records it),
+     * whether or not this step heard of it.
+     */
+    private boolean stopRequested() {
+        try {
+            Run<?, ?> run = getContext().get(Run.class);
+            hudson.model.Executor executor = run.getExecutor();
+            return executor != null && !executor.getCausesOfInterruption().isEmpty()
+                    || !run.getActions(jenkins.model.InterruptedBuildAction.class).isEmpty();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -942,26 +986,46 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     @Override
     public void stop(Throwable cause) throws Exception {
         PromotionRecord record = record();
-        PromotionRecord.State state = record == null ? null : record.getState();
-        if (state != null && !state.finished() && state != PromotionRecord.State.RUNNING) {
-            String note = switch (state) {
-                case WAITING_FOR_APPROVAL -> "aborted while waiting for approval";
-                case WAITING_FOR_SOAK -> Messages.PromoteStep_AbortedSoaking();
-                case QUEUED -> Messages.PromoteStep_AbortedQueued(laneEnvironment);
-                case VERIFYING -> Messages.PromoteStep_AbortedVerifying();
-                default -> Messages.PromoteStep_AbortedRollingBack(record.getRollbackCommand() != null ? record.getRollbackCommand()
-                        : plan() == null ? "" : plan().command());
-            };
-            if (state == PromotionRecord.State.VERIFYING) {
-                record.verificationEnded("ABORTED", note, record.getVerificationOutput(), System.currentTimeMillis());
-            }
-            if (move(record, Event.ABORTED, note)) {
-                settled(record);
-                getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " ABORTED: " + note);
-            }
+        if (record != null) {
+            abort(record);
         }
         endPause();
         super.stop(cause);   // cancels the verification or rollback: interrupting its thread kills the command
+    }
+
+    /** Records the abort of a promotion that has not settled (except while its body runs: the body's end settles it). */
+    private boolean abort(PromotionRecord record) throws IOException, InterruptedException {
+        PromotionRecord.State state = record.getState();
+        if (state == null || state.finished() || state == PromotionRecord.State.RUNNING) {
+            return false;
+        }
+        String note = switch (state) {
+            case WAITING_FOR_APPROVAL -> "aborted while waiting for approval";
+            case WAITING_FOR_SOAK -> Messages.PromoteStep_AbortedSoaking();
+            case QUEUED -> Messages.PromoteStep_AbortedQueued(laneEnvironment);
+            case VERIFYING -> Messages.PromoteStep_AbortedVerifying();
+            default -> Messages.PromoteStep_AbortedRollingBack(record.getRollbackCommand() != null ? record.getRollbackCommand()
+                    : plan() == null ? "" : plan().command());
+        };
+        if (state == PromotionRecord.State.VERIFYING) {
+            record.verificationEnded("ABORTED", note, record.getVerificationOutput(), System.currentTimeMillis());
+        }
+        if (!move(record, Event.ABORTED, note)) {
+            return false;
+        }
+        settled(record);
+        getContext().get(TaskListener.class).getLogger().println("[riskgate] promotion to " + environment + " ABORTED: " + note);
+        return true;
+    }
+
+    /** A stop of the build that reached only the finished body: the command was ended here; the step ends ABORTED. */
+    private void abortedByStop(PromotionRecord record) throws IOException, InterruptedException {
+        if (abort(record)) {
+            hudson.model.Executor executor = getContext().get(Run.class).getExecutor();
+            CauseOfInterruption[] causes = executor == null ? new CauseOfInterruption[0]
+                    : executor.getCausesOfInterruption().toArray(new CauseOfInterruption[0]);
+            getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, causes));
+        }
     }
 
     @Override

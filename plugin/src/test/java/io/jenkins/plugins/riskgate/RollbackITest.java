@@ -48,8 +48,25 @@ class RollbackITest {
         assertThat(production.getState()).isEqualTo(PromotionRecord.State.ABORTED);
         assertThat(production.getNote()).startsWith("aborted during the rollback 'echo ROLLBACK-STARTED;");
         r.assertLogContains("promotion to production ABORTED: aborted during the rollback", run);
+        r.assertLogNotContains("InterruptedException", run);
         Thread.sleep(10_000);
         assertThat(done).as("the rollback's process was stopped").doesNotExist();
+    }
+
+    @Test
+    @WithJenkins
+    void aStopDuringTheDeploymentStopsEverythingAndTheRollbackDoesNotStart(JenkinsRule r, @TempDir File dir) throws Exception {
+        RiskGateConfiguration.get().setPolicy(POLICY);
+        File ran = new File(dir, "ran");
+        WorkflowJob job = job(r, "sh \"echo DEPLOYING; sleep 60\"", "echo rolled-back > " + ran);
+        WorkflowRun run = job.scheduleBuild2(0).waitForStart();
+        r.waitForMessage("+ echo DEPLOYING", run);
+        run.doStop();
+        r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(run));
+        PromotionRecord production = run.getAction(PromotionAction.class).getRecords().get(0);
+        assertThat(production.getState()).isEqualTo(PromotionRecord.State.ABORTED);
+        assertThat(production.getNote()).startsWith("the build was stopped during the deployment: the rollback 'echo rolled-back");
+        assertThat(ran).doesNotExist();
     }
 
     @RegisterExtension
