@@ -175,7 +175,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             RollbackPlansAction plans = run.getAction(RollbackPlansAction.class);
             RollbackPlan plan = plans == null ? null : plans.planFor(rules.name());
             GateDecision decision = GateEvaluator.evaluate(policy.promotion(), rules.name(), candidate(assessment), evidence, plan,
-                    new PromotionHistory(run), Clock.systemUTC());
+                    new PromotionHistory(run).withAwaitingReview(io.jenkins.plugins.riskgate.operations.Reviews.awaiting(run.getParent().getFullName())),
+                    Clock.systemUTC());
+            io.jenkins.plugins.riskgate.operations.Telemetry.gateDecision(decision.environment(), decision.outcome().name());
             job = run.getParent().getFullName();
             build = run.getNumber();
             laneEnvironment = rules.name();
@@ -522,6 +524,9 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         }
         TaskListener listener = getContext().get(TaskListener.class);
         listener.getLogger().println("[riskgate] promotion to " + environment + ": " + t.reason());
+        if (t.kind() == ApprovalWait.Kind.APPROVED && waitingSince > 0) {
+            io.jenkins.plugins.riskgate.operations.Telemetry.approvalWait(environment, now - waitingSince);
+        }
         switch (t.kind()) {
             case APPROVED -> askForTurn();
             case REJECTED -> {
@@ -1091,13 +1096,11 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     private static PromotionCandidate candidate(RiskAssessmentAction a) {
-        return new PromotionCandidate(a.getHead(), a.getScore(), Level.valueOf(a.getLevel()), authors(a));
+        return a.assessment().candidate();
     }
 
-    @SuppressWarnings("unchecked")
     private static List<String> authors(RiskAssessmentAction a) {
-        Object authors = a.getAssessment().get("authors");
-        return authors instanceof List<?> list ? new ArrayList<>((List<String>) list) : List.of();
+        return new ArrayList<>(a.assessment().authors());
     }
 
     private static String startedBy(Run<?, ?> run) {

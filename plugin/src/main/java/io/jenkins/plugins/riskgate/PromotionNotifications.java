@@ -66,12 +66,9 @@ final class PromotionNotifications {
 
     private static List<PromotionNotice.Factor> factors(RiskAssessmentAction assessment) {
         List<PromotionNotice.Factor> list = new ArrayList<>();
-        List<Map<String, Object>> factors = assessment == null ? null : assessment.getFactors();
-        if (factors != null) {
-            for (Map<String, Object> f : factors) {
-                Object points = f.get("points");
-                list.add(new PromotionNotice.Factor(String.valueOf(f.get("id")), points instanceof Number n ? n.intValue() : 0,
-                        String.valueOf(f.get("explanation"))));
+        if (assessment != null) {
+            for (io.riskgate.risk.Factor f : assessment.getFactors()) {
+                list.add(new PromotionNotice.Factor(f.id(), f.points(), f.explanation()));
             }
         }
         return list;
