@@ -57,8 +57,8 @@ class IncidentsCliTest {
         assertThat(exported.get(0).get("incidents").get(0).get("link").asText()).isEqualTo("LIVE");
         assertThat(exported.get(1).get("incidents")).isEmpty();
         String csv = riskgate("export", "--store", store, "--environment", "production").out();
-        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",fix,incidents");
-        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).startsWith("r1,").endsWith(",INC-1");
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",fix,incidents,verificationOutcome,verificationSeconds");
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).startsWith("r1,").contains(",INC-1,");
 
         JsonNode report = riskgate("report", "--store", store, "--environment", "production", "--format", "json").json();
         JsonNode incidents = report.get("incidents");
