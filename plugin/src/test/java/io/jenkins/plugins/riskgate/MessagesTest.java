@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * {@code Messages.Key(...)} calls name keys that exist.
  */
 class MessagesTest {
-    /** The module's directory: the parent of target/classes, where the compiled bundle lies. */
     private static final Path MODULE = module();
     private static final Path RESOURCES = MODULE.resolve("src/main/resources/io/jenkins/plugins/riskgate");
     private static final Path SOURCES = MODULE.resolve("src/main/java/io/jenkins/plugins/riskgate");
@@ -32,6 +31,7 @@ class MessagesTest {
 
     @Test
     void everyMessageFormatsAndItsArgumentsAreNumberedFromZero() throws IOException {
+        assertThat(files(RESOURCES, "Messages.properties")).as("the bundles under " + RESOURCES).isNotEmpty();
         List<String> problems = new ArrayList<>();
         for (Path file : files(RESOURCES, "Messages.properties")) {
             Properties messages = load(file);
@@ -78,7 +78,12 @@ class MessagesTest {
         assertThat(problems).isEmpty();
     }
 
+    /** The plugin module's directory: Maven's {@code basedir}, else the parent of target/classes. */
     private static Path module() {
+        String basedir = System.getProperty("basedir");
+        if (basedir != null) {
+            return Path.of(basedir);
+        }
         try {
             Path classes = Path.of(Messages.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return classes.getParent().getParent();
