@@ -3,11 +3,15 @@ package io.jenkins.plugins.riskgate;
 import hudson.model.Item;
 import hudson.model.ItemGroup;
 import hudson.model.Job;
+import hudson.model.Node;
+import hudson.security.GroupDetails;
+import jenkins.model.IdStrategy;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -73,6 +77,41 @@ public class JenkinsFacade {
     /** The controller's configured URL, ending with a slash, or null when none is configured. */
     public String rootUrl() {
         return Jenkins.get().getRootUrl();
+    }
+
+    /** The job of that full name, or null; no permission check (for the plugin's own bookkeeping). */
+    public Job<?, ?> job(String fullName) {
+        return Jenkins.get().getItemByFullName(fullName, Job.class);
+    }
+
+    /** The node of that name ({@code ""}: the built-in node), or null. */
+    public Node node(String name) {
+        return name.isEmpty() ? Jenkins.get() : Jenkins.get().getNode(name);
+    }
+
+    /** How the security realm compares group names. */
+    public IdStrategy groupIdStrategy() {
+        return Jenkins.get().getSecurityRealm().getGroupIdStrategy();
+    }
+
+    /**
+     * The members of a group where the security realm lists them, else null; an unknown group throws the realm's
+     * (unchecked) exception.
+     */
+    public Set<String> groupMembers(String group) {
+        GroupDetails details = Jenkins.get().getSecurityRealm().loadGroupByGroupname2(group, true);
+        return details == null ? null : details.getMembers();
+    }
+
+    /** The running controller, or null while it starts or after it stopped: compared by identity to notice a restart. */
+    public Object controller() {
+        return Jenkins.getInstanceOrNull();
+    }
+
+    /** Whether {@code started} (from {@link #controller()}) is no longer the controller that runs, or it is shutting down. */
+    public boolean terminating(Object started) {
+        Jenkins j = Jenkins.getInstanceOrNull();
+        return j == null || j != started || j.isTerminating();
     }
 
     /** Whether the plugin of that short name is installed and active. */

@@ -47,7 +47,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
-import jenkins.model.Jenkins;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -356,7 +355,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 return;
             }
             // not resumed yet after a restart: its record says so, and it ends when it resumes
-            Job<?, ?> j = Jenkins.get().getItemByFullName(job, Job.class);
+            Job<?, ?> j = JenkinsFacade.JENKINS.job(job);
             Run<?, ?> run = j == null ? null : j.getBuildByNumber(older.build());
             PromotionAction action = run == null ? null : run.getAction(PromotionAction.class);
             PromotionRecord record = action == null ? null : action.get(older.id());
@@ -621,7 +620,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         save();
         listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Verifying(laneEnvironment, rules.describe()));
         RollbackLocation where = locate(resumed, false);
-        Jenkins controller = Jenkins.get();
+        Object controller = JenkinsFacade.JENKINS.controller();
         Instant started = Instant.now();
         List<Verification.Check> checks = new ArrayList<>();
         Verification.Next next;
@@ -640,7 +639,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                     at = Instant.now();
                     check = launch(where, rules.command(), rules.timeout(), listener);
                 } catch (InterruptedException e) {
-                    if (terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
+                    if (JenkinsFacade.JENKINS.terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
                         return;   // cut by the shutdown (it starts again after the restart), or stopped: stop() recorded it
                     }
                     if (stopRequested()) {
@@ -649,7 +648,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                     }
                     throw e;
                 }
-                if (terminating(controller)) {
+                if (JenkinsFacade.JENKINS.terminating(controller)) {
                     return;
                 }
                 Duration took = Duration.between(at, Instant.now());
@@ -720,11 +719,11 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                     ? "verification of " + environment + " failed" : "deployment to " + environment + " failed")
                     + ": running the declared rollback: " + plan.command());
             Launched rollback;
-            Jenkins controller = Jenkins.get();
+            Object controller = JenkinsFacade.JENKINS.controller();
             try {
                 rollback = launch(where, plan.command(), null, listener);
             } catch (InterruptedException e) {
-                if (terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
+                if (JenkinsFacade.JENKINS.terminating(controller) || record.getState() == PromotionRecord.State.ABORTED) {
                     return;   // cut by the shutdown (it resumes after the restart), or stopped: stop() recorded it
                 }
                 if (stopRequested()) {
@@ -733,7 +732,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 }
                 throw e;
             }
-            if (terminating(controller)) {
+            if (JenkinsFacade.JENKINS.terminating(controller)) {
                 return;
             }
             boolean done = rollback.code == 0;
@@ -842,15 +841,6 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         } catch (IOException | InterruptedException | RuntimeException e) {
             return false;
         }
-    }
-
-    /**
-     * Whether the controller is shutting down: a command cut short by it is not an outcome; the
-     * promotion keeps its state and resumes after the restart.
-     */
-    private static boolean terminating(Jenkins started) {
-        Jenkins j = Jenkins.getInstanceOrNull();
-        return j == null || j != started || j.isTerminating();
     }
 
     /** Copies a command's output to the log and keeps its last bytes. */

@@ -114,7 +114,7 @@ public class PromotionAction implements RunAction2 {
 
     static ApprovalCheck approvalCheck() {
         IdStrategy users = User.idStrategy();
-        IdStrategy groups = Jenkins.get().getSecurityRealm().getGroupIdStrategy();
+        IdStrategy groups = JenkinsFacade.JENKINS.groupIdStrategy();
         return new ApprovalCheck(users::equals, groups::equals);
     }
 

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 
@@ -64,7 +63,7 @@ final class PromotionLanes {
     /** The lane as the records of the job's builds describe it. */
     private static EnvironmentLane restored(String job, String environment) {
         EnvironmentLane lane = new EnvironmentLane();
-        Job<?, ?> j = Jenkins.get().getItemByFullName(job, Job.class);
+        Job<?, ?> j = JenkinsFacade.JENKINS.job(job);
         if (j == null) {
             return lane;
         }
@@ -96,7 +95,7 @@ final class PromotionLanes {
 
     /** Whether a promotion's build stopped running, or its record settled or disappeared. */
     private static boolean gone(String job, String environment, EnvironmentLane.Claim claim) {
-        Job<?, ?> j = Jenkins.get().getItemByFullName(job, Job.class);
+        Job<?, ?> j = JenkinsFacade.JENKINS.job(job);
         Run<?, ?> run = j == null ? null : j.getBuildByNumber(claim.build());
         if (run == null || !run.isBuilding()) {
             return true;

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 import jenkins.util.ContextResettingExecutorService;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -48,7 +47,7 @@ final class PromotionNotifications {
 
     static void waiting(Run<?, ?> run, PromotionRecord record, GateDecision decision, EnvironmentRules rules, RiskAssessmentAction assessment,
                         TaskListener listener) {
-        String root = Jenkins.get().getRootUrl();
+        String root = JenkinsFacade.JENKINS.rootUrl();
         String link = (root == null ? "/" : root) + run.getUrl() + PromotionAction.URL + "/";
         List<String> missing = decision.quorum() == null ? List.of() : decision.quorum().missing();
         PromotionNotice notice = new PromotionNotice(run.getParent().getFullName(), run.getNumber(), record.getId(), decision,
@@ -84,8 +83,7 @@ final class PromotionNotifications {
         }
         for (String group : groups) {
             try {
-                var details = Jenkins.get().getSecurityRealm().loadGroupByGroupname2(group, true);
-                Set<String> members = details == null ? null : details.getMembers();
+                Set<String> members = JenkinsFacade.JENKINS.groupMembers(group);
                 if (members != null) {
                     users.addAll(members);
                 }
@@ -97,7 +95,7 @@ final class PromotionNotifications {
     }
 
     private static void mail(PromotionNotice notice, Set<String> people, TaskListener listener) {
-        if (Jenkins.get().getPlugin("mailer") == null || people.isEmpty()) {
+        if (!JenkinsFacade.JENKINS.hasPlugin("mailer") || people.isEmpty()) {
             return;
         }
         List<String> addresses = new ArrayList<>();

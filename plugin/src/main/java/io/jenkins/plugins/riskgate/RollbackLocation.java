@@ -8,7 +8,6 @@ import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import java.io.IOException;
-import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.actions.WorkspaceAction;
 import org.jenkinsci.plugins.workflow.flow.FlowExecution;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
@@ -47,7 +46,7 @@ record RollbackLocation(FilePath workspace, Launcher launcher, EnvVars env, Stri
     }
 
     private static RollbackLocation on(String name, String path, String why, TaskListener listener) throws IOException, InterruptedException {
-        Node node = name.isEmpty() ? Jenkins.get() : Jenkins.get().getNode(name);
+        Node node = JenkinsFacade.JENKINS.node(name);
         Computer computer = node == null ? null : node.toComputer();
         VirtualChannel channel = computer == null ? null : computer.getChannel();
         String label = name.isEmpty() ? "the built-in node" : "node " + name;

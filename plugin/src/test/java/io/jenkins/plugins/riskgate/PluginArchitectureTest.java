@@ -29,14 +29,10 @@ class PluginArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.jenkins.plugins.riskgate");
 
-    /** Classes other work is changing now; they move to the facade with it. */
-    private static final String[] NOT_YET_ON_THE_FACADE = {PromotionAction.class.getName(), RollbackLocation.class.getName()};
-
     @Test
     void onlyTheFacadeCallsJenkinsGet() {
         assertThat(PLUGIN.size()).as("plugin classes imported").isGreaterThan(15);
         noClasses().that().doNotHaveFullyQualifiedName(JenkinsFacade.class.getName())
-                .and().doNotHaveFullyQualifiedName(NOT_YET_ON_THE_FACADE[0]).and().doNotHaveFullyQualifiedName(NOT_YET_ON_THE_FACADE[1])
                 .should().callMethod(Jenkins.class, "get").orShould().callMethod(Jenkins.class, "getInstanceOrNull")
                 .orShould().callMethod(Jenkins.class, "getInstance")
                 .because("JenkinsFacade is the one way to Jenkins, so the plugin's logic is testable without it")
