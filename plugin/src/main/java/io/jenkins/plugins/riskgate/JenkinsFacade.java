@@ -24,7 +24,7 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 @Restricted(NoExternalUse.class)
 public class JenkinsFacade {
     /** The facade over the running controller. */
-    static final JenkinsFacade JENKINS = new JenkinsFacade();
+    public static final JenkinsFacade JENKINS = new JenkinsFacade();
 
     /** Whether the current user holds {@code permission} on the controller (globally). */
     public boolean hasPermission(Permission permission) {
@@ -62,6 +62,16 @@ public class JenkinsFacade {
             }
         }
         return jobs;
+    }
+
+    /** Every job, whoever may read it (for the controller's own figures, never shown per user). */
+    public List<Job<?, ?>> allJobs() {
+        return Jenkins.get().getAllItems(Job.class).stream().<Job<?, ?>>map(j -> j).toList();
+    }
+
+    /** Whether a controller runs in this JVM (false in unit tests and after shutdown). */
+    public boolean running() {
+        return Jenkins.getInstanceOrNull() != null;
     }
 
     /** The controller as the context of credentials and items. */

@@ -65,8 +65,12 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         this.jenkins = jenkins;
     }
 
-    /** What the current user may see and decide, from their permissions on the jobs they may read. */
-    static Visibility visibility(JenkinsFacade jenkins) {
+    /**
+     * What the current user may see and decide, from their permissions on the jobs they may read; the
+     * dashboard, the reviews page and their endpoints share it.
+     */
+    @Restricted(NoExternalUse.class)
+    public static Visibility visibility(JenkinsFacade jenkins) {
         if (jenkins.hasPermission(Jenkins.ADMINISTER)) {
             return Visibility.everything();
         }

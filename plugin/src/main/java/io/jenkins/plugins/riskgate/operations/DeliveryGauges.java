@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 
@@ -91,7 +90,7 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
     /** Promotions of running builds that wait for approval. */
     static int waitingPromotions() {
         int waiting = 0;
-        for (Job<?, ?> job : Jenkins.get().allItems(Job.class)) {
+        for (Job<?, ?> job : io.jenkins.plugins.riskgate.JenkinsFacade.JENKINS.allJobs()) {
             for (Run<?, ?> run = job.getLastBuild(); run != null && run.isBuilding(); run = run.getPreviousBuild()) {
                 io.jenkins.plugins.riskgate.PromotionAction action = run.getAction(io.jenkins.plugins.riskgate.PromotionAction.class);
                 if (action != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.Extension;
 import hudson.model.RootAction;
 import io.jenkins.plugins.riskgate.ChangeRecords;
+import io.jenkins.plugins.riskgate.JenkinsFacade;
 import io.jenkins.plugins.riskgate.RiskGatePermissions;
 import io.riskgate.RiskGateException;
 import io.riskgate.records.ChangeRecordStore;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.StaplerRequest2;
@@ -27,7 +27,9 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code POST /riskgate-incidents/report}: incidents from monitoring into the record store, as a
  * plain JSON object or Prometheus Alertmanager's webhook payload (firing opens, resolved resolves).
- * Needs the <em>ReportIncident</em> permission. Clients authenticate with an API token, and such
+ * Needs the <em>ReportIncident</em> permission, which is global only: whoever holds it may report an
+ * incident for any pipeline, also one they cannot read (monitoring names services, not Jenkins
+ * jobs), and the answer names the deployment it was linked to. Clients authenticate with an API token, and such
  * requests need no crumb (Jenkins exempts API-token requests from CSRF protection); a browser
  * session needs one like any POST. Bodies are bounded to {@value #MAX_BODY} bytes.
  */
@@ -53,7 +55,7 @@ public class IncidentEndpoint implements RootAction {
 
     @POST
     public void doReport(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
-        Jenkins.get().checkPermission(RiskGatePermissions.REPORT_INCIDENT);
+        JenkinsFacade.JENKINS.checkPermission(RiskGatePermissions.REPORT_INCIDENT, null);
         if (req.getContentLengthLong() > MAX_BODY) {
             answer(rsp, 413, Map.of("error", Messages.IncidentEndpoint_TooLarge(MAX_BODY)));
             return;

@@ -4,51 +4,86 @@ import hudson.Extension;
 import hudson.model.RootAction;
 import hudson.model.User;
 import io.jenkins.plugins.riskgate.ChangeRecords;
+import io.jenkins.plugins.riskgate.JenkinsFacade;
+import io.jenkins.plugins.riskgate.RiskGateDashboard;
 import io.jenkins.plugins.riskgate.RiskGatePermissions;
 import io.riskgate.RiskGateException;
+import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.IncidentStore;
 import io.riskgate.records.RecordQuery;
 import io.riskgate.records.Review;
+import io.riskgate.records.Visibility;
 import io.riskgate.report.DeliveryReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.Stapler;
 import org.kohsuke.stapler.StaplerProxy;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code /riskgate-reviews/}: the failed, rolled-back and incident-linked deployments that wait for
- * a post-incident review, with their age, and a form that attaches one. Release managers (the
- * <em>Approve</em> permission) see and use it; the form posts with a crumb.
+ * a post-incident review, with their age, and a form that attaches one. It opens for whoever the
+ * dashboard opens for ({@link Visibility#opensDashboard()}), lists the deployments of the jobs the
+ * user may read only (administrators: every record), and attaches a review only where the user holds
+ * <em>Approve</em> on the deployment's job; the form posts with a crumb.
  */
 @Extension
 @Restricted(NoExternalUse.class)
 public class ReviewsPage implements RootAction, StaplerProxy {
     static final int LISTED = 200;
+    static final int MAX_FIELD = 2000;
+    private static final String VISIBILITY = ReviewsPage.class.getName() + ".visibility";
 
-    private static boolean permitted() {
-        Jenkins j = Jenkins.get();
-        return j.hasPermission(Jenkins.ADMINISTER) || j.hasPermission(RiskGatePermissions.APPROVE);
+    private final JenkinsFacade jenkins;
+
+    public ReviewsPage() {
+        this(JenkinsFacade.JENKINS);
+    }
+
+    ReviewsPage(JenkinsFacade jenkins) {
+        this.jenkins = jenkins;
+    }
+
+    /** The current user's visibility, computed once per request (the dashboard's rules). */
+    Visibility visibility() {
+        StaplerRequest2 req = Stapler.getCurrentRequest2();
+        if (req == null) {
+            return RiskGateDashboard.visibility(jenkins);
+        }
+        if (req.getAttribute(VISIBILITY) instanceof Visibility v) {
+            return v;
+        }
+        Visibility v = RiskGateDashboard.visibility(jenkins);
+        req.setAttribute(VISIBILITY, v);
+        return v;
+    }
+
+    /** Cheap checks first (the side panel asks on every page), then the first job the user may approve in. */
+    private boolean opens() {
+        return jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RiskGatePermissions.APPROVE) || visibility().opensDashboard();
     }
 
     @Override
     public Object getTarget() {
-        if (!permitted()) {
-            Jenkins.get().checkPermission(RiskGatePermissions.APPROVE);
+        if (!visibility().opensDashboard()) {
+            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);   // answers 403 (the user lacks it)
         }
         return this;
     }
 
     @Override
     public String getIconFileName() {
-        return permitted() ? "symbol-document-text-outline plugin-ionicons-api" : null;
+        return opens() ? "symbol-document-text-outline plugin-ionicons-api" : null;
     }
 
     @Override
@@ -70,8 +105,9 @@ public class ReviewsPage implements RootAction, StaplerProxy {
         private final String finished;
         private final String why;
         private final String age;
+        private final boolean reviewable;
 
-        Row(String deployment, String pipeline, String environment, String commit, String finished, String why, String age) {
+        Row(String deployment, String pipeline, String environment, String commit, String finished, String why, String age, boolean reviewable) {
             this.deployment = deployment;
             this.pipeline = pipeline;
             this.environment = environment;
@@ -79,6 +115,12 @@ public class ReviewsPage implements RootAction, StaplerProxy {
             this.finished = finished;
             this.why = why;
             this.age = age;
+            this.reviewable = reviewable;
+        }
+
+        /** Whether the user may attach the review (Approve on the job); the page shows the form then. */
+        public boolean isReviewable() {
+            return reviewable;
         }
 
         public String getDeployment() {
@@ -113,20 +155,46 @@ public class ReviewsPage implements RootAction, StaplerProxy {
     // used by jelly
     public List<Row> getAwaiting() {
         Instant now = Instant.now();
+        Visibility visibility = visibility();
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            return store.incidents().awaitingReview(RecordQuery.ALL, LISTED).stream()
+            return store.incidents().awaitingReview(visibility.narrow(RecordQuery.ALL), LISTED).stream()
+                    .filter(a -> visibility.maySee(a.pipeline()))
                     .map(a -> new Row(a.deploymentId(), a.pipeline(), a.environment(), a.commit().substring(0, Math.min(10, a.commit().length())),
-                            a.finishedAt().toString(), a.why(), DeliveryReport.duration((double) Duration.between(a.finishedAt(), now).toSeconds())))
+                            a.finishedAt().toString(), a.why(), DeliveryReport.duration((double) Duration.between(a.finishedAt(), now).toSeconds()),
+                            visibility.mayApprove(a.pipeline())))
                     .toList();
         }
     }
 
+    /** The dashboard, for the page's link back. */
+    public String getDashboardUrl() {
+        return new RiskGateDashboard().getUrlName();
+    }
+
+    /**
+     * Attaches a review: 404 for a deployment the user may not see (as for one that does not exist),
+     * 403 where they may see it but lack Approve on its job, 400 for a bad URL or overlong text.
+     */
     @POST
     public HttpResponse doAttach(@QueryParameter String deployment, @QueryParameter String url, @QueryParameter String summary) {
-        Jenkins.get().checkPermission(RiskGatePermissions.APPROVE);
+        if (!jenkins.hasPermission(Jenkins.ADMINISTER) && !visibility().opensDashboard()) {
+            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);
+        }
+        if (deployment == null || deployment.isBlank() || deployment.length() > MAX_FIELD
+                || url != null && url.length() > MAX_FIELD || summary != null && summary.length() > MAX_FIELD) {
+            return HttpResponses.errorWithoutStack(400, Messages.ReviewsPage_BadField(MAX_FIELD));
+        }
+        Visibility visibility = visibility();
         User user = User.current();
         String author = user == null ? Jenkins.ANONYMOUS2.getName() : user.getId();
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
+            Optional<ChangeRecord> record = store.find(deployment);
+            if (record.isEmpty() || !visibility.maySee(record.get().pipeline())) {
+                return HttpResponses.errorWithoutStack(404, Messages.ReviewsPage_NoDeployment());
+            }
+            if (!visibility.mayApprove(record.get().pipeline())) {
+                return HttpResponses.errorWithoutStack(403, Messages.ReviewsPage_NotPermitted(RiskGatePermissions.APPROVE.name));
+            }
             IncidentStore.Change change = store.incidents().review(new Review(deployment, url, author, Instant.now(), summary));
             Telemetry.review(change);
         } catch (RiskGateException e) {

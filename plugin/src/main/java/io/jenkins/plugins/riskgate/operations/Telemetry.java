@@ -1,12 +1,12 @@
 package io.jenkins.plugins.riskgate.operations;
 
+import io.jenkins.plugins.riskgate.JenkinsFacade;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.Incident;
 import io.riskgate.records.IncidentStore;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 
@@ -25,8 +25,8 @@ public final class Telemetry {
 
     /** Whether the Metrics plugin is installed and active. */
     static boolean available() {
-        Jenkins j = Jenkins.getInstanceOrNull();
-        return j != null && j.getPlugin("metrics") != null;
+        JenkinsFacade j = JenkinsFacade.JENKINS;
+        return j.running() && j.hasPlugin("metrics");
     }
 
     /** A metric name part from a user's name (an environment): lower case letters, digits and underscores. */

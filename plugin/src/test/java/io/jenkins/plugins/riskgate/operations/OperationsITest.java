@@ -32,19 +32,21 @@ class OperationsITest {
     static final Instant DEPLOYED = Instant.parse("2026-11-02T12:00:00Z");
     static final ChangeRecord LIVE = ChangeRecord.of("shop", "production", "a1b2c3d4e5f6", null, DEPLOYED.minusSeconds(600), DEPLOYED,
             Outcome.SUCCEEDED, 20, "LOW");
-    static final ChangeRecord FAILED = ChangeRecord.of("<script>alert(1)</script>", "production", "ffff0000aaaa", null,
+    /** A failure of shop in an environment whose name is markup. */
+    static final ChangeRecord FAILED = ChangeRecord.of("shop", "<script>alert(1)</script>", "ffff0000aaaa", null,
             DEPLOYED.minusSeconds(7200), DEPLOYED.minusSeconds(6000), Outcome.FAILED, 70, "HIGH");
 
     JenkinsRule r;
 
     @BeforeEach
-    void security(JenkinsRule rule) {
+    void security(JenkinsRule rule) throws Exception {
         r = rule;
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.READ, Item.READ).everywhere().toAuthenticated()
                 .grant(RiskGatePermissions.REPORT_INCIDENT).everywhere().to("monitoring")
                 .grant(RiskGatePermissions.APPROVE).everywhere().to("manager"));
+        r.createProject(org.jenkinsci.plugins.workflow.job.WorkflowJob.class, "shop");   // the reviews page lists the jobs one may read
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
             store.saveAll(List.of(LIVE, FAILED));
         }
