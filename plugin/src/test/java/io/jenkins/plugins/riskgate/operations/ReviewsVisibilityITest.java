@@ -172,14 +172,21 @@ class ReviewsVisibilityITest {
 
     @Test
     void reportingAnIncidentForAJobNeedsTheGlobalReportIncidentPermission() throws Exception {
-        String body = "{\"id\":\"INC-1\",\"title\":\"down\",\"pipeline\":\"shop\",\"environment\":\"production\",\"startedAt\":\""
-                + NOW.minusSeconds(60) + "\"}";
+        String body = "{\"id\":\"INC-1\",\"title\":\"shop down <img src=x onerror=alert(1)>\",\"pipeline\":\"shop\","
+                + "\"environment\":\"production\",\"startedAt\":\"" + NOW.minusSeconds(60) + "\"}";
         assertThat(report("rm-shop", body)).as("Approve and Read on shop are not ReportIncident").isEqualTo(403);
         assertThat(report("alice", body)).as("global Approve is not ReportIncident").isEqualTo(403);
         assertThat(report("monitoring", body)).isEqualTo(200);
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
             assertThat(store.incidents().find("INC-1")).isPresent();
         }
+        assertThat(report("monitoring", "{\"id\":\"INC-2\",\"title\":\"payroll down\",\"pipeline\":\"payroll\",\"environment\":\"production\","
+                + "\"startedAt\":\"" + NOW.minusSeconds(30) + "\"}")).isEqualTo(200);
+        // the dashboard lists the incidents of the jobs the user may read, escaped
+        String alice = as("alice").goTo("riskgate-dashboard/", null).getWebResponse().getContentAsString();
+        assertThat(alice).contains("id=\"riskgate-incidents\"", "shop down &lt;img src=x onerror=alert(1)>").doesNotContain("payroll down", "<img src=x");
+        String admin = as("admin").goTo("riskgate-dashboard/", null).getWebResponse().getContentAsString();
+        assertThat(admin).contains("shop down", "payroll down");
     }
 
     private int report(String user, String body) throws Exception {
