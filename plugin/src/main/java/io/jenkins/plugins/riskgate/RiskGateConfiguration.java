@@ -167,6 +167,9 @@ public class RiskGateConfiguration extends GlobalConfiguration {
     /** The same kinds of credentials as the change-management endpoint's. */
     @POST
     public hudson.util.ListBoxModel doFillNotifyCredentialsIdItems(@QueryParameter String notifyCredentialsId) {
+        if (!JenkinsFacade.JENKINS.hasPermission(Jenkins.ADMINISTER)) {
+            return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeCurrentValue(notifyCredentialsId);
+        }
         return doFillExportCredentialsIdItems(notifyCredentialsId);
     }
 

@@ -47,7 +47,18 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
 
     @Override
     protected void execute(TaskListener listener) {
-        refresh();
+        io.jenkins.plugins.riskgate.JenkinsFacade jenkins = io.jenkins.plugins.riskgate.JenkinsFacade.JENKINS;
+        Object controller = jenkins.controller();
+        if (jenkins.terminating(controller)) {
+            return; // the controller stops: the gauges are read again after the next start
+        }
+        try {
+            refresh();
+        } catch (IllegalStateException | NullPointerException e) {
+            if (!jenkins.terminating(controller)) {
+                throw e;
+            }
+        }
     }
 
     /** Computes every gauge's value now and registers gauges new environments need. */
