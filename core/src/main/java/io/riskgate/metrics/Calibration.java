@@ -33,6 +33,22 @@ public final class Calibration {
         this.causedIncident = causedIncident;
     }
 
+    /** The calibration of counts a record store computed ({@link io.riskgate.records.ChangeRecordStore#scores}). */
+    public static Calibration of(io.riskgate.records.ScoreCounts counts) {
+        Calibration c = new Calibration();
+        for (int s = 0; s <= 100; s++) {
+            c.failedAt[s] = counts.failedAt()[s];
+            c.succeededAt[s] = counts.succeededAt()[s];
+        }
+        for (int l = 0; l < counts.levels().length; l++) {
+            if (counts.levels()[l][0] != 0) {
+                c.byLevel.put(io.riskgate.risk.Level.valueOf(io.riskgate.records.ScoreCounts.LEVELS.get(l)), counts.levels()[l].clone());
+            }
+        }
+        c.unscored = counts.unscored();
+        return c;
+    }
+
     public void add(ChangeRecord r) {
         if (r.riskScore() == null) {
             unscored++;

@@ -69,6 +69,31 @@ public final class Readiness {
         this.causedIncident = causedIncident;
     }
 
+    /**
+     * The readiness of every pipeline in a selection of a store's records, from what the store
+     * computes without reading every record ({@link io.riskgate.records.ChangeRecordStore#activity}).
+     */
+    public static List<PipelineReadiness> of(io.riskgate.records.ChangeRecordStore store, io.riskgate.records.RecordQuery query,
+                                             Instant now, String productionEnvironment) {
+        List<PipelineReadiness> result = new ArrayList<>();
+        for (io.riskgate.records.ChangeRecordStore.PipelineActivity a : store.activity(query, now.minus(REHEARSAL_MAX_AGE),
+                now.minus(RECENT), productionEnvironment, EXAMPLES)) {
+            ChangeRecord l = a.latest();
+            result.add(new PipelineReadiness(a.pipeline(), l.rollbackCommand() != null || l.runbookUrl() != null, a.rollbackExercised(),
+                    l.runbookUrl() != null, l.testsTotal() != null && l.testsTotal() > 0, a.productionApprovals(),
+                    (int) a.recentFailures(), (int) a.recentReviewed(), a.unreviewed().stream().map(Readiness::describe).toList(),
+                    l.finishedAt()));
+        }
+        return result;
+    }
+
+    /** How many recent failures without a review a pipeline's readiness names. */
+    static final int EXAMPLES = 10;
+
+    private static String describe(ChangeRecord r) {
+        return r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt();
+    }
+
     /** Records must arrive oldest first. */
     public void add(ChangeRecord r) {
         State s = pipelines.computeIfAbsent(r.pipeline(), p -> new State());
@@ -84,8 +109,8 @@ public final class Readiness {
             s.recentFailures++;
             if (r.pirUrl() != null || reviewed.contains(r.id())) {
                 s.reviewed++;
-            } else if (s.unreviewed.size() < 10) {
-                s.unreviewed.add(r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt());
+            } else if (s.unreviewed.size() < EXAMPLES) {
+                s.unreviewed.add(describe(r));
             }
         }
     }
