@@ -369,7 +369,8 @@ final class Aggregates {
         try {
             for (Cell cell : cells) {
                 lock(c, List.of(cell));
-                done += rebuild(c, cell);
+                long base = done;
+                done += rebuild(c, cell, n -> progress.accept(base + n));
                 if (auto) {
                     c.commit();
                 }
@@ -398,7 +399,7 @@ final class Aggregates {
         }
     }
 
-    private long rebuild(Connection c, Cell cell) throws SQLException {
+    private long rebuild(Connection c, Cell cell, LongConsumer progress) throws SQLException {
         TreeMap<Long, DayAggregate> days = new TreeMap<>();
         List<Object[]> updates = new ArrayList<>();
         // failures waiting for their success: id, finish time, stored restore time, the record's facts
@@ -411,7 +412,9 @@ final class Aggregates {
             p.setString(2, cell.environment());
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    n++;
+                    if (++n % 10_000 == 0) {
+                        progress.accept(n);
+                    }
                     long finished = rs.getLong(2);
                     Outcome outcome = Outcome.valueOf(rs.getString(3));
                     long commit = rs.getLong(4);
