@@ -65,7 +65,7 @@ class RecordsCliTest {
         String before = riskgate(report).out();
         String url = "jdbc:h2:file:" + store().toAbsolutePath().resolve("records") + ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET";
         try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
-            s.execute("DELETE FROM change_record_day");
+            s.execute("DELETE FROM change_record_period");
         }
         assertThat(riskgate(report).json().get("deployments").asLong()).as("the report reads the aggregates").isZero();
         RiskGateCliTest.Run rebuild = riskgate("store", "rebuild", "--store", store().toString());

@@ -18,8 +18,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The aggregates of schema V4, kept in the transaction of the records they count: one row per
- * pipeline, environment and UTC day in {@code change_record_day}, and each failure's
- * {@code restored_at}. Writers lock the {@code change_record_cell} row of every pipeline and
+ * pipeline, environment and UTC day, week (from Monday) and calendar month in
+ * {@code change_record_period}, and each failure's {@code restored_at}. Writers lock the {@code change_record_cell} row of every pipeline and
  * environment they touch (in one order), so that the read-modify-write of a day's row and the
  * restore times of a pipeline and environment never interleave between processes.
  */
@@ -51,6 +51,44 @@ final class Aggregates {
 
     static long dayOf(long millis) {
         return Math.floorDiv(millis, DAY) * DAY;
+    }
+
+    private static final long WEEK = 7 * DAY;
+    /** 1970-01-05T00:00Z, the first Monday after the epoch. */
+    static final long MONDAY = 4 * DAY;
+
+    /** The periods the aggregates are kept for. */
+    enum Grain {
+        DAY("D"), WEEK("W"), MONTH("M");
+
+        final String code;
+
+        Grain(String code) {
+            this.code = code;
+        }
+
+        /** The start of the period that holds {@code t}. */
+        long start(long t) {
+            return switch (this) {
+                case DAY -> dayOf(t);
+                case WEEK -> Math.floorDiv(t - MONDAY, Aggregates.WEEK) * Aggregates.WEEK + MONDAY;
+                case MONTH -> java.time.LocalDate.ofEpochDay(Math.floorDiv(t, Aggregates.DAY)).withDayOfMonth(1).toEpochDay() * Aggregates.DAY;
+            };
+        }
+
+        /** The first period start at or after {@code t}. */
+        long ceil(long t) {
+            long s = start(t);
+            return s == t ? t : next(s);
+        }
+
+        long next(long start) {
+            return switch (this) {
+                case DAY -> start + Aggregates.DAY;
+                case WEEK -> start + Aggregates.WEEK;
+                case MONTH -> java.time.LocalDate.ofEpochDay(start / Aggregates.DAY).plusMonths(1).toEpochDay() * Aggregates.DAY;
+            };
+        }
     }
 
     static Cell cell(ChangeRecord r) {
@@ -104,28 +142,37 @@ final class Aggregates {
         }
     }
 
-    /** Per cell, the changes to its days' aggregates that one transaction makes. */
+    /** Per period and cell, the changes to its aggregates that one transaction makes. */
     static final class Deltas {
-        final Map<Cell, TreeMap<Long, DayAggregate>> cells = new HashMap<>();
+        final Map<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> grains = new java.util.EnumMap<>(Grain.class);
 
-        DayAggregate at(Cell cell, long finished) {
-            return cells.computeIfAbsent(cell, k -> new TreeMap<>()).computeIfAbsent(dayOf(finished), k -> new DayAggregate());
+        DayAggregate at(Grain grain, Cell cell, long finished) {
+            return grains.computeIfAbsent(grain, g -> new HashMap<>()).computeIfAbsent(cell, k -> new TreeMap<>())
+                    .computeIfAbsent(grain.start(finished), k -> new DayAggregate());
         }
 
         void add(ChangeRecord r, Long restoredAt, int sign) {
-            at(cell(r), r.finishedAt().toEpochMilli()).add(DayAggregate.Facts.of(r, restoredAt), sign);
+            add(cell(r), DayAggregate.Facts.of(r, restoredAt), sign);
+        }
+
+        void add(Cell cell, DayAggregate.Facts f, int sign) {
+            for (Grain g : Grain.values()) {
+                at(g, cell, f.finished()).add(f, sign);
+            }
         }
 
         void restore(Cell cell, long finished, Long before, Long after) {
             if (java.util.Objects.equals(before, after)) {
                 return;
             }
-            DayAggregate d = at(cell, finished);
-            if (before != null) {
-                d.restoreTimes.add(before - finished, -1);
-            }
-            if (after != null) {
-                d.restoreTimes.add(after - finished, 1);
+            for (Grain g : Grain.values()) {
+                DayAggregate d = at(g, cell, finished);
+                if (before != null) {
+                    d.restoreTimes.add(before - finished, -1);
+                }
+                if (after != null) {
+                    d.restoreTimes.add(after - finished, 1);
+                }
             }
         }
     }
@@ -237,27 +284,31 @@ final class Aggregates {
 
     static final String DAY_COLUMNS = "deployments, successful, rolled_back, unscored, approved, reviewed, lead_times, restore_times, scores";
 
-    /** Adds the deltas to the stored day rows (inserting, updating or deleting them). */
+    /** Adds the deltas to the stored period rows (inserting, updating or deleting them). */
     void apply(Connection c, Deltas deltas) throws SQLException {
-        try (PreparedStatement read = c.prepareStatement("SELECT day_start, " + DAY_COLUMNS + " FROM change_record_day"
-                + " WHERE pipeline = ? AND environment = ? AND day_start >= ? AND day_start <= ?");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO change_record_day (pipeline, environment, day_start, " + DAY_COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("UPDATE change_record_day SET deployments = ?, successful = ?, rolled_back = ?,"
+        try (PreparedStatement read = c.prepareStatement("SELECT period_start, " + DAY_COLUMNS + " FROM change_record_period"
+                + " WHERE pipeline = ? AND environment = ? AND period = ? AND period_start >= ? AND period_start <= ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO change_record_period (pipeline, environment, period, period_start, "
+                     + DAY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("UPDATE change_record_period SET deployments = ?, successful = ?, rolled_back = ?,"
                      + " unscored = ?, approved = ?, reviewed = ?, lead_times = ?, restore_times = ?, scores = ?"
-                     + " WHERE pipeline = ? AND environment = ? AND day_start = ?");
-             PreparedStatement delete = c.prepareStatement("DELETE FROM change_record_day WHERE pipeline = ? AND environment = ? AND day_start = ?")) {
+                     + " WHERE pipeline = ? AND environment = ? AND period = ? AND period_start = ?");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM change_record_period WHERE pipeline = ? AND environment = ?"
+                     + " AND period = ? AND period_start = ?")) {
             int inserts = 0;
             int updates = 0;
             int deletes = 0;
-            for (Map.Entry<Cell, TreeMap<Long, DayAggregate>> e : new TreeMap<>(deltas.cells).entrySet()) {
+            for (Map.Entry<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> g : deltas.grains.entrySet()) {
+            String period = g.getKey().code;
+            for (Map.Entry<Cell, TreeMap<Long, DayAggregate>> e : new TreeMap<>(g.getValue()).entrySet()) {
                 Cell cell = e.getKey();
                 TreeMap<Long, DayAggregate> days = e.getValue();
                 Map<Long, DayAggregate> stored = new HashMap<>();
                 read.setString(1, cell.pipeline());
                 read.setString(2, cell.environment());
-                read.setLong(3, days.firstKey());
-                read.setLong(4, days.lastKey());
+                read.setString(3, period);
+                read.setLong(4, days.firstKey());
+                read.setLong(5, days.lastKey());
                 try (ResultSet rs = read.executeQuery()) {
                     while (rs.next()) {
                         if (days.containsKey(rs.getLong(1))) {
@@ -278,25 +329,29 @@ final class Aggregates {
                     if (after.isEmpty()) {
                         delete.setString(1, cell.pipeline());
                         delete.setString(2, cell.environment());
-                        delete.setLong(3, d.getKey());
+                        delete.setString(3, period);
+                        delete.setLong(4, d.getKey());
                         delete.addBatch();
                         deletes++;
                     } else if (before == null) {
                         insert.setString(1, cell.pipeline());
                         insert.setString(2, cell.environment());
-                        insert.setLong(3, d.getKey());
-                        bind(insert, 4, after);
+                        insert.setString(3, period);
+                        insert.setLong(4, d.getKey());
+                        bind(insert, 5, after);
                         insert.addBatch();
                         inserts++;
                     } else {
                         int i = bind(update, 1, after);
                         update.setString(i++, cell.pipeline());
                         update.setString(i++, cell.environment());
+                        update.setString(i++, period);
                         update.setLong(i, d.getKey());
                         update.addBatch();
                         updates++;
                     }
                 }
+            }
             }
             if (inserts > 0) {
                 insert.executeBatch();
@@ -465,13 +520,17 @@ final class Aggregates {
                 p.executeBatch();
             }
         }
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM change_record_day WHERE pipeline = ? AND environment = ?")) {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM change_record_period WHERE pipeline = ? AND environment = ?")) {
             p.setString(1, cell.pipeline());
             p.setString(2, cell.environment());
             p.executeUpdate();
         }
         Deltas deltas = new Deltas();
-        deltas.cells.put(cell, days);
+        for (Map.Entry<Long, DayAggregate> d : days.entrySet()) {
+            for (Grain g : Grain.values()) {
+                deltas.at(g, cell, d.getKey()).merge(d.getValue());
+            }
+        }
         if (!days.isEmpty()) {
             apply(c, deltas);
         }

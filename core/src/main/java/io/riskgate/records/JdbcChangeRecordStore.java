@@ -779,7 +779,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             if (!narrowed(query) && size > 0 && size % Aggregates.DAY == 0) {
                 TreeMap<Long, DayAggregate> buckets = new TreeMap<>();
                 long[] total = {0};
-                collect(c, query, (pipeline, environment, day, a) -> {
+                collect(c, query, size % WEEK_MILLIS == 0 ? WEEKS : DAYS, (pipeline, environment, day, a) -> {
                     buckets.computeIfAbsent(Math.floorDiv(day - offset, size), k -> new DayAggregate()).merge(a);
                     total[0] += a.deployments;
                 });
@@ -876,17 +876,26 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return result;
     }
 
-    /** The pipelines with a record in the selection whose rollback was rehearsed at or after {@code since}. */
+    /**
+     * The pipelines with a record in the selection whose rollback was rehearsed at or after {@code since}:
+     * read by the index on rehearsal times (bounded by the rehearsals since then), filtered here.
+     */
     private static java.util.Set<String> rehearsed(Connection c, RecordQuery query, Instant since) throws SQLException {
-        Where where = Where.of(query, true);
         java.util.Set<String> result = new java.util.HashSet<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT pipeline FROM change_record"
-                + where.and("rollback_exercised_at >= ? AND outcome <> 'ROLLED_BACK'"))) {
-            int i = where.bind(p, 1);
-            p.setLong(i, since.toEpochMilli());
+        long from = query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli();
+        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome FROM change_record"
+                + " WHERE rollback_exercised_at >= ?")) {
+            p.setLong(1, since.toEpochMilli());
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    result.add(rs.getString(1));
+                    String pipeline = rs.getString(1);
+                    long finished = rs.getLong(3);
+                    if ((query.pipeline() == null || query.pipeline().equals(pipeline))
+                            && (query.environment() == null || query.environment().equals(rs.getString(2)))
+                            && finished >= from && finished < until && !"ROLLED_BACK".equals(rs.getString(4))) {
+                        result.add(pipeline);
+                    }
                 }
             }
         }
@@ -959,16 +968,48 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
      * the records, with their restore times).
      */
     private static void collect(Connection c, RecordQuery q, Sink sink) throws SQLException {
+        collect(c, q, MONTHS, sink);
+    }
+
+    /** Months, then days: for totals over a window. */
+    private static final List<Aggregates.Grain> MONTHS = List.of(Aggregates.Grain.MONTH, Aggregates.Grain.DAY);
+    /** Weeks, then days: for weekly trends. */
+    private static final List<Aggregates.Grain> WEEKS = List.of(Aggregates.Grain.WEEK, Aggregates.Grain.DAY);
+    private static final List<Aggregates.Grain> DAYS = List.of(Aggregates.Grain.DAY);
+
+    /** As {@link #collect(Connection, RecordQuery, Sink)}, reading the whole periods of the first grain, then of the next, down to days. */
+    private static void collect(Connection c, RecordQuery q, List<Aggregates.Grain> grains, Sink sink) throws SQLException {
         Long since = q.since() == null ? null : q.since().toEpochMilli();
         Long until = q.until() == null ? null : q.until().toEpochMilli();
-        long from = since == null ? Long.MIN_VALUE : -Math.floorDiv(-since, Aggregates.DAY) * Aggregates.DAY;
+        long from = since == null ? Long.MIN_VALUE : Aggregates.Grain.DAY.ceil(since);
         long to = until == null ? Long.MAX_VALUE : Aggregates.dayOf(until);
         if (since != null && until != null && from >= to) {
             records(c, q, since, until, sink);
             return;
         }
-        List<String> parts = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
+        periods(c, q, from, to, grains, 0, sink);
+        if (since != null && since < from) {
+            records(c, q, since, from, sink);
+        }
+        if (until != null && to < until) {
+            records(c, q, to, until, sink);
+        }
+    }
+
+    /** The rows of whole periods in [from, to) (both day starts; MIN and MAX for no bound), coarsest first. */
+    private static void periods(Connection c, RecordQuery q, long from, long to, List<Aggregates.Grain> grains, int level, Sink sink)
+            throws SQLException {
+        Aggregates.Grain g = grains.get(level);
+        long a = from == Long.MIN_VALUE || g == Aggregates.Grain.DAY ? from : g.ceil(from);
+        long b = to == Long.MAX_VALUE || g == Aggregates.Grain.DAY ? to : g.start(to);
+        if (a >= b) {
+            if (level + 1 < grains.size()) {
+                periods(c, q, from, to, grains, level + 1, sink);
+            }
+            return;
+        }
+        List<String> parts = new ArrayList<>(List.of("period = ?"));
+        List<Object> values = new ArrayList<>(List.of(g.code));
         if (q.environment() != null) {
             parts.add("environment = ?");
             values.add(q.environment());
@@ -977,16 +1018,16 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             parts.add("pipeline = ?");
             values.add(q.pipeline());
         }
-        if (since != null) {
-            parts.add("day_start >= ?");
-            values.add(from);
+        if (a != Long.MIN_VALUE) {
+            parts.add("period_start >= ?");
+            values.add(a);
         }
-        if (until != null) {
-            parts.add("day_start < ?");
-            values.add(to);
+        if (b != Long.MAX_VALUE) {
+            parts.add("period_start < ?");
+            values.add(b);
         }
-        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, day_start, " + Aggregates.DAY_COLUMNS
-                + " FROM change_record_day" + (parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts)))) {
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, period_start, " + Aggregates.DAY_COLUMNS
+                + " FROM change_record_period WHERE " + String.join(" AND ", parts))) {
             p.setFetchSize(1000);
             bindAll(p, values, 1);
             try (ResultSet rs = p.executeQuery()) {
@@ -995,11 +1036,11 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 }
             }
         }
-        if (since != null && since < from) {
-            records(c, q, since, from, sink);
+        if (from < a) {
+            periods(c, q, from, a, grains, level + 1, sink);
         }
-        if (until != null && to < until) {
-            records(c, q, to, until, sink);
+        if (b < to) {
+            periods(c, q, b, to, grains, level + 1, sink);
         }
     }
 
@@ -1044,14 +1085,14 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return retrying("rebuild", true, c -> aggregates.rebuild(c, progress));
     }
 
-    /** The stored day rows, per pipeline, environment and day: what the tests compare with a recomputation. */
+    /** The stored period rows, keyed "period|pipeline|environment|start": what the tests compare with a recomputation. */
     synchronized Map<String, DayAggregate> dayRows() {
         return retrying("read", false, c -> {
             Map<String, DayAggregate> rows = new java.util.TreeMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pipeline, environment, day_start, "
-                    + Aggregates.DAY_COLUMNS + " FROM change_record_day")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT period, pipeline, environment, period_start, "
+                    + Aggregates.DAY_COLUMNS + " FROM change_record_period")) {
                 while (rs.next()) {
-                    rows.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getLong(3), Aggregates.row(rs, 4));
+                    rows.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getLong(4), Aggregates.row(rs, 5));
                 }
             }
             return rows;

@@ -171,7 +171,7 @@ abstract class AggregatesContract {
         try (JdbcChangeRecordStore store = open()) {
             store.saveAll(records);
             try (var c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-                s.execute("DELETE FROM change_record_day");
+                s.execute("DELETE FROM change_record_period");
                 s.execute("UPDATE change_record SET restored_at = NULL");
             }
             assertThat(store.dayRows()).isEmpty();

@@ -36,14 +36,16 @@ final class Recomputed {
         return result;
     }
 
-    /** The day rows, keyed as {@link JdbcChangeRecordStore#dayRows()} keys them. */
+    /** The rows of days, weeks from Monday and calendar months (UTC), keyed as {@link JdbcChangeRecordStore#dayRows()} keys them. */
     static Map<String, DayAggregate> dayRows(Collection<ChangeRecord> records) {
         Map<String, Long> restored = restoreTimes(records);
         Map<String, DayAggregate> rows = new TreeMap<>();
         for (ChangeRecord r : records) {
-            long day = Math.floorDiv(r.finishedAt().toEpochMilli(), 86_400_000L) * 86_400_000L;
-            rows.computeIfAbsent(r.pipeline() + "|" + r.environment() + "|" + day, k -> new DayAggregate())
-                    .add(DayAggregate.Facts.of(r, restored.get(r.id())), 1);
+            java.time.LocalDate date = r.finishedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+            Map<String, java.time.LocalDate> starts = Map.of("D", date, "W", date.with(java.time.DayOfWeek.MONDAY), "M", date.withDayOfMonth(1));
+            starts.forEach((period, start) -> rows.computeIfAbsent(period + "|" + r.pipeline() + "|" + r.environment() + "|"
+                    + start.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli(), k -> new DayAggregate())
+                    .add(DayAggregate.Facts.of(r, restored.get(r.id())), 1));
         }
         return rows;
     }

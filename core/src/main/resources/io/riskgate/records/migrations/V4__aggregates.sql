@@ -9,11 +9,13 @@ CREATE TABLE change_record_cell (
     environment VARCHAR(128) NOT NULL,
     PRIMARY KEY (pipeline, environment)
 );
--- What the records of one pipeline, environment and UTC day (by finish time) add up to.
-CREATE TABLE change_record_day (
+-- What the records of one pipeline, environment and period of finish times add up to: a UTC day (period 'D'),
+-- a week from Monday (W) or a calendar month (M), starting at period_start.
+CREATE TABLE change_record_period (
     pipeline      VARCHAR(512) NOT NULL,
     environment   VARCHAR(128) NOT NULL,
-    day_start     BIGINT       NOT NULL,
+    period        VARCHAR(1)   NOT NULL,
+    period_start  BIGINT       NOT NULL,
     deployments   BIGINT       NOT NULL,
     successful    BIGINT       NOT NULL,
     rolled_back   BIGINT       NOT NULL,
@@ -23,6 +25,6 @@ CREATE TABLE change_record_day (
     lead_times    BYTEA        NOT NULL,
     restore_times BYTEA        NOT NULL,
     scores        BYTEA        NOT NULL,
-    PRIMARY KEY (pipeline, environment, day_start)
+    PRIMARY KEY (pipeline, environment, period, period_start)
 );
-CREATE INDEX change_record_day_start ON change_record_day (day_start);
+CREATE INDEX change_record_period_start ON change_record_period (period, period_start);
