@@ -109,6 +109,12 @@ public final class RecordsBenchmark {
             url = postgres.freshDatabase();
         }
         System.out.printf(Locale.ROOT, "%n== %s, %,d records ==%n", database, n);
+        String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000"
+                : postgres.freshDatabase();
+        // -Dbench.plainIngest=false leaves the baseline ingest out (it doubles the loading time)
+        double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n) : Double.NaN;
+        System.out.printf(Locale.ROOT, "baseline ingest: plain INSERTs of the same records into the table without aggregates"
+                + " (schema V1-V3, its indexes): %,.0f records/s%n", plainIngest);
         try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
             long t0 = System.nanoTime();
             SplittableRandom random = new SplittableRandom(42);
@@ -182,10 +188,77 @@ public final class RecordsBenchmark {
             double worst = Math.max(median(dashboard), median(cli));
             store.close();   // the probe's JVM opens the embedded file itself
             String memory = probe(url);
-            return String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %.3f | %s |", database, n, n / ingest, p,
-                    median(dora), median(dashboard), median(dashboardWindow), median(cli), worst / p, memory);
+            return String.format(Locale.ROOT, "| %s | %,d | %,.0f (plain INSERTs: %,.0f) | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %.3f | %s |",
+                    database, n, n / ingest, plainIngest, p, median(dora), median(dashboard), median(dashboardWindow), median(cli), worst / p,
+                    memory);
         } finally {
             SyntheticChange.delete(dir);
+        }
+    }
+
+    /**
+     * The baseline for ingest: the same records as plain batched INSERTs (transactions of 10,000) into
+     * the change_record table of schema V1-V3 with its indexes and no aggregates; records per second.
+     */
+    private static double plainIngest(String url, int n) throws Exception {
+        String columns = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, risk_score, risk_level,"
+                + " risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, tests_total, tests_failed,"
+                + " approvals, recorded_at";
+        try (Connection c = DriverManager.getConnection(url)) {
+            try (Statement s = c.createStatement()) {
+                for (String script : List.of("V1__change_records.sql", "V2__restore_order_index.sql", "V3__history_measures.sql")) {
+                    try (var in = JdbcChangeRecordStore.class.getResourceAsStream("migrations/" + script)) {
+                        for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+                            String statement = sql.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
+                            if (!statement.isEmpty()) {
+                                s.execute(statement);
+                            }
+                        }
+                    }
+                }
+            }
+            c.setAutoCommit(false);
+            long t0 = System.nanoTime();
+            SplittableRandom random = new SplittableRandom(42);
+            long span = Duration.ofDays(365).toMillis();
+            try (var p = c.prepareStatement("INSERT INTO change_record (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < n; i++) {
+                    ChangeRecord r = synthetic(i, n, START, span, random);
+                    p.setString(1, r.id());
+                    p.setString(2, r.pipeline());
+                    p.setString(3, r.environment());
+                    p.setString(4, r.commit());
+                    p.setLong(5, r.commitTime().toEpochMilli());
+                    p.setLong(6, r.startedAt().toEpochMilli());
+                    p.setLong(7, r.finishedAt().toEpochMilli());
+                    p.setString(8, r.outcome().name());
+                    p.setInt(9, r.riskScore());
+                    p.setString(10, r.riskLevel());
+                    p.setString(11, r.riskModel());
+                    p.setString(12, r.startedBy());
+                    p.setString(13, r.buildUrl());
+                    p.setString(14, r.runbookUrl());
+                    p.setString(15, r.pirUrl());
+                    p.setString(16, r.rollbackCommand());
+                    p.setNull(17, java.sql.Types.BIGINT);
+                    p.setInt(18, r.testsTotal());
+                    p.setInt(19, r.testsFailed());
+                    p.setString(20, r.approvals());
+                    p.setLong(21, System.currentTimeMillis());
+                    p.addBatch();
+                    if ((i + 1) % 10_000 == 0 || i == n - 1) {
+                        p.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE change_record");
+            }
+            c.commit();
+            return n / seconds;
         }
     }
 
