@@ -268,6 +268,141 @@ final class Aggregates {
         }
     }
 
+    /**
+     * The restore times of records about to be inserted into a cell that this write changes in no
+     * other way (no record of it is replaced): computed before the insert from the stored records and
+     * the new ones, so the new rows are written with their restore times; stored failures whose
+     * restore time changes are updated. Changes of restore times go into {@code deltas}.
+     *
+     * @return the restore time of each new failure that has one, by id
+     */
+    Map<String, Long> restoreBeforeInsert(Connection c, Cell cell, List<ChangeRecord> added, Deltas deltas) throws SQLException {
+        TreeSet<Long> successes = new TreeSet<>();
+        List<ChangeRecord> failures = new ArrayList<>();
+        for (ChangeRecord r : added) {
+            if (r.outcome().failure()) {
+                failures.add(r);
+            } else {
+                successes.add(r.finishedAt().toEpochMilli());
+            }
+        }
+        Map<String, Long> result = new HashMap<>();
+        Set<String> covered = new HashSet<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<long[]> clusters = new ArrayList<>();
+        for (long t : successes) {
+            if (!clusters.isEmpty() && t - clusters.get(clusters.size() - 1)[1] <= CLUSTER_GAP) {
+                clusters.get(clusters.size() - 1)[1] = t;
+            } else {
+                clusters.add(new long[] {t, t});
+            }
+        }
+        for (long[] range : clusters) {
+            Long storedBefore = success(c, cell, range[0], false);
+            Long newBefore = successes.lower(range[0]);
+            Long before = later(storedBefore, newBefore, true);
+            Long after = next(c, cell, range[1], successes);
+            long from = before == null ? Long.MIN_VALUE : before;
+            // rows: id, finish time, success, stored restore time (null for new rows), new
+            List<Object[]> rows = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
+                    + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
+                p.setString(1, cell.pipeline());
+                p.setString(2, cell.environment());
+                p.setLong(3, from);
+                p.setLong(4, range[1]);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        long finished = rs.getLong(2);
+                        boolean success = "SUCCEEDED".equals(rs.getString(3));
+                        long restored = rs.getLong(4);
+                        rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored, false});
+                    }
+                }
+            }
+            for (ChangeRecord r : added) {
+                long f = r.finishedAt().toEpochMilli();
+                if (f >= from && f <= range[1]) {
+                    rows.add(new Object[] {r.id(), f, !r.outcome().failure(), null, true});
+                }
+            }
+            rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
+            Long next = after;
+            for (int i = 0; i < rows.size(); ) {
+                long t = (Long) rows.get(i)[1];
+                int j = i;
+                boolean success = false;
+                for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
+                    Object[] row = rows.get(j);
+                    if ((Boolean) row[2]) {
+                        success = true;
+                    } else if (covered.add((String) row[0])) {
+                        Long stored = (Long) row[3];
+                        if ((Boolean) row[4]) {
+                            if (next != null) {
+                                result.put((String) row[0], next);
+                                deltas.restore(cell, t, null, next);
+                            }
+                        } else if (!java.util.Objects.equals(stored, next)) {
+                            updates.add(new Object[] {row[0], next});
+                            deltas.restore(cell, t, stored, next);
+                        }
+                    }
+                }
+                if (success) {
+                    next = t;
+                }
+                i = j;
+            }
+        }
+        for (ChangeRecord f : failures) {
+            if (!covered.contains(f.id())) {
+                Long next = next(c, cell, f.finishedAt().toEpochMilli(), successes);
+                if (next != null) {
+                    result.put(f.id(), next);
+                    deltas.restore(cell, f.finishedAt().toEpochMilli(), null, next);
+                }
+            }
+        }
+        update(c, updates);
+        return result;
+    }
+
+    /** The first success of the cell after {@code t}, stored or about to be. */
+    private static Long next(Connection c, Cell cell, long t, TreeSet<Long> successes) throws SQLException {
+        return later(success(c, cell, t, true), successes.higher(t), false);
+    }
+
+    /** The later ({@code max}) or earlier of two times, either of which may be missing. */
+    private static Long later(Long a, Long b, boolean max) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return max ? Long.valueOf(Math.max(a, b)) : Long.valueOf(Math.min(a, b));
+    }
+
+    private static void update(Connection c, List<Object[]> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET restored_at = ? WHERE id = ?")) {
+            for (Object[] u : updates) {
+                if (u[1] == null) {
+                    p.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    p.setLong(1, (Long) u[1]);
+                }
+                p.setString(2, (String) u[0]);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
     /** The finish time of the cell's last success before {@code t} ({@code after} false) or first success after it, or null. */
     private static Long success(Connection c, Cell cell, long t, boolean after) throws SQLException {
         String order = after ? "pipeline, environment, outcome, finished_at" : "pipeline DESC, environment DESC, outcome DESC, finished_at DESC";

@@ -322,6 +322,24 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             Aggregates.Deltas deltas = new Aggregates.Deltas();
             Map<Aggregates.Cell, java.util.TreeSet<Long>> successTimes = new java.util.HashMap<>();
             Map<Aggregates.Cell, Map<String, Long>> newFailures = new java.util.HashMap<>();
+            // pipelines and environments where this write replaces a record: their restore times are recomputed after the write
+            java.util.Set<Aggregates.Cell> rewritten = new java.util.HashSet<>();
+            Map<Aggregates.Cell, List<ChangeRecord>> inserted = new java.util.HashMap<>();
+            for (ChangeRecord r : records.values()) {
+                Aggregates.Stored before = stored.get(r.id());
+                if (before == null) {
+                    inserted.computeIfAbsent(Aggregates.cell(r), k -> new ArrayList<>()).add(r);
+                } else if (!r.equals(before.record())) {
+                    rewritten.add(Aggregates.cell(r));
+                    rewritten.add(Aggregates.cell(before.record()));
+                }
+            }
+            Map<String, Long> restoredAt = new java.util.HashMap<>();
+            for (Map.Entry<Aggregates.Cell, List<ChangeRecord>> e : new java.util.TreeMap<>(inserted).entrySet()) {
+                if (!rewritten.contains(e.getKey())) {
+                    restoredAt.putAll(aggregates.restoreBeforeInsert(c, e.getKey(), e.getValue(), deltas));
+                }
+            }
             try (PreparedStatement insert = c.prepareStatement(insert()); PreparedStatement update = c.prepareStatement(update())) {
                 long now = System.currentTimeMillis();
                 int inserts = 0;
@@ -331,9 +349,16 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     if (before != null && r.equals(before.record())) {
                         continue;
                     }
+                    boolean late = rewritten.contains(Aggregates.cell(r));
                     if (before == null) {
                         added++;
                         bind(insert, r, now, false);
+                        Long restored = restoredAt.get(r.id());
+                        if (restored == null) {
+                            insert.setNull(COLUMN_COUNT + 1, Types.BIGINT);
+                        } else {
+                            insert.setLong(COLUMN_COUNT + 1, restored);
+                        }
                         insert.addBatch();
                         if (++inserts % 1000 == 0) {
                             insert.executeBatch();
@@ -352,10 +377,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                         }
                     }
                     deltas.add(r, null, 1);
-                    if (r.outcome() == Outcome.SUCCEEDED) {
-                        successTimes.computeIfAbsent(Aggregates.cell(r), k -> new java.util.TreeSet<>()).add(r.finishedAt().toEpochMilli());
-                    } else {
-                        newFailures.computeIfAbsent(Aggregates.cell(r), k -> new java.util.HashMap<>()).put(r.id(), r.finishedAt().toEpochMilli());
+                    if (late) {
+                        if (r.outcome() == Outcome.SUCCEEDED) {
+                            successTimes.computeIfAbsent(Aggregates.cell(r), k -> new java.util.TreeSet<>()).add(r.finishedAt().toEpochMilli());
+                        } else {
+                            newFailures.computeIfAbsent(Aggregates.cell(r), k -> new java.util.HashMap<>()).put(r.id(), r.finishedAt().toEpochMilli());
+                        }
                     }
                 }
                 if (inserts % 1000 != 0) {
@@ -433,9 +460,10 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return found;
     }
 
+    /** The columns in {@link #COLUMNS} order, then the restore time. */
     private static String insert() {
-        String marks = String.join(", ", java.util.Collections.nCopies(COLUMN_COUNT, "?"));
-        return "INSERT INTO change_record (" + COLUMNS + ") VALUES (" + marks + ")";
+        String marks = String.join(", ", java.util.Collections.nCopies(COLUMN_COUNT + 1, "?"));
+        return "INSERT INTO change_record (" + COLUMNS + ", restored_at) VALUES (" + marks + ")";
     }
 
     /** Every column but the id and the first recording time; the restore time is recomputed after. */
