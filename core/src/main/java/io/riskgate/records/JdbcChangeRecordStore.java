@@ -885,7 +885,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             DayAggregate r = recent.getOrDefault(pipeline, new DayAggregate());
             DayAggregate h = rehearsal.getOrDefault(pipeline, new DayAggregate());
             List<ChangeRecord> unreviewed = r.failures() > r.reviewed
-                    ? unreviewed(c, query, pipeline, failuresSince, examples, all.keySet()) : List.of();
+                    ? unreviewed(c, query, pipeline, failuresSince, examples) : List.of();
             result.add(new PipelineActivity(pipeline, latest(c, query, pipeline), h.rolledBack > 0 || rehearsed.contains(pipeline),
                     e.getValue(), r.failures(), r.reviewed, unreviewed));
         }
@@ -946,30 +946,48 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
     }
 
-    /** The pipeline's first {@code limit} failures without a review finished at or after {@code since}, oldest first. */
-    private static List<ChangeRecord> unreviewed(Connection c, RecordQuery query, String pipeline, Instant since, int limit,
-                                                 java.util.Set<Aggregates.Cell> cells) throws SQLException {
-        List<ChangeRecord> found = new ArrayList<>();
+    /**
+     * The pipeline's first {@code limit} failures without a review finished at or after {@code since},
+     * oldest first (by finish time, then id): the index on (pipeline, finish time) read in order from
+     * the cut-off until {@code limit} are found, then the ones that finished at the same moment as the last.
+     */
+    private static List<ChangeRecord> unreviewed(Connection c, RecordQuery query, String pipeline, Instant since, int limit)
+            throws SQLException {
         long from = Math.max(since.toEpochMilli(), query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli());
         long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
-        try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record WHERE pipeline = ? AND environment = ?"
-                + " AND outcome = ? AND finished_at >= ? AND finished_at < ? AND pir_url IS NULL"
-                + " ORDER BY pipeline, environment, outcome, finished_at, id LIMIT ?")) {
-            for (Aggregates.Cell cell : cells) {
-                if (!cell.pipeline().equals(pipeline)) {
-                    continue;
+        String where = " WHERE pipeline = ?" + (query.environment() == null ? "" : " AND environment = ?")
+                + " AND outcome <> 'SUCCEEDED' AND pir_url IS NULL AND finished_at >= ? AND finished_at < ?";
+        List<ChangeRecord> found = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where
+                + " ORDER BY pipeline, finished_at LIMIT ?")) {
+            int i = 1;
+            p.setString(i++, pipeline);
+            if (query.environment() != null) {
+                p.setString(i++, query.environment());
+            }
+            p.setLong(i++, from);
+            p.setLong(i++, until);
+            p.setInt(i, limit);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    found.add(map(rs));
                 }
-                for (Outcome outcome : new Outcome[] {Outcome.FAILED, Outcome.ROLLED_BACK}) {
-                    p.setString(1, pipeline);
-                    p.setString(2, cell.environment());
-                    p.setString(3, outcome.name());
-                    p.setLong(4, from);
-                    p.setLong(5, until);
-                    p.setInt(6, limit);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            found.add(map(rs));
-                        }
+            }
+        }
+        if (found.size() == limit) {
+            long last = found.get(limit - 1).finishedAt().toEpochMilli();
+            found.removeIf(r -> r.finishedAt().toEpochMilli() == last);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where)) {
+                int i = 1;
+                p.setString(i++, pipeline);
+                if (query.environment() != null) {
+                    p.setString(i++, query.environment());
+                }
+                p.setLong(i++, last);
+                p.setLong(i, last + 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(map(rs));
                     }
                 }
             }
