@@ -782,7 +782,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     /** The exact median time to restore of the failures in the window (of any outcome and level filter), from their restore times. */
     private static Double exactRestoreMedian(Connection c, RecordQuery query) throws SQLException {
-        Where where = Where.of(new RecordQuery(query.environment(), query.pipeline(), query.since(), query.until()), true);
+        Where where = Where.of(query.window(), true);
         try (PreparedStatement p = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored_at - finished_at)"
                 + " FROM change_record" + where.and("outcome <> 'SUCCEEDED' AND restored_at IS NOT NULL"))) {
             where.bind(p, 1);
@@ -899,7 +899,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         if (query.until() != null && !query.until().isAfter(from)) {
             return result;
         }
-        collect(c, new RecordQuery(query.environment(), query.pipeline(), from, query.until()),
+        collect(c, new RecordQuery(query.environment(), query.pipeline(), from, query.until(), null, null, query.pipelines()),
                 (pipeline, environment, day, a) -> result.computeIfAbsent(pipeline, k -> new DayAggregate()).merge(a));
         return result;
     }
@@ -920,6 +920,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     String pipeline = rs.getString(1);
                     long finished = rs.getLong(3);
                     if ((query.pipeline() == null || query.pipeline().equals(pipeline))
+                            && (query.pipelines() == null || query.pipelines().contains(pipeline))
                             && (query.environment() == null || query.environment().equals(rs.getString(2)))
                             && finished >= from && finished < until && !"ROLLED_BACK".equals(rs.getString(4))) {
                         result.add(pipeline);
@@ -932,7 +933,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     /** The pipeline's newest record in the selection (by finish time, then id). */
     private ChangeRecord latest(Connection c, RecordQuery query, String pipeline) throws SQLException {
-        RecordQuery q = new RecordQuery(query.environment(), pipeline, query.since(), query.until());
+        RecordQuery q = new RecordQuery(query.environment(), pipeline, query.since(), query.until(), null, null, query.pipelines());
         long last = edge(c, q, true);
         Where where = Where.of(q, true);
         try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where.and("finished_at = ?")
@@ -1025,6 +1026,9 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     /** As {@link #collect(Connection, RecordQuery, Sink)}, reading the whole periods of the first grain, then of the next, down to days. */
     private static void collect(Connection c, RecordQuery q, List<Aggregates.Grain> grains, Sink sink) throws SQLException {
+        if (q.selectsNothing()) {
+            return;
+        }
         Long since = q.since() == null ? null : q.since().toEpochMilli();
         Long until = q.until() == null ? null : q.until().toEpochMilli();
         long from = since == null ? Long.MIN_VALUE : Aggregates.Grain.DAY.ceil(since);
@@ -1064,6 +1068,10 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             parts.add("pipeline = ?");
             values.add(q.pipeline());
         }
+        if (q.pipelines() != null) {
+            parts.add("pipeline IN (" + String.join(", ", java.util.Collections.nCopies(q.pipelines().size(), "?")) + ")");
+            values.addAll(q.pipelines());
+        }
         if (a != Long.MIN_VALUE) {
             parts.add("period_start >= ?");
             values.add(a);
@@ -1092,7 +1100,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     /** The aggregates of the selection's records finished in [from, until), per pipeline, environment and day. */
     private static void records(Connection c, RecordQuery q, long from, long until, Sink sink) throws SQLException {
-        Where where = Where.of(new RecordQuery(q.environment(), q.pipeline(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(until)), true);
+        Where where = Where.of(new RecordQuery(q.environment(), q.pipeline(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(until), null, null,
+                q.pipelines()), true);
         Map<Aggregates.Cell, TreeMap<Long, DayAggregate>> cells = new java.util.TreeMap<>();
         try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome, commit_time, restored_at,"
                 + " risk_score, risk_level, approvals, pir_url FROM change_record" + where.sql)) {

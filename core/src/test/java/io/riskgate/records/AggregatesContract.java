@@ -110,8 +110,10 @@ abstract class AggregatesContract {
                     : (since == null ? T0 : since).plus(Duration.ofMinutes(1 + random.nextInt(6 * 24 * 60)));
             String env = random.nextInt(3) == 0 ? "production" : null;
             String pipeline = random.nextInt(3) == 0 ? "p1" : null;
-            RecordQuery query = new RecordQuery(env, pipeline, since, until);
+            List<String> visible = random.nextInt(4) == 0 ? List.of("p0", "p2") : null;
+            RecordQuery query = new RecordQuery(env, pipeline, since, until).withPipelines(visible);
             long expected = model.values().stream().filter(r -> (env == null || r.environment().equals(env))
+                    && (visible == null || visible.contains(r.pipeline()))
                     && (pipeline == null || r.pipeline().equals(pipeline)) && (since == null || !r.finishedAt().isBefore(since))
                     && (until == null || r.finishedAt().isBefore(until))).count();
             store.exactLimit(Long.MAX_VALUE);
