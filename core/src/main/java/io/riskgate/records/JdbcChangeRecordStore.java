@@ -588,8 +588,31 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     @Override
     public synchronized List<ChangeRecord> page(RecordQuery query, int offset, int limit) {
         Where where = Where.of(query, true);
-        return read("SELECT " + COLUMNS + " FROM change_record" + where.sql + " ORDER BY finished_at DESC, id LIMIT ? OFFSET ?",
-                where.values, limit, offset);
+        if (query.selectsNothing() || limit <= 0) {
+            return List.of();
+        }
+        // the finish time of the page's last row, read in index order (the id that breaks ties is not in the index) ...
+        String dir = " DESC";
+        String prefix = query.pipelines() != null ? "" : query.pipeline() != null && query.environment() != null
+                ? "pipeline" + dir + ", environment" + dir + ", " : query.pipeline() != null ? "pipeline" + dir + ", "
+                : query.environment() != null ? "environment" + dir + ", " : "";
+        Long boundary = retrying("read", false, c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record" + where.sql + " ORDER BY " + prefix
+                    + "finished_at DESC LIMIT 1 OFFSET ?")) {
+                int i = where.bind(p, 1);
+                p.setLong(i, (long) offset + limit - 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
+            }
+        });
+        // ... then the page among the rows finished at or after it, in full order
+        List<Object> values = new ArrayList<>(where.values);
+        String sql = "SELECT " + COLUMNS + " FROM change_record" + (boundary == null ? where.sql : where.and("finished_at >= ?"));
+        if (boundary != null) {
+            values.add(boundary);
+        }
+        return read(sql + " ORDER BY finished_at DESC, id LIMIT ? OFFSET ?", values, limit, offset);
     }
 
     private List<ChangeRecord> read(String sql, List<Object> values, int limit, int offset) {

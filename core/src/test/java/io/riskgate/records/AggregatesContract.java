@@ -123,6 +123,13 @@ abstract class AggregatesContract {
             DoraMetrics fast = store.dora(query);
             List<TrendPoint> fastWeeks = store.trend(query, Duration.ofDays(1));
             assertThat(store.count(query)).isEqualTo(expected);
+            int offset = random.nextInt(5);
+            List<String> newest = model.values().stream().filter(r -> (env == null || r.environment().equals(env))
+                    && (visible == null || visible.contains(r.pipeline())) && (pipeline == null || r.pipeline().equals(pipeline))
+                    && (since == null || !r.finishedAt().isBefore(since)) && (until == null || r.finishedAt().isBefore(until)))
+                    .sorted(java.util.Comparator.comparing(ChangeRecord::finishedAt).reversed().thenComparing(ChangeRecord::id))
+                    .skip(offset).limit(7).map(ChangeRecord::id).toList();
+            assertThat(store.page(query, offset, 7)).extracting(ChangeRecord::id).as("a page, newest first").isEqualTo(newest);
             assertThat(fast.deployments()).isEqualTo(expected).isEqualTo(exact.deployments());
             assertThat(fast.successful()).isEqualTo(exact.successful());
             assertThat(fast.since()).isEqualTo(exact.since());
