@@ -436,6 +436,46 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
     }
 
+    /**
+     * Sets a record's {@code pirUrl} to a review's URL in the caller's transaction, with the record's
+     * aggregates (a reviewed failure counts in its day, week and month): the pipeline and environment
+     * are locked as by a write.
+     */
+    void linkReview(Connection c, String id, String url) throws SQLException {
+        Aggregates.Cell cell;
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment FROM change_record WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                cell = new Aggregates.Cell(rs.getString(1), rs.getString(2));
+            }
+        }
+        // the cell first, then the record, as writes take them
+        aggregates.lock(c, java.util.Set.of(cell));
+        Aggregates.Stored before = existing(c, List.of(id)).get(id);
+        if (before == null || java.util.Objects.equals(before.record().pirUrl(), url)) {
+            return;
+        }
+        if (!Aggregates.cell(before.record()).equals(cell)) {
+            throw new java.sql.SQLTransientException("a record moved while its review was written", "40001");
+        }
+        ChangeRecord r = before.record();
+        ChangeRecord after = new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(),
+                r.finishedAt(), r.outcome(), r.riskScore(), r.riskLevel(), r.riskModel(), r.startedBy(), r.buildUrl(), r.runbookUrl(),
+                url, r.rollbackCommand(), r.rollbackExercisedAt(), r.testsTotal(), r.testsFailed(), r.approvals(), r.metrics());
+        try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET pir_url = ? WHERE id = ?")) {
+            p.setString(1, url);
+            p.setString(2, id);
+            p.executeUpdate();
+        }
+        Aggregates.Deltas deltas = new Aggregates.Deltas();
+        deltas.add(before.record(), before.restoredAt(), -1);
+        deltas.add(after, before.restoredAt(), 1);
+        aggregates.apply(c, deltas);
+    }
+
     /** The stored versions of the records with these ids and their restore times, read and locked in the write's transaction. */
     private Map<String, Aggregates.Stored> existing(Connection c, Collection<String> ids) throws SQLException {
         Map<String, Aggregates.Stored> found = new java.util.HashMap<>();

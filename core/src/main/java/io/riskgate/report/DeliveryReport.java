@@ -47,10 +47,14 @@ public record DeliveryReport(RecordQuery query, DoraMetrics dora, List<TrendPoin
      */
     public static DeliveryReport of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
         IncidentStore incidentStore = incidents(store);
-        Calibration calibration = Calibration.of(store.scores(query));
+        // the aggregates count outcomes and pirUrl; the incident-linked and reviewed deployments correct them exactly
+        List<io.riskgate.records.ChangeRecord> caused = incidentStore == null ? List.of()
+                : Readiness.records(store, incidentStore.linkedDeployments(query));
+        java.util.Set<String> reviewed = incidentStore == null ? java.util.Set.of() : incidentStore.reviewedWithoutUrl(query);
+        Calibration calibration = Calibration.of(store.scores(query), caused);
         return new DeliveryReport(query, store.dora(query), store.trend(query, Duration.ofDays(7)),
-                Readiness.of(store, query, now, productionEnvironment), calibration.levels(), calibration.auc(), calibration.unscored(),
-                incidentsOf(incidentStore, query, now));
+                Readiness.of(store, query, now, productionEnvironment, caused, reviewed), calibration.levels(), calibration.auc(),
+                calibration.unscored(), incidentsOf(incidentStore, query, now));
     }
 
     /** The same report from one streamed pass over the selected records (what the aggregates must agree with). */

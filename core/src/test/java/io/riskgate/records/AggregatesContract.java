@@ -63,6 +63,7 @@ abstract class AggregatesContract {
         for (long seed = 1; seed <= 4; seed++) {
             Random random = new Random(seed);
             Map<String, ChangeRecord> model = new LinkedHashMap<>();
+            java.util.Set<String> linked = new java.util.HashSet<>();
             try (JdbcChangeRecordStore store = open()) {
                 int next = 0;
                 for (int step = 0; step < 24; step++) {
@@ -89,6 +90,7 @@ abstract class AggregatesContract {
                         batch.forEach(store::save);
                     }
                     batch.forEach(r -> model.put(r.id(), r));
+                    incidentsAndReviews(store, model, linked, random);
                     if (step % 6 == 5) {
                         check(store, model, random);
                     }
@@ -97,6 +99,35 @@ abstract class AggregatesContract {
                 store.rebuild(done -> { });
                 assertThat(store.dayRows()).as("a rebuild changes nothing in a consistent store").isEqualTo(Recomputed.dayRows(model.values()));
             }
+        }
+    }
+
+    /**
+     * Sometimes opens incidents linked to random records and adds reviews to random failed or
+     * incident-linked ones (whose records then carry the review's URL, until a later write of the
+     * same id replaces it): the reports must count them as main's definitions do.
+     */
+    private static void incidentsAndReviews(JdbcChangeRecordStore store, Map<String, ChangeRecord> model, java.util.Set<String> linked,
+                                            Random random) {
+        if (random.nextInt(3) != 0) {
+            return;
+        }
+        List<String> ids = new ArrayList<>(model.keySet());
+        for (int k = random.nextInt(4); k > 0; k--) {
+            String id = ids.get(random.nextInt(ids.size()));
+            store.incidents().open(new IncidentReport("i" + linked.size() + "-" + random.nextInt(1_000_000), "test", "down", null, null,
+                    null, model.get(id).finishedAt().plusSeconds(60), null, id, null));
+            linked.add(id);
+        }
+        List<String> reviewable = ids.stream().filter(id -> model.get(id).outcome().failure() || linked.contains(id)).toList();
+        for (int k = random.nextInt(4); k > 0 && !reviewable.isEmpty(); k--) {
+            String id = reviewable.get(random.nextInt(reviewable.size()));
+            String url = "https://pir/review-" + random.nextInt(1000);
+            store.incidents().review(new Review(id, url, "alice", model.get(id).finishedAt().plusSeconds(3600), null));
+            ChangeRecord r = model.get(id);
+            model.put(id, new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(), r.finishedAt(),
+                    r.outcome(), r.riskScore(), r.riskLevel(), r.riskModel(), r.startedBy(), r.buildUrl(), r.runbookUrl(), url,
+                    r.rollbackCommand(), r.rollbackExercisedAt(), r.testsTotal(), r.testsFailed(), r.approvals(), r.metrics()));
         }
     }
 
