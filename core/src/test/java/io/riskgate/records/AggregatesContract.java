@@ -27,6 +27,9 @@ abstract class AggregatesContract {
     /** A new empty store. */
     abstract JdbcChangeRecordStore open();
 
+    /** The store {@link #open()} opened last, opened again (its schema migrated again where needed). */
+    abstract JdbcChangeRecordStore reopen();
+
     /** A JDBC URL and its user and password props for direct SQL on the store. */
     abstract String url();
 
@@ -220,6 +223,65 @@ abstract class AggregatesContract {
             assertThat(progress).isNotEmpty().isSorted().last().isEqualTo(300L);
             assertThat(store.dayRows()).isEqualTo(Recomputed.dayRows(records));
             assertThat(store.restoreTimes()).isEqualTo(Recomputed.restoreTimes(records));
+        }
+    }
+
+    /**
+     * A store that an earlier riskgate created at schema versions 1, 2, 3 and 5 (incidents and reviews,
+     * without the aggregates of version 4): opened again, version 4 is applied after 5, the aggregates
+     * are filled from its records, and the reports agree with the ones read from the records.
+     */
+    @Test
+    void version4IsAppliedToAStoreAtVersionsOneToThreeAndFive() throws Exception {
+        Random random = new Random(11);
+        Map<String, ChangeRecord> model = new LinkedHashMap<>();
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        try (JdbcChangeRecordStore store = open()) {
+            List<ChangeRecord> records = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                records.add(random(random, "m" + i));
+            }
+            store.saveAll(records);
+            records.forEach(r -> model.put(r.id(), r));
+            for (int i = 0; i < 100 && linked.size() < 8; i++) {
+                incidentsAndReviews(store, model, linked, random);
+            }
+        }
+        try (var c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            // what a store of versions 1..3 and 5 has: no aggregates' tables, index and column, no row of version 4
+            s.execute("DROP TABLE change_record_period");
+            s.execute("DROP TABLE change_record_cell");
+            s.execute("DROP INDEX change_record_exercised");
+            s.execute("ALTER TABLE change_record DROP COLUMN restored_at");
+            s.execute("DELETE FROM riskgate_schema WHERE version = 4");
+            try (var rs = s.executeQuery("SELECT COUNT(*) FROM incident")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("incidents kept by version 5").isPositive();
+            }
+        }
+        try (JdbcChangeRecordStore store = reopen()) {
+            List<Integer> versions = new ArrayList<>();
+            try (var c = DriverManager.getConnection(url()); Statement s = c.createStatement();
+                 var rs = s.executeQuery("SELECT version FROM riskgate_schema ORDER BY applied_at, version")) {
+                while (rs.next()) {
+                    versions.add(rs.getInt(1));
+                }
+            }
+            assertThat(versions).as("versions in the order applied").containsExactly(1, 2, 3, 5, 4);
+            assertThat(store.restoreTimes()).isEqualTo(Recomputed.restoreTimes(model.values()));
+            assertThat(Recomputed.differences(Recomputed.dayRows(model.values()), store.dayRows())).as("day rows that differ").isEmpty();
+            assertThat(store.incidents().linkedDeployments(new RecordQuery(null, null, null, null))).isEqualTo(linked);
+            Instant now = T0.plus(Duration.ofDays(12));
+            RecordQuery all = new RecordQuery(null, null, null, null);
+            DeliveryReport aggregated = DeliveryReport.of(store, all, now, "production");
+            DeliveryReport streamed = DeliveryReport.streamed(store, all, now, "production");
+            assertThat(aggregated.readiness()).isEqualTo(streamed.readiness());
+            assertThat(aggregated.calibration()).isEqualTo(streamed.calibration());
+            assertThat(aggregated.auc()).isEqualTo(streamed.auc());
+            ChangeRecord extra = random(random, "after");
+            store.save(extra);
+            model.put(extra.id(), extra);
+            assertThat(Recomputed.differences(Recomputed.dayRows(model.values()), store.dayRows())).as("after a write").isEmpty();
         }
     }
 

@@ -16,6 +16,11 @@ class H2AggregatesTest extends AggregatesContract {
     }
 
     @Override
+    JdbcChangeRecordStore reopen() {
+        return JdbcChangeRecordStore.embedded(current);
+    }
+
+    @Override
     String url() {
         return "jdbc:h2:file:" + current.toAbsolutePath().resolve("records") + JdbcChangeRecordStore.H2_SETTINGS;
     }

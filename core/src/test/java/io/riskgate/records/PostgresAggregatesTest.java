@@ -10,6 +10,11 @@ class PostgresAggregatesTest extends AggregatesContract {
     }
 
     @Override
+    JdbcChangeRecordStore reopen() {
+        return JdbcChangeRecordStore.connect(PostgresTestDatabase.url(), null, null);
+    }
+
+    @Override
     String url() {
         return PostgresTestDatabase.url();
     }
