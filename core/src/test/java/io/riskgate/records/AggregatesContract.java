@@ -282,6 +282,12 @@ abstract class AggregatesContract {
             store.save(extra);
             model.put(extra.id(), extra);
             assertThat(Recomputed.differences(Recomputed.dayRows(model.values()), store.dayRows())).as("after a write").isEmpty();
+            for (int i = 0; i < 20; i++) {
+                incidentsAndReviews(store, model, linked, random);
+            }
+            assertThat(Recomputed.differences(Recomputed.dayRows(model.values()), store.dayRows())).as("after reviews").isEmpty();
+            assertThat(DeliveryReport.of(store, all, now, "production").readiness())
+                    .isEqualTo(DeliveryReport.streamed(store, all, now, "production").readiness());
         }
     }
 
