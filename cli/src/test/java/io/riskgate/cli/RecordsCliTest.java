@@ -71,10 +71,15 @@ class RecordsCliTest {
         RiskGateCliTest.Run rebuild = riskgate("store", "rebuild", "--store", store().toString());
         assertThat(rebuild.exit()).as(rebuild.err()).isZero();
         assertThat(rebuild.out()).startsWith("rebuilt the aggregates of 6 records in " + store());
-        assertThat(riskgate(report).out()).isEqualTo(before);
+        // the failures waiting for a review carry their age at the moment of the report
+        assertThat(withoutAges(riskgate(report).out())).isEqualTo(withoutAges(before));
         RiskGateCliTest.Run missing = riskgate("store", "rebuild", "--store", tmp.resolve("none").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("there is no record store in");
+    }
+
+    private static String withoutAges(String json) {
+        return json.replaceAll("\"ageDays\" : [0-9.E-]+", "\"ageDays\" : _");
     }
 
     @Test
