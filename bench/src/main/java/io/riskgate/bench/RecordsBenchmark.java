@@ -1,11 +1,21 @@
 package io.riskgate.bench;
 
-import io.riskgate.records.DoraMetrics;
+import io.riskgate.cli.RiskGate;
 import io.riskgate.records.ChangeRecord;
+import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.DoraMetrics;
 import io.riskgate.records.JdbcChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordQuery;
 import io.riskgate.report.DeliveryReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,13 +32,19 @@ import java.util.SplittableRandom;
 
 /**
  * The change-record store at scale (a documented harness: loading a million records per JMH
- * iteration would take the whole budget). Loads N synthetic records (default 1,000,000) into a
- * fresh embedded store, then times, alternately in the same run, the DORA report of the store and
- * the same aggregate written as one plain SQL statement against the same database, and prints
- * medians and their ratio; then the full delivery report (DORA, trends, readiness, calibration)
- * and its peak heap.
+ * iteration would take the whole budget). For each number of records and each database (embedded
+ * H2, and PostgreSQL when Debian's packages are installed: the harness starts a throwaway server as
+ * .ci/postgres.sh does), it loads that many synthetic records into a fresh store, timing the ingest
+ * with the aggregates maintained; then times, alternately in the same run, the DORA aggregate written
+ * as one plain SQL statement over the raw table (the baseline), {@code store.dora()}, the dashboard's
+ * report (the delivery report, the first page of changes and the count, as the Jenkins dashboard asks
+ * for them, for all records and for one environment and an unaligned window), and
+ * {@code riskgate report --format json} run in this JVM; it prints the medians and their ratios to
+ * the baseline. Finally it computes the full delivery report in a separate JVM with a 64 MiB heap and
+ * reports its peak heap use.
  *
- * <p>Usage: {@code java -Xmx512m -cp bench/target/benchmarks.jar io.riskgate.bench.RecordsBenchmark [records] [rounds]}
+ * <p>Usage: {@code java -Xmx512m -cp bench/target/benchmarks.jar io.riskgate.bench.RecordsBenchmark
+ * [records,records...] [rounds] [h2,postgresql]} (defaults: 100000,1000000 7 h2,postgresql)
  */
 public final class RecordsBenchmark {
     static final String PLAIN_SQL = "SELECT"
@@ -40,24 +56,72 @@ public final class RecordsBenchmark {
             + "   MIN(CASE WHEN outcome = 'SUCCEEDED' THEN finished_at END) OVER (PARTITION BY pipeline, environment"
             + "   ORDER BY finished_at DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS restored FROM change_record) t"
             + "   WHERE outcome <> 'SUCCEEDED' AND restored IS NOT NULL)";
+    static final Instant START = Instant.parse("2025-11-01T00:00:00Z");
+    static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
+    /** The dashboard's second query: one environment, a window that starts and ends inside days. */
+    static final RecordQuery WINDOW = new RecordQuery("production", null, START.plus(Duration.ofHours(100 * 24 + 13)),
+            START.plus(Duration.ofHours(250 * 24 + 7)));
 
     private RecordsBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : (args.length > 0 ? args[0] : "100000,1000000").split(",")) {
+            sizes.add(Integer.parseInt(s.strip()));
+        }
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        List<String> databases = List.of((args.length > 2 ? args[2] : "h2,postgresql").split(","));
+        List<String> rows = new ArrayList<>();
+        Postgres postgres = null;
+        try {
+            for (String database : databases) {
+                if (database.equals("postgresql")) {
+                    postgres = Postgres.start();
+                    if (postgres == null) {
+                        System.out.println("PostgreSQL is not installed (/usr/lib/postgresql/*/bin): its rows are left out");
+                        continue;
+                    }
+                }
+                for (int n : sizes) {
+                    rows.add(run(database, n, rounds, postgres));
+                }
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.stop();
+            }
+        }
+        System.out.println();
+        System.out.println("| database | records | ingest (records/s) | plain SQL (ms) | store.dora() (ms) | dashboard report, all (ms) | dashboard report,"
+                + " production, unaligned window (ms) | riskgate report --format json (ms) | report / plain SQL | full report in 64 MiB: peak heap |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        rows.forEach(System.out::println);
+    }
+
+    private static String run(String database, int n, int rounds, Postgres postgres) throws Exception {
         Path dir = Files.createTempDirectory("riskgate-records-bench");
-        // H2 reuses the results of repeated identical queries over unchanged tables: off, so that every round computes
-        String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("records") + ";LOCK_TIMEOUT=10000;OPTIMIZE_REUSE_RESULTS=FALSE";
+        String url;
+        if (database.equals("h2")) {
+            // H2 reuses the results of repeated identical queries over unchanged tables: off, so that every round computes
+            url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("records") + ";LOCK_TIMEOUT=10000;OPTIMIZE_REUSE_RESULTS=FALSE";
+        } else {
+            url = postgres.freshDatabase();
+        }
+        System.out.printf(Locale.ROOT, "%n== %s, %,d records ==%n", database, n);
+        String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000"
+                : postgres.freshDatabase();
+        // -Dbench.plainIngest=false leaves the baseline ingest out (it doubles the loading time)
+        double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n) : Double.NaN;
+        System.out.printf(Locale.ROOT, "baseline ingest: plain INSERTs of the same records into the table without aggregates"
+                + " (schema V1-V3, its indexes): %,.0f records/s%n", plainIngest);
         try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
             long t0 = System.nanoTime();
             SplittableRandom random = new SplittableRandom(42);
             List<ChangeRecord> batch = new ArrayList<>(10_000);
-            Instant start = Instant.parse("2025-11-01T00:00:00Z");
             long span = Duration.ofDays(365).toMillis();
             for (int i = 0; i < n; i++) {
-                batch.add(synthetic(i, n, start, span, random));
+                batch.add(synthetic(i, n, START, span, random));
                 if (batch.size() == 10_000) {
                     store.saveAll(batch);
                     batch.clear();
@@ -65,61 +129,189 @@ public final class RecordsBenchmark {
             }
             store.saveAll(batch);
             double ingest = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "ingest: %,d records in %.1f s = %,.0f records/s (transactions of 10,000)%n", n, ingest, n / ingest);
+            System.out.printf(Locale.ROOT, "ingest: %,d records in %.1f s = %,.0f records/s (transactions of 10,000, aggregates maintained)%n",
+                    n, ingest, n / ingest);
+            if (database.equals("postgresql")) {
+                try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                    s.execute("VACUUM ANALYZE");
+                }
+            }
 
-            List<Double> ours = new ArrayList<>();
             List<Double> plain = new ArrayList<>();
-            DoraMetrics dora = null;
+            List<Double> dora = new ArrayList<>();
+            List<Double> dashboard = new ArrayList<>();
+            List<Double> dashboardWindow = new ArrayList<>();
+            List<Double> cli = new ArrayList<>();
             double[] plainValues = null;
+            DoraMetrics d = null;
+            String[] report = {"report", "--store", url, "--format", "json"};
             try (Connection c = DriverManager.getConnection(url)) {
                 for (int r = 0; r < rounds + 1; r++) {
                     long a = System.nanoTime();
-                    dora = store.dora(RecordQuery.ALL);
-                    double oursMs = (System.nanoTime() - a) / 1e6;
-                    long b = System.nanoTime();
                     plainValues = plain(c);
-                    double plainMs = (System.nanoTime() - b) / 1e6;
+                    double plainMs = ms(a);
+                    a = System.nanoTime();
+                    d = store.dora(RecordQuery.ALL);
+                    double doraMs = ms(a);
+                    a = System.nanoTime();
+                    dashboard(store, RecordQuery.ALL);
+                    double dashboardMs = ms(a);
+                    a = System.nanoTime();
+                    dashboard(store, WINDOW);
+                    double windowMs = ms(a);
+                    a = System.nanoTime();
+                    StringWriter out = new StringWriter();
+                    int exit = RiskGate.run(report, new PrintWriter(out), new PrintWriter(System.err, true));
+                    double cliMs = ms(a);
+                    if (exit != 0 || !out.toString().contains("\"deployments\" : " + n)) {
+                        throw new IllegalStateException("riskgate report failed (exit " + exit + "): " + out);
+                    }
                     if (r > 0) {          // the first round warms up
-                        ours.add(oursMs);
                         plain.add(plainMs);
+                        dora.add(doraMs);
+                        dashboard.add(dashboardMs);
+                        dashboardWindow.add(windowMs);
+                        cli.add(cliMs);
                     }
                 }
             }
             System.out.printf(Locale.ROOT, "dora: deployments %d, CFR %.4f, lead median %.0f s, p90 %.0f s, restore median %.0f s%n",
-                    dora.deployments(), dora.changeFailureRate(), dora.leadTimeMedian(), dora.leadTimeP90(), dora.timeToRestoreMedian());
-            System.out.printf(Locale.ROOT, "plain SQL agrees: %b%n", plainValues[0] == dora.deployments()
-                    && plainValues[2] / 1000.0 == dora.leadTimeMedian() && plainValues[3] / 1000.0 == dora.leadTimeP90()
-                    && plainValues[4] / 1000.0 == dora.timeToRestoreMedian());
-            double oursMedian = median(ours);
-            double plainMedian = median(plain);
-            System.out.println();
-            System.out.println("| records | plain SQL median (ms) | store.dora() median (ms) | ratio | rounds |");
-            System.out.println("| ---: | ---: | ---: | ---: | ---: |");
-            System.out.printf(Locale.ROOT, "| %,d | %.0f | %.0f | %.2f | %d |%n", n, plainMedian, oursMedian, oursMedian / plainMedian, rounds);
-
-            store.close();
-            // the full report in a JVM with a small fixed heap: it must not need more memory for more records
-            for (String heap : new String[] {"64m"}) {
-                List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap, "-cp",
-                        Path.of(RecordsBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                        ReportProbe.class.getName(), url);
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-                System.out.printf(Locale.ROOT, "%nfull delivery report with -Xmx%s: %s (exit %d)%n", heap, output, p.waitFor());
+                    d.deployments(), d.changeFailureRate(), d.leadTimeMedian(), d.leadTimeP90(), d.timeToRestoreMedian());
+            System.out.printf(Locale.ROOT, "plain SQL: deployments %.0f, lead median %.0f s, p90 %.0f s, restore median %.0f s; the store's"
+                            + " percentiles differ by %.3f%%, %.3f%%, %.3f%% (bound %.2f%%)%n", plainValues[0], plainValues[2] / 1000,
+                    plainValues[3] / 1000, plainValues[4] / 1000, relative(d.leadTimeMedian(), plainValues[2] / 1000),
+                    relative(d.leadTimeP90(), plainValues[3] / 1000), relative(d.timeToRestoreMedian(), plainValues[4] / 1000), 0.95);
+            if (plainValues[0] != d.deployments() || plainValues[1] != d.successful()) {
+                throw new IllegalStateException("the store's counts differ from the plain SQL's");
             }
+            double p = median(plain);
+            double worst = Math.max(median(dashboard), median(cli));
+            store.close();   // the probe's JVM opens the embedded file itself
+            String memory = probe(url);
+            return String.format(Locale.ROOT, "| %s | %,d | %,.0f (plain INSERTs: %,.0f) | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %.3f | %s |",
+                    database, n, n / ingest, plainIngest, p, median(dora), median(dashboard), median(dashboardWindow), median(cli), worst / p,
+                    memory);
         } finally {
             SyntheticChange.delete(dir);
         }
     }
 
-    /** Computes the full delivery report of the store at args[0] and prints its size and time. */
+    /**
+     * The baseline for ingest: the same records as plain batched INSERTs (transactions of 10,000) into
+     * the change_record table of schema V1-V3 with its indexes and no aggregates; records per second.
+     */
+    private static double plainIngest(String url, int n) throws Exception {
+        String columns = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, risk_score, risk_level,"
+                + " risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, tests_total, tests_failed,"
+                + " approvals, recorded_at";
+        try (Connection c = DriverManager.getConnection(url)) {
+            try (Statement s = c.createStatement()) {
+                for (String script : List.of("V1__change_records.sql", "V2__restore_order_index.sql", "V3__history_measures.sql")) {
+                    try (var in = JdbcChangeRecordStore.class.getResourceAsStream("migrations/" + script)) {
+                        for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+                            String statement = sql.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
+                            if (!statement.isEmpty()) {
+                                s.execute(statement);
+                            }
+                        }
+                    }
+                }
+            }
+            c.setAutoCommit(false);
+            long t0 = System.nanoTime();
+            SplittableRandom random = new SplittableRandom(42);
+            long span = Duration.ofDays(365).toMillis();
+            try (var p = c.prepareStatement("INSERT INTO change_record (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < n; i++) {
+                    ChangeRecord r = synthetic(i, n, START, span, random);
+                    p.setString(1, r.id());
+                    p.setString(2, r.pipeline());
+                    p.setString(3, r.environment());
+                    p.setString(4, r.commit());
+                    p.setLong(5, r.commitTime().toEpochMilli());
+                    p.setLong(6, r.startedAt().toEpochMilli());
+                    p.setLong(7, r.finishedAt().toEpochMilli());
+                    p.setString(8, r.outcome().name());
+                    p.setInt(9, r.riskScore());
+                    p.setString(10, r.riskLevel());
+                    p.setString(11, r.riskModel());
+                    p.setString(12, r.startedBy());
+                    p.setString(13, r.buildUrl());
+                    p.setString(14, r.runbookUrl());
+                    p.setString(15, r.pirUrl());
+                    p.setString(16, r.rollbackCommand());
+                    p.setNull(17, java.sql.Types.BIGINT);
+                    p.setInt(18, r.testsTotal());
+                    p.setInt(19, r.testsFailed());
+                    p.setString(20, r.approvals());
+                    p.setLong(21, System.currentTimeMillis());
+                    p.addBatch();
+                    if ((i + 1) % 10_000 == 0 || i == n - 1) {
+                        p.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE change_record");
+            }
+            c.commit();
+            return n / seconds;
+        }
+    }
+
+    /** What the Jenkins dashboard asks of the store for one page: the delivery report, the newest 20 changes and their count. */
+    private static void dashboard(ChangeRecordStore store, RecordQuery query) {
+        DeliveryReport report = DeliveryReport.of(store, query, NOW, "production");
+        store.page(query, 0, 20);
+        store.count(query);
+        if (report.readiness().isEmpty()) {
+            throw new IllegalStateException("no readiness");
+        }
+    }
+
+    private static double relative(Double ours, double exact) {
+        return ours == null ? Double.NaN : 100 * Math.abs(ours - exact) / Math.abs(exact);
+    }
+
+    private static double ms(long since) {
+        return (System.nanoTime() - since) / 1e6;
+    }
+
+    /** The full report in a JVM with a 64 MiB heap: its time and peak heap, or why it failed. */
+    private static String probe(String url) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                Path.of(RecordsBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+                ReportProbe.class.getName(), url);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int exit = p.waitFor();
+        System.out.printf(Locale.ROOT, "full delivery report with -Xmx64m: %s (exit %d)%n", output, exit);
+        return exit == 0 ? output.substring(output.lastIndexOf("peak heap ") + "peak heap ".length()) : "failed (exit " + exit + ")";
+    }
+
+    /** Computes the full delivery report of the store at args[0] and prints its size, time and the heap's peak use. */
     public static final class ReportProbe {
         public static void main(String[] args) {
             try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(args[0], null, null)) {
+                System.gc();
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    pool.resetPeakUsage();
+                }
                 long a = System.nanoTime();
-                DeliveryReport report = DeliveryReport.of(store, RecordQuery.ALL, Instant.parse("2026-11-01T00:00:00Z"), "production");
-                System.out.printf(Locale.ROOT, "%,d deployments, %d weeks, %d pipelines, AUC %.3f in %.1f s",
-                        report.dora().deployments(), report.weekly().size(), report.readiness().size(), report.auc(), (System.nanoTime() - a) / 1e9);
+                DeliveryReport report = DeliveryReport.of(store, RecordQuery.ALL, NOW, "production");
+                double seconds = (System.nanoTime() - a) / 1e9;
+                long peak = 0;
+                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == MemoryType.HEAP) {
+                        peak += pool.getPeakUsage().getUsed();
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%,d deployments, %d weeks, %d pipelines, AUC %.3f in %.2f s, peak heap %.1f MiB",
+                        report.dora().deployments(), report.weekly().size(), report.readiness().size(), report.auc(), seconds,
+                        peak / 1048576.0);
             }
         }
     }
@@ -156,5 +348,93 @@ public final class RecordsBenchmark {
         Collections.sort(sorted);
         int m = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
+    }
+
+    /** A throwaway PostgreSQL server from Debian's packages on a free loopback port, as .ci/postgres.sh starts one. */
+    static final class Postgres {
+        private final Path bin;
+        private final Path dir;
+        private final int port;
+        private int databases;
+
+        private Postgres(Path bin, Path dir, int port) {
+            this.bin = bin;
+            this.dir = dir;
+            this.port = port;
+        }
+
+        static Postgres start() throws Exception {
+            Path root = Path.of("/usr/lib/postgresql");
+            if (!Files.isDirectory(root)) {
+                return null;
+            }
+            List<Path> versions = new ArrayList<>();
+            try (var s = Files.list(root)) {
+                s.filter(p -> Files.isExecutable(p.resolve("bin/initdb"))).forEach(versions::add);
+            }
+            if (versions.isEmpty()) {
+                return null;
+            }
+            versions.sort((a, b) -> Integer.compare(version(a), version(b)));
+            Path bin = versions.get(versions.size() - 1).resolve("bin");
+            Path dir = Files.createTempDirectory("riskgate-bench-pg");
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Postgres pg = new Postgres(bin, dir, port);
+            if (root()) {
+                run(List.of("chown", "postgres", dir.toString()));
+            }
+            pg.asPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "postgres");
+            pg.asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-o",
+                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "-l", dir.resolve("log").toString(), "-w", "start");
+            System.out.println("PostgreSQL " + versions.get(versions.size() - 1).getFileName() + " started on 127.0.0.1:" + port);
+            return pg;
+        }
+
+        private static int version(Path p) {
+            try {
+                return Integer.parseInt(p.getFileName().toString());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        String freshDatabase() throws Exception {
+            String name = "bench" + databases++;
+            asPostgres(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", "postgres", name);
+            return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=postgres";
+        }
+
+        void stop() {
+            try {
+                asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "stop");
+            } catch (Exception e) {
+                System.err.println("could not stop PostgreSQL: " + e.getMessage());
+            }
+            SyntheticChange.delete(dir);
+        }
+
+        private void asPostgres(String... command) throws Exception {
+            List<String> c = new ArrayList<>();
+            if (root()) {
+                c.addAll(List.of("runuser", "-u", "postgres", "--"));
+            }
+            c.addAll(List.of(command));
+            run(c);
+        }
+
+        private static boolean root() {
+            return "root".equals(System.getProperty("user.name"));
+        }
+
+        private static void run(List<String> command) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+            }
+        }
     }
 }

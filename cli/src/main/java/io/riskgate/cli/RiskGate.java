@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code riskgate}: the command line over the same core as the Jenkins steps. */
 @Command(name = "riskgate", mixinStandardHelpOptions = true, versionProvider = RiskGate.Version.class,
         description = "Scores, gates and records deployments: how big and how reversible is this change?",
-        subcommands = {AssessCommand.class, GateCommand.class, BacktestCommand.class, RecordCommand.class, ImportCommand.class, ExportCommand.class, ReportCommand.class, IncidentCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AssessCommand.class, GateCommand.class, BacktestCommand.class, RecordCommand.class, ImportCommand.class, ExportCommand.class, ReportCommand.class, IncidentCommand.class, ReviewCommand.class, StoreCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above or gate BLOCK, 4 gate NEEDS_APPROVAL,",
                 "5 record store busy, unreachable or full, or a disk or output error (retry later).", "Docs: docs/cli.md"})
 public final class RiskGate implements Runnable {

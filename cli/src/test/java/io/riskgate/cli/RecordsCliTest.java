@@ -58,6 +58,31 @@ class RecordsCliTest {
     }
 
     @Test
+    void storeRebuildRecomputesLostAggregatesAndTheReportAgreesAgain() throws Exception {
+        riskgate("import", csv().toString(), "--store", store().toString());
+        String[] report = {"report", "--store", store().toString(), "--environment", "production", "--since", "2026-11-02",
+                "--until", "2026-11-04", "--format", "json"};
+        String before = riskgate(report).out();
+        String url = "jdbc:h2:file:" + store().toAbsolutePath().resolve("records") + ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET";
+        try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
+            s.execute("DELETE FROM change_record_period");
+        }
+        assertThat(riskgate(report).json().get("deployments").asLong()).as("the report reads the aggregates").isZero();
+        RiskGateCliTest.Run rebuild = riskgate("store", "rebuild", "--store", store().toString());
+        assertThat(rebuild.exit()).as(rebuild.err()).isZero();
+        assertThat(rebuild.out()).startsWith("rebuilt the aggregates of 6 records in " + store());
+        // the failures waiting for a review carry their age at the moment of the report
+        assertThat(withoutAges(riskgate(report).out())).isEqualTo(withoutAges(before));
+        RiskGateCliTest.Run missing = riskgate("store", "rebuild", "--store", tmp.resolve("none").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("there is no record store in");
+    }
+
+    private static String withoutAges(String json) {
+        return json.replaceAll("\"ageDays\" : [0-9.E-]+", "\"ageDays\" : _");
+    }
+
+    @Test
     void reportJsonHasTheDoraMetricsAsDefined() throws Exception {
         riskgate("import", csv().toString(), "--store", store().toString());
         RiskGateCliTest.Run run = riskgate("report", "--store", store().toString(), "--environment", "production",

@@ -33,6 +33,51 @@ public final class Calibration {
         this.causedIncident = causedIncident;
     }
 
+    /** The calibration of counts a record store computed ({@link io.riskgate.records.ChangeRecordStore#scores}). */
+    public static Calibration of(io.riskgate.records.ScoreCounts counts) {
+        return of(counts, java.util.List.of());
+    }
+
+    /**
+     * As {@link #of(io.riskgate.records.ScoreCounts)}, where the counts take only outcomes as failures,
+     * and these records (of the same selection) are failures too: a successful one among them moves
+     * from its score's successes to its failures and counts as a failure of its level. There are at
+     * most as many as incidents, so this is exactly what {@link #Calibration(java.util.Set)} computes
+     * from every record.
+     */
+    public static Calibration of(io.riskgate.records.ScoreCounts counts, java.util.Collection<ChangeRecord> causedIncident) {
+        long[] succeeded = counts.succeededAt().clone();
+        long[] failed = counts.failedAt().clone();
+        long[][] levels = new long[counts.levels().length][];
+        for (int l = 0; l < levels.length; l++) {
+            levels[l] = counts.levels()[l].clone();
+        }
+        for (ChangeRecord r : causedIncident) {
+            if (r.outcome().failure() || r.riskScore() == null) {
+                continue;
+            }
+            succeeded[r.riskScore()]--;
+            failed[r.riskScore()]++;
+            int level = r.riskLevel() == null ? -1 : io.riskgate.records.ScoreCounts.LEVELS.indexOf(r.riskLevel());
+            if (level >= 0) {
+                levels[level][1]++;
+            }
+        }
+        counts = new io.riskgate.records.ScoreCounts(succeeded, failed, levels, counts.unscored());
+        Calibration c = new Calibration();
+        for (int s = 0; s <= 100; s++) {
+            c.failedAt[s] = counts.failedAt()[s];
+            c.succeededAt[s] = counts.succeededAt()[s];
+        }
+        for (int l = 0; l < counts.levels().length; l++) {
+            if (counts.levels()[l][0] != 0) {
+                c.byLevel.put(io.riskgate.risk.Level.valueOf(io.riskgate.records.ScoreCounts.LEVELS.get(l)), counts.levels()[l].clone());
+            }
+        }
+        c.unscored = counts.unscored();
+        return c;
+    }
+
     public void add(ChangeRecord r) {
         if (r.riskScore() == null) {
             unscored++;

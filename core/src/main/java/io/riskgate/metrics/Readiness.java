@@ -69,6 +69,96 @@ public final class Readiness {
         this.causedIncident = causedIncident;
     }
 
+    /**
+     * The readiness of every pipeline in a selection of a store's records, from what the store
+     * computes without reading every record ({@link io.riskgate.records.ChangeRecordStore#activity}),
+     * corrected by the incidents and reviews: see {@link #of(io.riskgate.records.ChangeRecordStore,
+     * io.riskgate.records.RecordQuery, Instant, String, java.util.Collection, java.util.Set)}.
+     */
+    public static List<PipelineReadiness> of(io.riskgate.records.ChangeRecordStore store, io.riskgate.records.RecordQuery query,
+                                             Instant now, String productionEnvironment) {
+        io.riskgate.records.IncidentStore incidents;
+        try {
+            incidents = store.incidents();
+        } catch (UnsupportedOperationException e) {
+            return of(store, query, now, productionEnvironment, List.of(), java.util.Set.of());
+        }
+        return of(store, query, now, productionEnvironment, records(store, incidents.linkedDeployments(query)),
+                incidents.reviewedWithoutUrl(query));
+    }
+
+    /** The records with these ids (that still exist). */
+    public static List<ChangeRecord> records(io.riskgate.records.ChangeRecordStore store, java.util.Collection<String> ids) {
+        List<ChangeRecord> found = new ArrayList<>();
+        for (String id : new java.util.TreeSet<>(ids)) {
+            store.find(id).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /**
+     * The readiness from the store's activity, where a record's outcome alone makes it a failure and
+     * its {@code pirUrl} alone makes it reviewed, corrected to what {@link #Readiness(Instant, String,
+     * java.util.Set, java.util.Set)} computes from every record: the successful ones of
+     * {@code causedIncident} are recent failures too (reviewed with a {@code pirUrl} or a review), and
+     * the recent failures in {@code reviewedWithoutUrl} are reviewed. Both sets are bounded by the
+     * number of incidents and reviews.
+     *
+     * @param causedIncident the selection's records an incident is linked to
+     * @param reviewedWithoutUrl ids of the selection's records with a review in the review table and no {@code pirUrl}
+     */
+    public static List<PipelineReadiness> of(io.riskgate.records.ChangeRecordStore store, io.riskgate.records.RecordQuery query,
+                                             Instant now, String productionEnvironment, java.util.Collection<ChangeRecord> causedIncident,
+                                             java.util.Set<String> reviewedWithoutUrl) {
+        Instant recent = now.minus(RECENT);
+        Map<String, long[]> extra = new TreeMap<>();   // per pipeline: failures, reviewed
+        Map<String, List<ChangeRecord>> extraUnreviewed = new TreeMap<>();
+        for (ChangeRecord r : causedIncident) {
+            if (r.outcome().failure() || r.finishedAt().isBefore(recent)) {
+                continue;
+            }
+            long[] e = extra.computeIfAbsent(r.pipeline(), p -> new long[2]);
+            e[0]++;
+            if (r.pirUrl() != null || reviewedWithoutUrl.contains(r.id())) {
+                e[1]++;
+            } else {
+                extraUnreviewed.computeIfAbsent(r.pipeline(), p -> new ArrayList<>()).add(r);
+            }
+        }
+        java.util.Set<String> reviewedFailures = new java.util.HashSet<>();
+        if (!reviewedWithoutUrl.isEmpty()) {
+            for (ChangeRecord r : records(store, reviewedWithoutUrl)) {
+                if (r.outcome().failure() && !r.finishedAt().isBefore(recent) && r.pirUrl() == null) {
+                    extra.computeIfAbsent(r.pipeline(), p -> new long[2])[1]++;
+                    reviewedFailures.add(r.id());
+                }
+            }
+        }
+        java.util.Comparator<ChangeRecord> order = java.util.Comparator.comparing(ChangeRecord::finishedAt).thenComparing(ChangeRecord::id);
+        List<PipelineReadiness> result = new ArrayList<>();
+        for (io.riskgate.records.ChangeRecordStore.PipelineActivity a : store.activity(query, now.minus(REHEARSAL_MAX_AGE),
+                recent, productionEnvironment, EXAMPLES + reviewedFailures.size())) {
+            ChangeRecord l = a.latest();
+            long[] e = extra.getOrDefault(a.pipeline(), new long[2]);
+            List<ChangeRecord> unreviewed = new ArrayList<>(a.unreviewed());
+            unreviewed.removeIf(r -> reviewedFailures.contains(r.id()));
+            unreviewed.addAll(extraUnreviewed.getOrDefault(a.pipeline(), List.of()));
+            unreviewed.sort(order);
+            result.add(new PipelineReadiness(a.pipeline(), l.rollbackCommand() != null || l.runbookUrl() != null, a.rollbackExercised(),
+                    l.runbookUrl() != null, l.testsTotal() != null && l.testsTotal() > 0, a.productionApprovals(),
+                    (int) (a.recentFailures() + e[0]), (int) (a.recentReviewed() + e[1]),
+                    unreviewed.stream().limit(EXAMPLES).map(Readiness::describe).toList(), l.finishedAt()));
+        }
+        return result;
+    }
+
+    /** How many recent failures without a review a pipeline's readiness names. */
+    static final int EXAMPLES = 10;
+
+    private static String describe(ChangeRecord r) {
+        return r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt();
+    }
+
     /** Records must arrive oldest first. */
     public void add(ChangeRecord r) {
         State s = pipelines.computeIfAbsent(r.pipeline(), p -> new State());
@@ -84,8 +174,8 @@ public final class Readiness {
             s.recentFailures++;
             if (r.pirUrl() != null || reviewed.contains(r.id())) {
                 s.reviewed++;
-            } else if (s.unreviewed.size() < 10) {
-                s.unreviewed.add(r.environment() + " " + r.commit().substring(0, Math.min(10, r.commit().length())) + " at " + r.finishedAt());
+            } else if (s.unreviewed.size() < EXAMPLES) {
+                s.unreviewed.add(describe(r));
             }
         }
     }

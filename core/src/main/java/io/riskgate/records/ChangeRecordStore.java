@@ -51,6 +51,88 @@ public interface ChangeRecordStore extends AutoCloseable {
         throw new UnsupportedOperationException("this record store keeps no incidents");
     }
 
+    /** The calibration counts of the matching records (per score, per level, unscored). */
+    default ScoreCounts scores(RecordQuery query) {
+        long[] succeeded = new long[101];
+        long[] failed = new long[101];
+        long[][] levels = new long[ScoreCounts.LEVELS.size()][2];
+        long[] unscored = {0};
+        forEach(query, r -> {
+            if (r.riskScore() == null) {
+                unscored[0]++;
+                return;
+            }
+            (r.outcome().failure() ? failed : succeeded)[r.riskScore()]++;
+            int level = r.riskLevel() == null ? -1 : ScoreCounts.LEVELS.indexOf(r.riskLevel());
+            if (level >= 0) {
+                levels[level][0]++;
+                if (r.outcome().failure()) {
+                    levels[level][1]++;
+                }
+            }
+        });
+        return new ScoreCounts(succeeded, failed, levels, unscored[0]);
+    }
+
+    /**
+     * What readiness needs to know of each pipeline with records in the selection.
+     *
+     * @param exercisedSince a rollback ran ({@code ROLLED_BACK}) or was rehearsed at or after this time
+     * @param failuresSince failures finished at or after this time are recent
+     * @param productionEnvironment the environment whose deployments should record approvals (any case)
+     * @param examples how many recent failures without a review to list, oldest first
+     */
+    default List<PipelineActivity> activity(RecordQuery query, java.time.Instant exercisedSince, java.time.Instant failuresSince,
+                                            String productionEnvironment, int examples) {
+        java.util.Map<String, Object[]> pipelines = new java.util.TreeMap<>();
+        forEach(query, r -> {
+            // latest, exercised, approvals, recent failures, reviewed, unreviewed examples
+            Object[] s = pipelines.computeIfAbsent(r.pipeline(), p -> new Object[] {null, false, false, 0L, 0L, new java.util.ArrayList<ChangeRecord>()});
+            s[0] = r;
+            java.time.Instant exercised = r.outcome() == Outcome.ROLLED_BACK ? r.finishedAt() : r.rollbackExercisedAt();
+            if (exercised != null && !exercised.isBefore(exercisedSince)) {
+                s[1] = true;
+            }
+            if (r.environment().equalsIgnoreCase(productionEnvironment) && r.approvals() != null && !r.approvals().isBlank()) {
+                s[2] = true;
+            }
+            if (r.outcome().failure() && !r.finishedAt().isBefore(failuresSince)) {
+                s[3] = (Long) s[3] + 1;
+                if (r.pirUrl() != null) {
+                    s[4] = (Long) s[4] + 1;
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<ChangeRecord> unreviewed = (List<ChangeRecord>) s[5];
+                    if (unreviewed.size() < examples) {
+                        unreviewed.add(r);
+                    }
+                }
+            }
+        });
+        List<PipelineActivity> result = new java.util.ArrayList<>();
+        pipelines.forEach((name, s) -> {
+            @SuppressWarnings("unchecked")
+            List<ChangeRecord> unreviewed = (List<ChangeRecord>) s[5];
+            result.add(new PipelineActivity(name, (ChangeRecord) s[0], (Boolean) s[1], (Boolean) s[2], (Long) s[3], (Long) s[4],
+                    List.copyOf(unreviewed)));
+        });
+        return result;
+    }
+
+    /**
+     * One pipeline's records in a selection, as readiness sees them.
+     *
+     * @param latest its newest record (by finish time, then id)
+     * @param rollbackExercised whether a rollback ran or was rehearsed since the cut-off
+     * @param productionApprovals whether a deployment to the production environment recorded approvals
+     * @param recentFailures failures since the cut-off
+     * @param recentReviewed of those, the ones linking a post-incident review
+     * @param unreviewed the first of the others, oldest first
+     */
+    record PipelineActivity(String pipeline, ChangeRecord latest, boolean rollbackExercised, boolean productionApprovals,
+                            long recentFailures, long recentReviewed, List<ChangeRecord> unreviewed) {
+    }
+
     /** Where the records are, for messages (a path or a JDBC URL without credentials). */
     String location();
 

@@ -66,6 +66,15 @@ public interface IncidentStore {
     Set<String> reviewedDeployments(RecordQuery query);
 
     /**
+     * The ids of the deployments of the query that have a review in the review table while their
+     * change record carries no {@code pirUrl} (the record was written again without it): at most as
+     * many as there are reviews. Reports read from the aggregates add these to the reviewed ones.
+     */
+    default Set<String> reviewedWithoutUrl(RecordQuery query) {
+        return reviewedDeployments(query);
+    }
+
+    /**
      * The deployments of the query that need a review and have none: failed, rolled back or linked to
      * an incident, without a review or {@code pirUrl}; oldest first, at most {@code limit}.
      */

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.sql.Statement;
 import java.util.function.Consumer;
 
 /**
@@ -61,6 +63,9 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     private final Path directory;
     private final Duration wait;
     private Connection connection;
+    private final Aggregates aggregates;
+    /** Selections of at most this many deployments get their percentiles from the records (exact); larger ones from the histograms. */
+    private long exactLimit = 10_000;
 
     private JdbcChangeRecordStore(String url, Properties credentials, Dialect dialect, String location, Path directory, Duration wait) {
         this.url = url;
@@ -69,6 +74,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         this.location = location;
         this.directory = directory;
         this.wait = wait;
+        this.aggregates = new Aggregates(dialect == Dialect.POSTGRESQL);
     }
 
     /** The embedded store in {@code directory} (created if needed): {@code records.mv.db} inside it; waits up to {@link #DEFAULT_WAIT}. */
@@ -282,37 +288,128 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     private Saved write(Connection c, Map<String, ChangeRecord> records) throws SQLException {
+        java.util.Set<Aggregates.Cell> cells = new java.util.TreeSet<>();
+        for (ChangeRecord r : records.values()) {
+            cells.add(Aggregates.cell(r));
+        }
+        aggregates.ensureCells(c, cells);
         c.setAutoCommit(false);
         try {
-            Map<String, ChangeRecord> stored = existing(c, records.keySet());
-            int added = 0;
-            int replaced = 0;
-            try (PreparedStatement p = c.prepareStatement(upsert())) {
-                long now = System.currentTimeMillis();
-                int batch = 0;
-                for (ChangeRecord r : records.values()) {
-                    ChangeRecord before = stored.get(r.id());
-                    if (r.equals(before)) {
-                        continue;
-                    }
-                    if (before == null) {
-                        added++;
-                    } else {
-                        replaced++;
-                    }
-                    bind(p, r, now);
-                    p.addBatch();
-                    if (++batch % 1000 == 0) {
-                        p.executeBatch();
-                    }
-                }
-                if (batch % 1000 != 0) {
-                    p.executeBatch();
+            aggregates.lock(c, cells);
+            Map<String, Aggregates.Stored> stored = existing(c, records.keySet());
+            java.util.Set<Aggregates.Cell> more = new java.util.TreeSet<>();
+            for (Aggregates.Stored before : stored.values()) {
+                if (!cells.contains(Aggregates.cell(before.record()))) {
+                    more.add(Aggregates.cell(before.record()));
                 }
             }
+            if (!more.isEmpty()) {
+                // a record moves to another pipeline or environment: that one's aggregates change too
+                c.commit();
+                c.setAutoCommit(true);
+                aggregates.ensureCells(c, more);
+                c.setAutoCommit(false);
+                cells.addAll(more);
+                aggregates.lock(c, cells);
+                stored = existing(c, records.keySet());
+                for (Aggregates.Stored before : stored.values()) {
+                    if (!cells.contains(Aggregates.cell(before.record()))) {
+                        throw new java.sql.SQLTransientException("a record moved while it was written", "40001");
+                    }
+                }
+            }
+            int added = 0;
+            int replaced = 0;
+            Aggregates.Deltas deltas = new Aggregates.Deltas();
+            Map<Aggregates.Cell, java.util.TreeSet<Long>> successTimes = new java.util.HashMap<>();
+            Map<Aggregates.Cell, Map<String, Long>> newFailures = new java.util.HashMap<>();
+            // pipelines and environments where this write replaces a record: their restore times are recomputed after the write
+            java.util.Set<Aggregates.Cell> rewritten = new java.util.HashSet<>();
+            Map<Aggregates.Cell, List<ChangeRecord>> inserted = new java.util.HashMap<>();
+            for (ChangeRecord r : records.values()) {
+                Aggregates.Stored before = stored.get(r.id());
+                if (before == null) {
+                    inserted.computeIfAbsent(Aggregates.cell(r), k -> new ArrayList<>()).add(r);
+                } else if (!r.equals(before.record())) {
+                    rewritten.add(Aggregates.cell(r));
+                    rewritten.add(Aggregates.cell(before.record()));
+                }
+            }
+            Map<String, Long> restoredAt = new java.util.HashMap<>();
+            for (Map.Entry<Aggregates.Cell, List<ChangeRecord>> e : new java.util.TreeMap<>(inserted).entrySet()) {
+                if (!rewritten.contains(e.getKey())) {
+                    restoredAt.putAll(aggregates.restoreBeforeInsert(c, e.getKey(), e.getValue(), deltas));
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(insert()); PreparedStatement update = c.prepareStatement(update())) {
+                long now = System.currentTimeMillis();
+                int inserts = 0;
+                int updates = 0;
+                for (ChangeRecord r : records.values()) {
+                    Aggregates.Stored before = stored.get(r.id());
+                    if (before != null && r.equals(before.record())) {
+                        continue;
+                    }
+                    boolean late = rewritten.contains(Aggregates.cell(r));
+                    if (before == null) {
+                        added++;
+                        bind(insert, r, now, false);
+                        Long restored = restoredAt.get(r.id());
+                        if (restored == null) {
+                            insert.setNull(COLUMN_COUNT + 1, Types.BIGINT);
+                        } else {
+                            insert.setLong(COLUMN_COUNT + 1, restored);
+                        }
+                        insert.addBatch();
+                        if (++inserts % 1000 == 0) {
+                            insert.executeBatch();
+                        }
+                    } else {
+                        replaced++;
+                        ChangeRecord old = before.record();
+                        deltas.add(old, before.restoredAt(), -1);
+                        if (old.outcome() == Outcome.SUCCEEDED) {
+                            successTimes.computeIfAbsent(Aggregates.cell(old), k -> new java.util.TreeSet<>()).add(old.finishedAt().toEpochMilli());
+                        }
+                        bind(update, r, 0, true);
+                        update.addBatch();
+                        if (++updates % 1000 == 0) {
+                            update.executeBatch();
+                        }
+                    }
+                    deltas.add(r, null, 1);
+                    if (late) {
+                        if (r.outcome() == Outcome.SUCCEEDED) {
+                            successTimes.computeIfAbsent(Aggregates.cell(r), k -> new java.util.TreeSet<>()).add(r.finishedAt().toEpochMilli());
+                        } else {
+                            newFailures.computeIfAbsent(Aggregates.cell(r), k -> new java.util.HashMap<>()).put(r.id(), r.finishedAt().toEpochMilli());
+                        }
+                    }
+                }
+                if (inserts % 1000 != 0) {
+                    insert.executeBatch();
+                }
+                if (updates % 1000 != 0) {
+                    update.executeBatch();
+                }
+            } catch (SQLException e) {
+                if (duplicate(e)) {
+                    // another process added one of these ids since they were read: write again, replacing it
+                    throw new java.sql.SQLTransientException("a record was added by another process meanwhile", "40001", e);
+                }
+                throw e;
+            }
+            for (Aggregates.Cell cell : cells) {
+                java.util.TreeSet<Long> times = successTimes.getOrDefault(cell, new java.util.TreeSet<>());
+                Map<String, Long> failures = newFailures.getOrDefault(cell, Map.of());
+                if (!times.isEmpty() || !failures.isEmpty()) {
+                    aggregates.restore(c, cell, times, failures, deltas);
+                }
+            }
+            aggregates.apply(c, deltas);
             c.commit();
             return new Saved(added, replaced, records.size() - added - replaced);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
             } catch (SQLException ignored) {
@@ -328,21 +425,75 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
     }
 
-    /** The stored versions of the records with these ids, read in the write's transaction. */
-    private Map<String, ChangeRecord> existing(Connection c, Collection<String> ids) throws SQLException {
-        Map<String, ChangeRecord> found = new java.util.HashMap<>();
+    private static boolean duplicate(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("23505".equals(x.getSQLState())) {
+                return true;
+            }
+            if (x.getNextException() == x) {
+                break;
+            }
+        }
+        return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
+    }
+
+    /**
+     * Sets a record's {@code pirUrl} to a review's URL in the caller's transaction, with the record's
+     * aggregates (a reviewed failure counts in its day, week and month): the pipeline and environment
+     * are locked as by a write.
+     */
+    void linkReview(Connection c, String id, String url) throws SQLException {
+        Aggregates.Cell cell;
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment FROM change_record WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                cell = new Aggregates.Cell(rs.getString(1), rs.getString(2));
+            }
+        }
+        // the cell first, then the record, as writes take them
+        aggregates.lock(c, java.util.Set.of(cell));
+        Aggregates.Stored before = existing(c, List.of(id)).get(id);
+        if (before == null || java.util.Objects.equals(before.record().pirUrl(), url)) {
+            return;
+        }
+        if (!Aggregates.cell(before.record()).equals(cell)) {
+            throw new java.sql.SQLTransientException("a record moved while its review was written", "40001");
+        }
+        ChangeRecord r = before.record();
+        ChangeRecord after = new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(),
+                r.finishedAt(), r.outcome(), r.riskScore(), r.riskLevel(), r.riskModel(), r.startedBy(), r.buildUrl(), r.runbookUrl(),
+                url, r.rollbackCommand(), r.rollbackExercisedAt(), r.testsTotal(), r.testsFailed(), r.approvals(), r.metrics());
+        try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET pir_url = ? WHERE id = ?")) {
+            p.setString(1, url);
+            p.setString(2, id);
+            p.executeUpdate();
+        }
+        Aggregates.Deltas deltas = new Aggregates.Deltas();
+        deltas.add(before.record(), before.restoredAt(), -1);
+        deltas.add(after, before.restoredAt(), 1);
+        aggregates.apply(c, deltas);
+    }
+
+    /** The stored versions of the records with these ids and their restore times, read and locked in the write's transaction. */
+    private Map<String, Aggregates.Stored> existing(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, Aggregates.Stored> found = new java.util.HashMap<>();
         List<String> all = new ArrayList<>(ids);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> part = all.subList(from, Math.min(all.size(), from + 500));
             String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
-            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record WHERE id IN (" + marks + ")")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + ", restored_at FROM change_record WHERE id IN (" + marks
+                    + ") FOR UPDATE")) {
                 for (int i = 0; i < part.size(); i++) {
                     p.setString(i + 1, part.get(i));
                 }
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         ChangeRecord r = map(rs);
-                        found.put(r.id(), r);
+                        long restored = rs.getLong(COLUMN_COUNT + 1);
+                        found.put(r.id(), new Aggregates.Stored(r, rs.wasNull() ? null : restored));
                     }
                 }
             }
@@ -350,23 +501,29 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return found;
     }
 
-    private String upsert() {
-        String marks = String.join(", ", java.util.Collections.nCopies(COLUMN_COUNT, "?"));
-        if (dialect == Dialect.H2) {
-            return "MERGE INTO change_record (" + COLUMNS + ") KEY (id) VALUES (" + marks + ")";
-        }
-        StringBuilder update = new StringBuilder();
-        for (String column : COLUMNS.split(",\\s*")) {
-            if (!column.equals("id") && !column.equals("recorded_at")) {
-                update.append(update.length() == 0 ? "" : ", ").append(column).append(" = EXCLUDED.").append(column);
-            }
-        }
-        return "INSERT INTO change_record (" + COLUMNS + ") VALUES (" + marks + ") ON CONFLICT (id) DO UPDATE SET " + update;
+    /** The columns in {@link #COLUMNS} order, then the restore time. */
+    private static String insert() {
+        String marks = String.join(", ", java.util.Collections.nCopies(COLUMN_COUNT + 1, "?"));
+        return "INSERT INTO change_record (" + COLUMNS + ", restored_at) VALUES (" + marks + ")";
     }
 
-    private static void bind(PreparedStatement p, ChangeRecord r, long now) throws SQLException {
+    /** Every column but the id and the first recording time; the restore time is recomputed after. */
+    private static String update() {
+        StringBuilder set = new StringBuilder();
+        for (String column : COLUMNS.split(",\\s*")) {
+            if (!column.equals("id") && !column.equals("recorded_at")) {
+                set.append(set.length() == 0 ? "" : ", ").append(column).append(" = ?");
+            }
+        }
+        return "UPDATE change_record SET " + set + ", restored_at = NULL WHERE id = ?";
+    }
+
+    /** Binds the columns in {@link #COLUMNS} order; for {@link #update()} without id and recorded_at, then the id. */
+    private static void bind(PreparedStatement p, ChangeRecord r, long now, boolean update) throws SQLException {
         int i = 1;
-        p.setString(i++, r.id());
+        if (!update) {
+            p.setString(i++, r.id());
+        }
         p.setString(i++, r.pipeline());
         p.setString(i++, r.environment());
         p.setString(i++, r.commit());
@@ -399,7 +556,9 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
         setInt(p, i++, m.commits());
         setInt(p, i++, m.authors());
-        p.setLong(i++, now);
+        if (!update) {
+            p.setLong(i++, now);
+        }
         setInt(p, i++, m.developers());
         setDouble(p, i++, m.age());
         setInt(p, i++, m.priorChanges());
@@ -413,9 +572,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
         p.setString(i++, r.verification().outcome());
         if (r.verification().seconds() == null) {
-            p.setNull(i, Types.BIGINT);
+            p.setNull(i++, Types.BIGINT);
         } else {
-            p.setLong(i, r.verification().seconds());
+            p.setLong(i++, r.verification().seconds());
+        }
+        if (update) {
+            p.setString(i, r.id());
         }
     }
 
@@ -450,23 +612,54 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     @Override
     public synchronized long count(RecordQuery query) {
-        Where where = Where.of(query, true);
-        return retrying("read", false, c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM change_record" + where.sql)) {
-                where.bind(p, 1);
-                try (ResultSet rs = p.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
+        if (narrowed(query)) {
+            Where where = Where.of(query, true);
+            return retrying("read", false, c -> {
+                try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM change_record" + where.sql)) {
+                    where.bind(p, 1);
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
                 }
-            }
-        });
+            });
+        }
+        return retrying("read", false, c -> total(c, query).deployments);
+    }
+
+    /** Whether the query selects by outcome or risk level, which the aggregates do not count apart. */
+    private static boolean narrowed(RecordQuery q) {
+        return q.outcome() != null || q.riskLevel() != null;
     }
 
     @Override
     public synchronized List<ChangeRecord> page(RecordQuery query, int offset, int limit) {
         Where where = Where.of(query, true);
-        return read("SELECT " + COLUMNS + " FROM change_record" + where.sql + " ORDER BY finished_at DESC, id LIMIT ? OFFSET ?",
-                where.values, limit, offset);
+        if (query.selectsNothing() || limit <= 0) {
+            return List.of();
+        }
+        // the finish time of the page's last row, read in index order (the id that breaks ties is not in the index) ...
+        String dir = " DESC";
+        String prefix = query.pipelines() != null ? "" : query.pipeline() != null && query.environment() != null
+                ? "pipeline" + dir + ", environment" + dir + ", " : query.pipeline() != null ? "pipeline" + dir + ", "
+                : query.environment() != null ? "environment" + dir + ", " : "";
+        Long boundary = retrying("read", false, c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record" + where.sql + " ORDER BY " + prefix
+                    + "finished_at DESC LIMIT 1 OFFSET ?")) {
+                int i = where.bind(p, 1);
+                p.setLong(i, (long) offset + limit - 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : null;
+                }
+            }
+        });
+        // ... then the page among the rows finished at or after it, in full order
+        List<Object> values = new ArrayList<>(where.values);
+        String sql = "SELECT " + COLUMNS + " FROM change_record" + (boundary == null ? where.sql : where.and("finished_at >= ?"));
+        if (boundary != null) {
+            values.add(boundary);
+        }
+        return read(sql + " ORDER BY finished_at DESC, id LIMIT ? OFFSET ?", values, limit, offset);
     }
 
     private List<ChangeRecord> read(String sql, List<Object> values, int limit, int offset) {
@@ -556,36 +749,54 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return retrying("read", false, c -> dora(c, query));
     }
 
+    /** How many deployments a selection may hold for its percentiles to be read from the records (exactly). Tests lower it. */
+    synchronized void exactLimit(long limit) {
+        this.exactLimit = limit;
+    }
+
     private DoraMetrics dora(Connection c, RecordQuery query) throws SQLException {
         Where where = Where.of(query, true);
-        long deployments;
-        long successful;
-        long first;
-        long last;
-        long leadTimes;
+        DayAggregate total = narrowed(query) ? fromRecords(c, query) : total(c, query);
+        long deployments = total.deployments;
+        long successful = total.successful;
         Double median;
-        // one scan: counts, window and the lead-time median (which skips the NULLs of failures and of records without a commit time)
-        String leadTime = "CASE WHEN outcome = 'SUCCEEDED' AND commit_time IS NOT NULL THEN finished_at - commit_time END";
-        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN outcome = 'SUCCEEDED' THEN 1 ELSE 0 END),"
-                + " MIN(finished_at), MAX(finished_at), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + leadTime + "),"
-                + " COUNT(" + leadTime + ") FROM change_record" + where.sql)) {
-            where.bind(p, 1);
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                deployments = rs.getLong(1);
-                successful = rs.getLong(2);
-                first = rs.getLong(3);
-                last = rs.getLong(4);
-                double m = rs.getDouble(5);
-                median = rs.wasNull() ? null : m;
-                leadTimes = rs.getLong(6);
+        Double p90;
+        Double restoreMedian;
+        if (deployments <= exactLimit || narrowed(query)) {
+            // few records: the exact percentiles from the records (a bounded read)
+            String leadTime = "CASE WHEN outcome = 'SUCCEEDED' AND commit_time IS NOT NULL THEN finished_at - commit_time END";
+            long leadTimes;
+            try (PreparedStatement p = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + leadTime + "),"
+                    + " COUNT(" + leadTime + ") FROM change_record" + where.sql)) {
+                where.bind(p, 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    double m = rs.getDouble(1);
+                    median = rs.wasNull() ? null : m;
+                    leadTimes = rs.getLong(2);
+                }
+            }
+            p90 = leadTimes == 0 ? null : nearestRank(c, where, leadTimes, 90);
+            restoreMedian = exactRestoreMedian(c, query);
+        } else {
+            median = total.leadTimes.median();
+            p90 = total.leadTimes.nearestRank(90);
+            restoreMedian = total.restoreTimes.median();
+        }
+        Instant since = query.since();
+        Instant until = query.until();
+        if (deployments > 0 && (since == null || until == null)) {
+            if (since == null) {
+                since = Instant.ofEpochMilli(edge(c, query, false));
+            }
+            if (until == null) {
+                until = Instant.ofEpochMilli(edge(c, query, true));
             }
         }
-        Double p90 = leadTimes == 0 ? null : nearestRank(c, where, leadTimes, 90);
-        Double restoreMedian = timeToRestoreMedian(c, query);
-        Instant since = query.since() != null ? query.since() : deployments == 0 ? null : Instant.ofEpochMilli(first);
         // a window that holds no deployment (a since after the newest record) ends where it starts
-        Instant until = query.until() != null ? query.until() : deployments == 0 ? since : Instant.ofEpochMilli(last);
+        if (deployments == 0 && query.until() == null) {
+            until = since;
+        }
         double days = since == null || until == null ? 0 : (until.toEpochMilli() - since.toEpochMilli()) / 86_400_000.0;
         if (query.since() == null || query.until() == null) {
             days = Math.max(1.0, days);
@@ -594,6 +805,39 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         Double cfr = deployments == 0 ? null : (double) (deployments - successful) / deployments;
         return new DoraMetrics(deployments, successful, deployments - successful, since, until, days, frequency,
                 seconds(median), seconds(p90), seconds(restoreMedian), cfr);
+    }
+
+    /** The counts of a selection narrowed by outcome or level, from the records. */
+    private static DayAggregate fromRecords(Connection c, RecordQuery query) throws SQLException {
+        Where where = Where.of(query, true);
+        DayAggregate a = new DayAggregate();
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN outcome = 'SUCCEEDED' THEN 1 ELSE 0 END)"
+                + " FROM change_record" + where.sql)) {
+            where.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                a.deployments = rs.getLong(1);
+                a.successful = rs.getLong(2);
+            }
+        }
+        return a;
+    }
+
+    /** The first (or last) finish time of the selection, by an index seek. */
+    private static long edge(Connection c, RecordQuery query, boolean last) throws SQLException {
+        Where where = Where.of(query, true);
+        String dir = last ? " DESC" : "";
+        // ORDER BY the index's columns, so that H2 reads the index in order and stops at the first row
+        String order = query.pipeline() != null && query.environment() != null ? "pipeline" + dir + ", environment" + dir + ", "
+                : query.pipeline() != null ? "pipeline" + dir + ", " : query.environment() != null ? "environment" + dir + ", " : "";
+        try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record" + where.sql + " ORDER BY " + order
+                + "finished_at" + dir + " LIMIT 1")) {
+            where.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
@@ -612,6 +856,20 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         }
     }
 
+    /** The exact median time to restore of the failures in the window (of any outcome and level filter), from their restore times. */
+    private static Double exactRestoreMedian(Connection c, RecordQuery query) throws SQLException {
+        Where where = Where.of(query.window(), true);
+        try (PreparedStatement p = c.prepareStatement("SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY restored_at - finished_at)"
+                + " FROM change_record" + where.and("outcome <> 'SUCCEEDED' AND restored_at IS NOT NULL"))) {
+            where.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                double m = rs.getDouble(1);
+                return rs.wasNull() ? null : m;
+            }
+        }
+    }
+
     private static final long WEEK_MILLIS = java.time.Duration.ofDays(7).toMillis();
     /** 1970-01-05T00:00Z, the first Monday after the epoch. */
     private static final long MONDAY_MILLIS = java.time.Duration.ofDays(4).toMillis();
@@ -621,92 +879,371 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         long size = bucket.toMillis();
         // buckets of whole weeks start on Mondays (the epoch was a Thursday), others at the epoch
         long offset = size % WEEK_MILLIS == 0 ? MONDAY_MILLIS : 0;
-        Where where = Where.of(query, true);
-        String b = "FLOOR((finished_at - " + offset + ") / " + size + ")";
         return retrying("read", false, c -> {
-            List<TrendPoint> points = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
-                    + " SUM(CASE WHEN outcome <> 'SUCCEEDED' THEN 1 ELSE 0 END),"
-                    + " PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CASE WHEN outcome = 'SUCCEEDED' THEN finished_at - commit_time END)"
-                    + " FROM change_record" + where.sql + " GROUP BY " + b + " ORDER BY bucket")) {
-                where.bind(p, 1);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        double lead = rs.getDouble(4);
-                        Double median = rs.wasNull() ? null : lead / 1000.0;
-                        points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size + offset), rs.getLong(2), rs.getLong(3), median));
-                    }
+            if (!narrowed(query) && size > 0 && size % Aggregates.DAY == 0) {
+                TreeMap<Long, DayAggregate> buckets = new TreeMap<>();
+                long[] total = {0};
+                collect(c, query, size % WEEK_MILLIS == 0 ? WEEKS : DAYS, (pipeline, environment, day, a) -> {
+                    buckets.computeIfAbsent(Math.floorDiv(day - offset, size), k -> new DayAggregate()).merge(a);
+                    total[0] += a.deployments;
+                });
+                if (total[0] > exactLimit) {
+                    List<TrendPoint> points = new ArrayList<>();
+                    buckets.forEach((b, a) -> {
+                        if (a.deployments > 0) {
+                            Double median = a.leadTimes.median();
+                            points.add(new TrendPoint(Instant.ofEpochMilli(b * size + offset), a.deployments, a.failures(),
+                                    median == null ? null : median / 1000.0));
+                        }
+                    });
+                    return points;
                 }
             }
-            return points;
+            return trendFromRecords(c, query, size, offset);
         });
     }
 
-    /**
-     * The median milliseconds from each failure finished in the window to the next success of its
-     * pipeline and environment (at any later time). One pass over the records in (pipeline,
-     * environment, finish time) order, served by an index: the failures waiting for their success
-     * are kept, and one number per restored failure for the exact median, nothing per record.
-     */
-    private Double timeToRestoreMedian(Connection c, RecordQuery query) throws SQLException {
-        Where scope = Where.of(query.anyTime(), true);
-        long since = query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli();
-        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
-        long[] waiting = new long[16];
-        int waitingCount = 0;
-        double[] restored = new double[1024];
-        int restoredCount = 0;
-        String pipeline = null;
-        String environment = null;
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);   // PostgreSQL streams with a fetch size only inside a transaction
-        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome FROM change_record"
-                + scope.sql + " ORDER BY pipeline, environment, finished_at")) {
-            p.setFetchSize(1000);
-            scope.bind(p, 1);
+    private static List<TrendPoint> trendFromRecords(Connection c, RecordQuery query, long size, long offset) throws SQLException {
+        Where where = Where.of(query, true);
+        String b = "FLOOR((finished_at - " + offset + ") / " + size + ")";
+        List<TrendPoint> points = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT " + b + " AS bucket, COUNT(*),"
+                + " SUM(CASE WHEN outcome <> 'SUCCEEDED' THEN 1 ELSE 0 END),"
+                + " PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY CASE WHEN outcome = 'SUCCEEDED' THEN finished_at - commit_time END)"
+                + " FROM change_record" + where.sql + " GROUP BY " + b + " ORDER BY bucket")) {
+            where.bind(p, 1);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    String pl = rs.getString(1);
-                    String env = rs.getString(2);
-                    long finished = rs.getLong(3);
-                    if (!pl.equals(pipeline) || !env.equals(environment)) {
-                        pipeline = pl;
-                        environment = env;
-                        waitingCount = 0;
-                    }
-                    if (!"SUCCEEDED".equals(rs.getString(4))) {
-                        if (finished >= since && finished < until) {
-                            if (waitingCount == waiting.length) {
-                                waiting = java.util.Arrays.copyOf(waiting, waitingCount * 2);
-                            }
-                            waiting[waitingCount++] = finished;
-                        }
-                        continue;
-                    }
-                    int kept = 0;
-                    for (int i = 0; i < waitingCount; i++) {
-                        if (waiting[i] < finished) {
-                            if (restoredCount == restored.length) {
-                                restored = java.util.Arrays.copyOf(restored, restoredCount * 2);
-                            }
-                            restored[restoredCount++] = finished - waiting[i];
-                        } else {
-                            waiting[kept++] = waiting[i];   // finished at the same moment: not restored by this one
-                        }
-                    }
-                    waitingCount = kept;
+                    double lead = rs.getDouble(4);
+                    Double median = rs.wasNull() ? null : lead / 1000.0;
+                    points.add(new TrendPoint(Instant.ofEpochMilli(rs.getLong(1) * size + offset), rs.getLong(2), rs.getLong(3), median));
                 }
             }
-        } finally {
-            c.commit();
-            c.setAutoCommit(auto);
         }
-        if (restoredCount == 0) {
-            return null;
+        return points;
+    }
+
+    @Override
+    public synchronized ScoreCounts scores(RecordQuery query) {
+        if (narrowed(query)) {
+            return ChangeRecordStore.super.scores(query);
         }
-        java.util.Arrays.sort(restored, 0, restoredCount);
-        int mid = restoredCount / 2;
-        return restoredCount % 2 == 1 ? restored[mid] : (restored[mid - 1] + restored[mid]) / 2;
+        return retrying("read", false, c -> total(c, query).scoreCounts());
+    }
+
+    @Override
+    public synchronized List<PipelineActivity> activity(RecordQuery query, Instant exercisedSince, Instant failuresSince,
+                                                        String productionEnvironment, int examples) {
+        if (narrowed(query)) {
+            return ChangeRecordStore.super.activity(query, exercisedSince, failuresSince, productionEnvironment, examples);
+        }
+        return retrying("read", false, c -> activity(c, query, exercisedSince, failuresSince, productionEnvironment, examples));
+    }
+
+    private List<PipelineActivity> activity(Connection c, RecordQuery query, Instant exercisedSince, Instant failuresSince,
+                                            String production, int examples) throws SQLException {
+        // per pipeline and environment: what the selection holds, and its part since the rehearsal and failure cut-offs
+        Map<Aggregates.Cell, DayAggregate> all = new java.util.TreeMap<>();
+        collect(c, query, (pipeline, environment, day, a) -> all.computeIfAbsent(new Aggregates.Cell(pipeline, environment),
+                k -> new DayAggregate()).merge(a));
+        Map<String, DayAggregate> recent = perPipeline(c, query, failuresSince);
+        Map<String, DayAggregate> rehearsal = perPipeline(c, query, exercisedSince);
+        Map<String, Boolean> approvals = new java.util.TreeMap<>();
+        all.forEach((cell, a) -> {
+            if (a.deployments > 0) {
+                approvals.merge(cell.pipeline(), cell.environment().equalsIgnoreCase(production) && a.approved > 0, Boolean::logicalOr);
+            }
+        });
+        java.util.Set<String> rehearsed = rehearsed(c, query, exercisedSince);
+        List<PipelineActivity> result = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : approvals.entrySet()) {
+            String pipeline = e.getKey();
+            DayAggregate r = recent.getOrDefault(pipeline, new DayAggregate());
+            DayAggregate h = rehearsal.getOrDefault(pipeline, new DayAggregate());
+            List<ChangeRecord> unreviewed = r.failures() > r.reviewed
+                    ? unreviewed(c, query, pipeline, failuresSince, examples) : List.of();
+            result.add(new PipelineActivity(pipeline, latest(c, query, pipeline), h.rolledBack > 0 || rehearsed.contains(pipeline),
+                    e.getValue(), r.failures(), r.reviewed, unreviewed));
+        }
+        return result;
+    }
+
+    /** The selection's part finished at or after {@code since}, summed per pipeline. */
+    private Map<String, DayAggregate> perPipeline(Connection c, RecordQuery query, Instant since) throws SQLException {
+        Map<String, DayAggregate> result = new java.util.HashMap<>();
+        Instant from = query.since() == null || since.isAfter(query.since()) ? since : query.since();
+        if (query.until() != null && !query.until().isAfter(from)) {
+            return result;
+        }
+        collect(c, new RecordQuery(query.environment(), query.pipeline(), from, query.until(), null, null, query.pipelines()),
+                (pipeline, environment, day, a) -> result.computeIfAbsent(pipeline, k -> new DayAggregate()).merge(a));
+        return result;
+    }
+
+    /**
+     * The pipelines with a record in the selection whose rollback was rehearsed at or after {@code since}:
+     * read by the index on rehearsal times (bounded by the rehearsals since then), filtered here.
+     */
+    private static java.util.Set<String> rehearsed(Connection c, RecordQuery query, Instant since) throws SQLException {
+        java.util.Set<String> result = new java.util.HashSet<>();
+        long from = query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli();
+        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome FROM change_record"
+                + " WHERE rollback_exercised_at >= ?")) {
+            p.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String pipeline = rs.getString(1);
+                    long finished = rs.getLong(3);
+                    if ((query.pipeline() == null || query.pipeline().equals(pipeline))
+                            && (query.pipelines() == null || query.pipelines().contains(pipeline))
+                            && (query.environment() == null || query.environment().equals(rs.getString(2)))
+                            && finished >= from && finished < until && !"ROLLED_BACK".equals(rs.getString(4))) {
+                        result.add(pipeline);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The pipeline's newest record in the selection (by finish time, then id). */
+    private ChangeRecord latest(Connection c, RecordQuery query, String pipeline) throws SQLException {
+        RecordQuery q = new RecordQuery(query.environment(), pipeline, query.since(), query.until(), null, null, query.pipelines());
+        long last = edge(c, q, true);
+        Where where = Where.of(q, true);
+        try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where.and("finished_at = ?")
+                + " ORDER BY id DESC LIMIT 1")) {
+            int i = where.bind(p, 1);
+            p.setLong(i, last);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return map(rs);
+            }
+        }
+    }
+
+    /**
+     * The pipeline's first {@code limit} failures without a review finished at or after {@code since},
+     * oldest first (by finish time, then id): the index on (pipeline, finish time) read in order from
+     * the cut-off until {@code limit} are found, then the ones that finished at the same moment as the last.
+     */
+    private static List<ChangeRecord> unreviewed(Connection c, RecordQuery query, String pipeline, Instant since, int limit)
+            throws SQLException {
+        long from = Math.max(since.toEpochMilli(), query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli());
+        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
+        String where = " WHERE pipeline = ?" + (query.environment() == null ? "" : " AND environment = ?")
+                + " AND outcome <> 'SUCCEEDED' AND pir_url IS NULL AND finished_at >= ? AND finished_at < ?";
+        List<ChangeRecord> found = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where
+                + " ORDER BY pipeline, finished_at LIMIT ?")) {
+            int i = 1;
+            p.setString(i++, pipeline);
+            if (query.environment() != null) {
+                p.setString(i++, query.environment());
+            }
+            p.setLong(i++, from);
+            p.setLong(i++, until);
+            p.setInt(i, limit);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    found.add(map(rs));
+                }
+            }
+        }
+        if (found.size() == limit) {
+            long last = found.get(limit - 1).finishedAt().toEpochMilli();
+            found.removeIf(r -> r.finishedAt().toEpochMilli() == last);
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM change_record" + where)) {
+                int i = 1;
+                p.setString(i++, pipeline);
+                if (query.environment() != null) {
+                    p.setString(i++, query.environment());
+                }
+                p.setLong(i++, last);
+                p.setLong(i, last + 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(map(rs));
+                    }
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparing(ChangeRecord::finishedAt).thenComparing(ChangeRecord::id));
+        return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+    }
+
+    /** Where a selection's aggregates come from: day rows for its whole days, records for the parts of days at its edges. */
+    @FunctionalInterface
+    private interface Sink {
+        void accept(String pipeline, String environment, long day, DayAggregate a);
+    }
+
+    private DayAggregate total(Connection c, RecordQuery query) throws SQLException {
+        DayAggregate total = new DayAggregate();
+        collect(c, query, (pipeline, environment, day, a) -> total.merge(a));
+        return total;
+    }
+
+    /**
+     * Hands the sink the aggregates of the selection (environment, pipeline, window): the stored day
+     * rows of the window's whole UTC days, and the records of the partial days at its edges (read from
+     * the records, with their restore times).
+     */
+    private static void collect(Connection c, RecordQuery q, Sink sink) throws SQLException {
+        collect(c, q, MONTHS, sink);
+    }
+
+    /** Months, then days: for totals over a window. */
+    private static final List<Aggregates.Grain> MONTHS = List.of(Aggregates.Grain.MONTH, Aggregates.Grain.DAY);
+    /** Weeks, then days: for weekly trends. */
+    private static final List<Aggregates.Grain> WEEKS = List.of(Aggregates.Grain.WEEK, Aggregates.Grain.DAY);
+    private static final List<Aggregates.Grain> DAYS = List.of(Aggregates.Grain.DAY);
+
+    /** As {@link #collect(Connection, RecordQuery, Sink)}, reading the whole periods of the first grain, then of the next, down to days. */
+    private static void collect(Connection c, RecordQuery q, List<Aggregates.Grain> grains, Sink sink) throws SQLException {
+        if (q.selectsNothing()) {
+            return;
+        }
+        Long since = q.since() == null ? null : q.since().toEpochMilli();
+        Long until = q.until() == null ? null : q.until().toEpochMilli();
+        long from = since == null ? Long.MIN_VALUE : Aggregates.Grain.DAY.ceil(since);
+        long to = until == null ? Long.MAX_VALUE : Aggregates.dayOf(until);
+        if (since != null && until != null && from >= to) {
+            records(c, q, since, until, sink);
+            return;
+        }
+        periods(c, q, from, to, grains, 0, sink);
+        if (since != null && since < from) {
+            records(c, q, since, from, sink);
+        }
+        if (until != null && to < until) {
+            records(c, q, to, until, sink);
+        }
+    }
+
+    /** The rows of whole periods in [from, to) (both day starts; MIN and MAX for no bound), coarsest first. */
+    private static void periods(Connection c, RecordQuery q, long from, long to, List<Aggregates.Grain> grains, int level, Sink sink)
+            throws SQLException {
+        Aggregates.Grain g = grains.get(level);
+        long a = from == Long.MIN_VALUE || g == Aggregates.Grain.DAY ? from : g.ceil(from);
+        long b = to == Long.MAX_VALUE || g == Aggregates.Grain.DAY ? to : g.start(to);
+        if (a >= b) {
+            if (level + 1 < grains.size()) {
+                periods(c, q, from, to, grains, level + 1, sink);
+            }
+            return;
+        }
+        List<String> parts = new ArrayList<>(List.of("period = ?"));
+        List<Object> values = new ArrayList<>(List.of(g.code));
+        if (q.environment() != null) {
+            parts.add("environment = ?");
+            values.add(q.environment());
+        }
+        if (q.pipeline() != null) {
+            parts.add("pipeline = ?");
+            values.add(q.pipeline());
+        }
+        if (q.pipelines() != null) {
+            parts.add("pipeline IN (" + String.join(", ", java.util.Collections.nCopies(q.pipelines().size(), "?")) + ")");
+            values.addAll(q.pipelines());
+        }
+        if (a != Long.MIN_VALUE) {
+            parts.add("period_start >= ?");
+            values.add(a);
+        }
+        if (b != Long.MAX_VALUE) {
+            parts.add("period_start < ?");
+            values.add(b);
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, period_start, " + Aggregates.DAY_COLUMNS
+                + " FROM change_record_period WHERE " + String.join(" AND ", parts))) {
+            p.setFetchSize(1000);
+            bindAll(p, values, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs.getString(1), rs.getString(2), rs.getLong(3), Aggregates.row(rs, 4));
+                }
+            }
+        }
+        if (from < a) {
+            periods(c, q, from, a, grains, level + 1, sink);
+        }
+        if (b < to) {
+            periods(c, q, b, to, grains, level + 1, sink);
+        }
+    }
+
+    /** The aggregates of the selection's records finished in [from, until), per pipeline, environment and day. */
+    private static void records(Connection c, RecordQuery q, long from, long until, Sink sink) throws SQLException {
+        Where where = Where.of(new RecordQuery(q.environment(), q.pipeline(), Instant.ofEpochMilli(from), Instant.ofEpochMilli(until), null, null,
+                q.pipelines()), true);
+        Map<Aggregates.Cell, TreeMap<Long, DayAggregate>> cells = new java.util.TreeMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline, environment, finished_at, outcome, commit_time, restored_at,"
+                + " risk_score, risk_level, approvals, pir_url FROM change_record" + where.sql)) {
+            where.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Outcome outcome = Outcome.valueOf(rs.getString(4));
+                    long commit = rs.getLong(5);
+                    Long commitTime = rs.wasNull() ? null : commit;
+                    long restored = rs.getLong(6);
+                    Long restoredAt = rs.wasNull() ? null : restored;
+                    int score = rs.getInt(7);
+                    Integer riskScore = rs.wasNull() ? null : score;
+                    String approvals = rs.getString(9);
+                    DayAggregate.Facts f = new DayAggregate.Facts(rs.getString(1), rs.getString(2), rs.getLong(3), outcome, commitTime,
+                            restoredAt, riskScore, rs.getString(8), approvals != null && !approvals.isBlank(),
+                            outcome.failure() && rs.getString(10) != null);
+                    cells.computeIfAbsent(new Aggregates.Cell(f.pipeline(), f.environment()), k -> new TreeMap<>())
+                            .computeIfAbsent(Aggregates.dayOf(f.finished()), k -> new DayAggregate()).add(f, 1);
+                }
+            }
+        }
+        for (Map.Entry<Aggregates.Cell, TreeMap<Long, DayAggregate>> e : cells.entrySet()) {
+            for (Map.Entry<Long, DayAggregate> d : e.getValue().entrySet()) {
+                sink.accept(e.getKey().pipeline(), e.getKey().environment(), d.getKey(), d.getValue());
+            }
+        }
+    }
+
+    /**
+     * Recomputes the aggregates of every pipeline and environment from the records (schema V4), one
+     * pipeline and environment per transaction while writers go on; {@code progress} gets the number of
+     * records done so far. Returns the number of records read.
+     */
+    public synchronized long rebuild(java.util.function.LongConsumer progress) {
+        return retrying("rebuild", true, c -> aggregates.rebuild(c, progress));
+    }
+
+    /** The stored period rows, keyed "period|pipeline|environment|start": what the tests compare with a recomputation. */
+    synchronized Map<String, DayAggregate> dayRows() {
+        return retrying("read", false, c -> {
+            Map<String, DayAggregate> rows = new java.util.TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT period, pipeline, environment, period_start, "
+                    + Aggregates.DAY_COLUMNS + " FROM change_record_period")) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getLong(4), Aggregates.row(rs, 5));
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** The stored restore times of the failures, by id. */
+    synchronized Map<String, Long> restoreTimes() {
+        return retrying("read", false, c -> {
+            Map<String, Long> rows = new java.util.TreeMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, restored_at FROM change_record"
+                    + " WHERE outcome <> 'SUCCEEDED'")) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    long v = rs.getLong(2);
+                    rows.put(id, rs.wasNull() ? null : v);
+                }
+            }
+            return rows;
+        });
     }
 
     private static Double seconds(Double millis) {
@@ -778,6 +1315,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     private void reconnect() {
+        aggregates.forget();
         try {
             if (connection != null) {
                 connection.close();

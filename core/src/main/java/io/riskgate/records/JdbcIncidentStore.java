@@ -277,6 +277,12 @@ final class JdbcIncidentStore implements IncidentStore {
                 + " WHERE v.deployment_id = r.id))"), w);
     }
 
+    @Override
+    public Set<String> reviewedWithoutUrl(RecordQuery query) {
+        Where w = Where.records(query, "r.");
+        return ids("SELECT r.id FROM deployment_review v JOIN change_record r ON r.id = v.deployment_id" + w.and("r.pir_url IS NULL"), w);
+    }
+
     private Set<String> ids(String sql, Where w) {
         return store.withConnection("read", false, c -> {
             Set<String> ids = new HashSet<>();
@@ -380,11 +386,7 @@ final class JdbcIncidentStore implements IncidentStore {
                 p.setString(6, review.deploymentId());
                 p.executeUpdate();
             }
-            try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET pir_url = ? WHERE id = ?")) {
-                p.setString(1, review.url());
-                p.setString(2, review.deploymentId());
-                p.executeUpdate();
-            }
+            store.linkReview(c, review.deploymentId(), review.url());
             return before.isPresent() ? Change.UPDATED : Change.ADDED;
         }));
     }

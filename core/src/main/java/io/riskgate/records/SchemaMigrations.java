@@ -26,7 +26,7 @@ final class SchemaMigrations {
      * applied once and recorded: a version added between others later is applied then.
      */
     static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql",
-            "V3__history_measures.sql", "V5__incidents_and_reviews.sql", "V6__verification.sql");
+            "V3__history_measures.sql", "V4__aggregates.sql", "V5__incidents_and_reviews.sql", "V6__verification.sql");
     /** The newest schema version. */
     static final int LATEST = SCRIPTS.stream().mapToInt(SchemaMigrations::version).max().orElse(0);
 
@@ -34,6 +34,9 @@ final class SchemaMigrations {
     static int version(String script) {
         return Integer.parseInt(script.substring(1, script.indexOf("__")));
     }
+
+    /** The version whose script adds the aggregates, which are then filled from the records in the same transaction. */
+    static final int AGGREGATES = 4;
 
     private SchemaMigrations() {
     }
@@ -76,7 +79,7 @@ final class SchemaMigrations {
             }
         }
         try {
-            return migrateLocked(c, location);
+            return migrateLocked(c, location, postgres);
         } finally {
             try (Statement s = c.createStatement()) {
                 s.execute(postgres ? "SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")" : "SET EXCLUSIVE 0");
@@ -99,7 +102,7 @@ final class SchemaMigrations {
         }
     }
 
-    private static int migrateLocked(Connection c, String location) throws SQLException {
+    private static int migrateLocked(Connection c, String location, boolean postgres) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -121,7 +124,7 @@ final class SchemaMigrations {
             }
             for (String script : SCRIPTS) {
                 if (!applied.contains(version(script))) {
-                    apply(c, version(script), read(script));
+                    apply(c, version(script), read(script), postgres);
                 }
             }
             return LATEST;
@@ -130,13 +133,16 @@ final class SchemaMigrations {
         }
     }
 
-    private static void apply(Connection c, int version, String script) throws SQLException {
+    private static void apply(Connection c, int version, String script, boolean postgres) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String statement : script.split(";")) {
                 String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
                 if (!sql.isEmpty()) {
                     s.execute(sql);
                 }
+            }
+            if (version == AGGREGATES) {
+                new Aggregates(postgres).rebuild(c, done -> { });
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO riskgate_schema (version, applied_at) VALUES (?, ?)")) {
                 p.setInt(1, version);

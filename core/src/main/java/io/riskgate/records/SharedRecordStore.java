@@ -99,6 +99,17 @@ public final class SharedRecordStore implements AutoCloseable {
         }
 
         @Override
+        public ScoreCounts scores(RecordQuery query) {
+            return store.scores(query);
+        }
+
+        @Override
+        public List<PipelineActivity> activity(RecordQuery query, java.time.Instant exercisedSince, java.time.Instant failuresSince,
+                                               String productionEnvironment, int examples) {
+            return store.activity(query, exercisedSince, failuresSince, productionEnvironment, examples);
+        }
+
+        @Override
         public String location() {
             return store.location();
         }

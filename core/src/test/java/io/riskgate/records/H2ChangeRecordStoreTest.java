@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,8 @@ class H2ChangeRecordStoreTest extends ChangeRecordStoreContract {
             assertThat(old.metrics().linesAdded()).isEqualTo(12);
             assertThat(old.metrics().developers()).isNull();
             assertThat(old.metrics().fix()).isNull();
+            assertThat(migrated.dora(RecordQuery.ALL).deployments()).as("the migration counted the record in the aggregates").isEqualTo(1);
+            assertThat(((JdbcChangeRecordStore) migrated).dayRows()).isEqualTo(Recomputed.dayRows(List.of(old)));
         }
         try (var c = DriverManager.getConnection(url); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT MAX(version) FROM riskgate_schema")) {

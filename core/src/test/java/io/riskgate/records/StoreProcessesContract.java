@@ -48,4 +48,33 @@ abstract class StoreProcessesContract {
             assertThat(lost).as("records whose write returned, of %d", returned.size()).isEmpty();
         }
     }
+
+    @Test
+    void concurrentWritersOfOnePipelineAndEnvironmentLoseNoCountAndNoRestoreTime() throws Exception {
+        String store = emptyStore();
+        try (ChangeRecordStore s = RecordStores.open(store)) {
+            s.save(ChangeRecord.of("shop", "production", "first", null, java.time.Instant.parse("2026-11-01T00:00:00Z"),
+                    java.time.Instant.parse("2026-11-01T00:01:00Z"), Outcome.SUCCEEDED, 1, "LOW"));
+        }
+        List<Process> writers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            writers.add(StoreProcesses.java(store, "m" + i, "40", "mixed").start());
+        }
+        List<String> errors = new ArrayList<>();
+        for (Process p : writers) {
+            StoreProcesses.Result r = StoreProcesses.await(p, 180);
+            if (r.exit() != 0) {
+                errors.add(r.err().strip());
+            }
+        }
+        assertThat(errors).as("errors of 4 concurrent writers").isEmpty();
+        try (JdbcChangeRecordStore s = (JdbcChangeRecordStore) RecordStores.open(store)) {
+            List<ChangeRecord> all = new ArrayList<>();
+            s.forEach(RecordQuery.ALL, all::add);
+            assertThat(all).hasSizeGreaterThan(4 * 40);
+            assertThat(Recomputed.differences(Recomputed.dayRows(all), s.dayRows())).as("day rows that differ").isEmpty();
+            assertThat(s.restoreTimes()).isEqualTo(Recomputed.restoreTimes(all));
+            assertThat(s.count(RecordQuery.ALL)).isEqualTo(all.size());
+        }
+    }
 }

@@ -1,0 +1,684 @@
+package io.riskgate.records;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.LongConsumer;
+
+/**
+ * The aggregates of schema V4, kept in the transaction of the records they count: one row per
+ * pipeline, environment and UTC day, week (from Monday) and calendar month in
+ * {@code change_record_period}, and each failure's {@code restored_at}. Writers lock the {@code change_record_cell} row of every pipeline and
+ * environment they touch (in one order), so that the read-modify-write of a day's row and the
+ * restore times of a pipeline and environment never interleave between processes.
+ */
+final class Aggregates {
+    static final long DAY = 86_400_000L;
+    /** Success times of one write closer than this are recomputed as one range of records. */
+    private static final long CLUSTER_GAP = DAY;
+
+    /** A pipeline and environment. */
+    record Cell(String pipeline, String environment) implements Comparable<Cell> {
+        @Override
+        public int compareTo(Cell o) {
+            int p = pipeline.compareTo(o.pipeline);
+            return p != 0 ? p : environment.compareTo(o.environment);
+        }
+    }
+
+    /** A stored record and its restore time, as read in a write's transaction. */
+    record Stored(ChangeRecord record, Long restoredAt) {
+    }
+
+    private final boolean postgres;
+    /** The cells this store has seen exist (cells are never removed). */
+    private final Set<Cell> known = new HashSet<>();
+
+    Aggregates(boolean postgres) {
+        this.postgres = postgres;
+    }
+
+    static long dayOf(long millis) {
+        return Math.floorDiv(millis, DAY) * DAY;
+    }
+
+    private static final long WEEK = 7 * DAY;
+    /** 1970-01-05T00:00Z, the first Monday after the epoch. */
+    static final long MONDAY = 4 * DAY;
+
+    /** The periods the aggregates are kept for. */
+    enum Grain {
+        DAY("D"), WEEK("W"), MONTH("M");
+
+        final String code;
+
+        Grain(String code) {
+            this.code = code;
+        }
+
+        /** The start of the period that holds {@code t}. */
+        long start(long t) {
+            return switch (this) {
+                case DAY -> dayOf(t);
+                case WEEK -> Math.floorDiv(t - MONDAY, Aggregates.WEEK) * Aggregates.WEEK + MONDAY;
+                case MONTH -> java.time.LocalDate.ofEpochDay(Math.floorDiv(t, Aggregates.DAY)).withDayOfMonth(1).toEpochDay() * Aggregates.DAY;
+            };
+        }
+
+        /** The first period start at or after {@code t}. */
+        long ceil(long t) {
+            long s = start(t);
+            return s == t ? t : next(s);
+        }
+
+        long next(long start) {
+            return switch (this) {
+                case DAY -> start + Aggregates.DAY;
+                case WEEK -> start + Aggregates.WEEK;
+                case MONTH -> java.time.LocalDate.ofEpochDay(start / Aggregates.DAY).plusMonths(1).toEpochDay() * Aggregates.DAY;
+            };
+        }
+    }
+
+    static Cell cell(ChangeRecord r) {
+        return new Cell(r.pipeline(), r.environment());
+    }
+
+    void forget() {
+        known.clear();
+    }
+
+    /** Makes sure the cells' lock rows exist, each in its own short transaction (the connection is in auto-commit). */
+    void ensureCells(Connection c, Collection<Cell> cells) throws SQLException {
+        List<Cell> missing = cells.stream().filter(x -> !known.contains(x)).sorted().toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String sql = postgres ? "INSERT INTO change_record_cell (pipeline, environment) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                : "MERGE INTO change_record_cell (pipeline, environment) KEY (pipeline, environment) VALUES (?, ?)";
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (Cell x : missing) {
+                p.setString(1, x.pipeline());
+                p.setString(2, x.environment());
+                try {
+                    p.executeUpdate();
+                } catch (SQLException e) {
+                    if (!"23505".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    // another process added it at the same moment
+                }
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+                known.add(x);
+            }
+        }
+    }
+
+    /** Locks the cells' rows for the rest of the transaction, in the order of the cells. */
+    void lock(Connection c, Collection<Cell> cells) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline FROM change_record_cell WHERE pipeline = ? AND environment = ? FOR UPDATE")) {
+            for (Cell x : new TreeSet<>(cells)) {
+                p.setString(1, x.pipeline());
+                p.setString(2, x.environment());
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new java.sql.SQLTransientException("the lock row of " + x + " is missing", "40001");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Per period and cell, the changes to its aggregates that one transaction makes. */
+    static final class Deltas {
+        final Map<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> grains = new java.util.EnumMap<>(Grain.class);
+
+        DayAggregate at(Grain grain, Cell cell, long finished) {
+            return grains.computeIfAbsent(grain, g -> new HashMap<>()).computeIfAbsent(cell, k -> new TreeMap<>())
+                    .computeIfAbsent(grain.start(finished), k -> new DayAggregate());
+        }
+
+        void add(ChangeRecord r, Long restoredAt, int sign) {
+            add(cell(r), DayAggregate.Facts.of(r, restoredAt), sign);
+        }
+
+        void add(Cell cell, DayAggregate.Facts f, int sign) {
+            for (Grain g : Grain.values()) {
+                at(g, cell, f.finished()).add(f, sign);
+            }
+        }
+
+        void restore(Cell cell, long finished, Long before, Long after) {
+            if (java.util.Objects.equals(before, after)) {
+                return;
+            }
+            for (Grain g : Grain.values()) {
+                DayAggregate d = at(g, cell, finished);
+                if (before != null) {
+                    d.restoreTimes.add(before - finished, -1);
+                }
+                if (after != null) {
+                    d.restoreTimes.add(after - finished, 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Brings the restore times of a cell's failures up to date after records of the cell changed
+     * (written already in this transaction): the failures between the last success before each
+     * changed success time and that time, and every new failure. Changes of restore times go into
+     * {@code deltas}.
+     *
+     * @param successTimes finish times of successes that were added, removed or moved in the cell
+     * @param newFailures finish times and ids of failures written in this transaction (their restored_at is null now)
+     */
+    void restore(Connection c, Cell cell, TreeSet<Long> successTimes, Map<String, Long> newFailures, Deltas deltas) throws SQLException {
+        Set<String> covered = new HashSet<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<long[]> clusters = new ArrayList<>();
+        for (long t : successTimes) {
+            if (!clusters.isEmpty() && t - clusters.get(clusters.size() - 1)[1] <= CLUSTER_GAP) {
+                clusters.get(clusters.size() - 1)[1] = t;
+            } else {
+                clusters.add(new long[] {t, t});
+            }
+        }
+        for (long[] range : clusters) {
+            Long before = success(c, cell, range[0], false);
+            Long after = success(c, cell, range[1], true);
+            long from = before == null ? Long.MIN_VALUE : before;
+            List<Object[]> rows = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
+                    + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
+                p.setString(1, cell.pipeline());
+                p.setString(2, cell.environment());
+                p.setLong(3, from);
+                p.setLong(4, range[1]);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        long finished = rs.getLong(2);
+                        boolean success = "SUCCEEDED".equals(rs.getString(3));
+                        long restored = rs.getLong(4);
+                        rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored});
+                    }
+                }
+            }
+            rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
+            Long next = after;
+            for (int i = 0; i < rows.size(); ) {
+                long t = (Long) rows.get(i)[1];
+                int j = i;
+                boolean success = false;
+                for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
+                    Object[] row = rows.get(j);
+                    if ((Boolean) row[2]) {
+                        success = true;
+                    } else if (covered.add((String) row[0])) {
+                        // (ranges may overlap: a failure in two is settled by the first, with the same value)
+                        Long stored = (Long) row[3];
+                        if (!java.util.Objects.equals(stored, next)) {
+                            updates.add(new Object[] {row[0], next});
+                            deltas.restore(cell, t, stored, next);
+                        }
+                    }
+                }
+                if (success) {
+                    next = t;
+                }
+                i = j;
+            }
+        }
+        for (Map.Entry<String, Long> f : newFailures.entrySet()) {
+            if (!covered.contains(f.getKey())) {
+                Long next = success(c, cell, f.getValue(), true);
+                if (next != null) {
+                    updates.add(new Object[] {f.getKey(), next});
+                    deltas.restore(cell, f.getValue(), null, next);
+                }
+            }
+        }
+        if (!updates.isEmpty()) {
+            try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET restored_at = ? WHERE id = ?")) {
+                for (Object[] u : updates) {
+                    if (u[1] == null) {
+                        p.setNull(1, java.sql.Types.BIGINT);
+                    } else {
+                        p.setLong(1, (Long) u[1]);
+                    }
+                    p.setString(2, (String) u[0]);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * The restore times of records about to be inserted into a cell that this write changes in no
+     * other way (no record of it is replaced): computed before the insert from the stored records and
+     * the new ones, so the new rows are written with their restore times; stored failures whose
+     * restore time changes are updated. Changes of restore times go into {@code deltas}.
+     *
+     * @return the restore time of each new failure that has one, by id
+     */
+    Map<String, Long> restoreBeforeInsert(Connection c, Cell cell, List<ChangeRecord> added, Deltas deltas) throws SQLException {
+        TreeSet<Long> successes = new TreeSet<>();
+        List<ChangeRecord> failures = new ArrayList<>();
+        for (ChangeRecord r : added) {
+            if (r.outcome().failure()) {
+                failures.add(r);
+            } else {
+                successes.add(r.finishedAt().toEpochMilli());
+            }
+        }
+        Map<String, Long> result = new HashMap<>();
+        Set<String> covered = new HashSet<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<long[]> clusters = new ArrayList<>();
+        for (long t : successes) {
+            if (!clusters.isEmpty() && t - clusters.get(clusters.size() - 1)[1] <= CLUSTER_GAP) {
+                clusters.get(clusters.size() - 1)[1] = t;
+            } else {
+                clusters.add(new long[] {t, t});
+            }
+        }
+        for (long[] range : clusters) {
+            Long storedBefore = success(c, cell, range[0], false);
+            Long newBefore = successes.lower(range[0]);
+            Long before = later(storedBefore, newBefore, true);
+            Long after = next(c, cell, range[1], successes);
+            long from = before == null ? Long.MIN_VALUE : before;
+            // rows: id, finish time, success, stored restore time (null for new rows), new
+            List<Object[]> rows = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
+                    + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
+                p.setString(1, cell.pipeline());
+                p.setString(2, cell.environment());
+                p.setLong(3, from);
+                p.setLong(4, range[1]);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        long finished = rs.getLong(2);
+                        boolean success = "SUCCEEDED".equals(rs.getString(3));
+                        long restored = rs.getLong(4);
+                        rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored, false});
+                    }
+                }
+            }
+            for (ChangeRecord r : added) {
+                long f = r.finishedAt().toEpochMilli();
+                if (f >= from && f <= range[1]) {
+                    rows.add(new Object[] {r.id(), f, !r.outcome().failure(), null, true});
+                }
+            }
+            rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
+            Long next = after;
+            for (int i = 0; i < rows.size(); ) {
+                long t = (Long) rows.get(i)[1];
+                int j = i;
+                boolean success = false;
+                for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
+                    Object[] row = rows.get(j);
+                    if ((Boolean) row[2]) {
+                        success = true;
+                    } else if (covered.add((String) row[0])) {
+                        Long stored = (Long) row[3];
+                        if ((Boolean) row[4]) {
+                            if (next != null) {
+                                result.put((String) row[0], next);
+                                deltas.restore(cell, t, null, next);
+                            }
+                        } else if (!java.util.Objects.equals(stored, next)) {
+                            updates.add(new Object[] {row[0], next});
+                            deltas.restore(cell, t, stored, next);
+                        }
+                    }
+                }
+                if (success) {
+                    next = t;
+                }
+                i = j;
+            }
+        }
+        for (ChangeRecord f : failures) {
+            if (!covered.contains(f.id())) {
+                Long next = next(c, cell, f.finishedAt().toEpochMilli(), successes);
+                if (next != null) {
+                    result.put(f.id(), next);
+                    deltas.restore(cell, f.finishedAt().toEpochMilli(), null, next);
+                }
+            }
+        }
+        update(c, updates);
+        return result;
+    }
+
+    /** The first success of the cell after {@code t}, stored or about to be. */
+    private static Long next(Connection c, Cell cell, long t, TreeSet<Long> successes) throws SQLException {
+        return later(success(c, cell, t, true), successes.higher(t), false);
+    }
+
+    /** The later ({@code max}) or earlier of two times, either of which may be missing. */
+    private static Long later(Long a, Long b, boolean max) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return max ? Long.valueOf(Math.max(a, b)) : Long.valueOf(Math.min(a, b));
+    }
+
+    private static void update(Connection c, List<Object[]> updates) throws SQLException {
+        if (updates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET restored_at = ? WHERE id = ?")) {
+            for (Object[] u : updates) {
+                if (u[1] == null) {
+                    p.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    p.setLong(1, (Long) u[1]);
+                }
+                p.setString(2, (String) u[0]);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** The finish time of the cell's last success before {@code t} ({@code after} false) or first success after it, or null. */
+    private static Long success(Connection c, Cell cell, long t, boolean after) throws SQLException {
+        String order = after ? "pipeline, environment, outcome, finished_at" : "pipeline DESC, environment DESC, outcome DESC, finished_at DESC";
+        try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record WHERE pipeline = ? AND environment = ?"
+                + " AND outcome = 'SUCCEEDED' AND finished_at " + (after ? ">" : "<") + " ? ORDER BY " + order + " LIMIT 1")) {
+            p.setString(1, cell.pipeline());
+            p.setString(2, cell.environment());
+            p.setLong(3, t);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    static final String DAY_COLUMNS = "deployments, successful, rolled_back, unscored, approved, reviewed, lead_times, restore_times, scores";
+
+    /** Adds the deltas to the stored period rows (inserting, updating or deleting them). */
+    void apply(Connection c, Deltas deltas) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement("SELECT period_start, " + DAY_COLUMNS + " FROM change_record_period"
+                + " WHERE pipeline = ? AND environment = ? AND period = ? AND period_start >= ? AND period_start <= ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO change_record_period (pipeline, environment, period, period_start, "
+                     + DAY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("UPDATE change_record_period SET deployments = ?, successful = ?, rolled_back = ?,"
+                     + " unscored = ?, approved = ?, reviewed = ?, lead_times = ?, restore_times = ?, scores = ?"
+                     + " WHERE pipeline = ? AND environment = ? AND period = ? AND period_start = ?");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM change_record_period WHERE pipeline = ? AND environment = ?"
+                     + " AND period = ? AND period_start = ?")) {
+            int inserts = 0;
+            int updates = 0;
+            int deletes = 0;
+            for (Map.Entry<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> g : deltas.grains.entrySet()) {
+            String period = g.getKey().code;
+            for (Map.Entry<Cell, TreeMap<Long, DayAggregate>> e : new TreeMap<>(g.getValue()).entrySet()) {
+                Cell cell = e.getKey();
+                TreeMap<Long, DayAggregate> days = e.getValue();
+                Map<Long, DayAggregate> stored = new HashMap<>();
+                read.setString(1, cell.pipeline());
+                read.setString(2, cell.environment());
+                read.setString(3, period);
+                read.setLong(4, days.firstKey());
+                read.setLong(5, days.lastKey());
+                try (ResultSet rs = read.executeQuery()) {
+                    while (rs.next()) {
+                        if (days.containsKey(rs.getLong(1))) {
+                            stored.put(rs.getLong(1), row(rs, 2));
+                        }
+                    }
+                }
+                for (Map.Entry<Long, DayAggregate> d : days.entrySet()) {
+                    DayAggregate before = stored.get(d.getKey());
+                    DayAggregate after = new DayAggregate();
+                    if (before != null) {
+                        after.merge(before);
+                    }
+                    after.merge(d.getValue());
+                    if (before == null && after.isEmpty()) {
+                        continue;
+                    }
+                    if (after.isEmpty()) {
+                        delete.setString(1, cell.pipeline());
+                        delete.setString(2, cell.environment());
+                        delete.setString(3, period);
+                        delete.setLong(4, d.getKey());
+                        delete.addBatch();
+                        deletes++;
+                    } else if (before == null) {
+                        insert.setString(1, cell.pipeline());
+                        insert.setString(2, cell.environment());
+                        insert.setString(3, period);
+                        insert.setLong(4, d.getKey());
+                        bind(insert, 5, after);
+                        insert.addBatch();
+                        inserts++;
+                    } else {
+                        int i = bind(update, 1, after);
+                        update.setString(i++, cell.pipeline());
+                        update.setString(i++, cell.environment());
+                        update.setString(i++, period);
+                        update.setLong(i, d.getKey());
+                        update.addBatch();
+                        updates++;
+                    }
+                }
+            }
+            }
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (updates > 0) {
+                update.executeBatch();
+            }
+            if (deletes > 0) {
+                delete.executeBatch();
+            }
+        }
+    }
+
+    private static int bind(PreparedStatement p, int from, DayAggregate a) throws SQLException {
+        int i = from;
+        p.setLong(i++, a.deployments);
+        p.setLong(i++, a.successful);
+        p.setLong(i++, a.rolledBack);
+        p.setLong(i++, a.unscored);
+        p.setLong(i++, a.approved);
+        p.setLong(i++, a.reviewed);
+        p.setBytes(i++, a.leadTimes.encode());
+        p.setBytes(i++, a.restoreTimes.encode());
+        p.setBytes(i++, a.scores.encode());
+        return i;
+    }
+
+    /** A day row read from {@link #DAY_COLUMNS} starting at column {@code from}. */
+    static DayAggregate row(ResultSet rs, int from) throws SQLException {
+        DayAggregate a = new DayAggregate(TimeHistogram.decode(rs.getBytes(from + 6)), TimeHistogram.decode(rs.getBytes(from + 7)),
+                TimeHistogram.decode(rs.getBytes(from + 8)));
+        a.deployments = rs.getLong(from);
+        a.successful = rs.getLong(from + 1);
+        a.rolledBack = rs.getLong(from + 2);
+        a.unscored = rs.getLong(from + 3);
+        a.approved = rs.getLong(from + 4);
+        a.reviewed = rs.getLong(from + 5);
+        return a;
+    }
+
+    /**
+     * Recomputes every cell's restore times and day rows from its records, one cell per transaction
+     * (under its lock, so writers may go on meanwhile). Reports the records done so far.
+     *
+     * @return the number of records read
+     */
+    long rebuild(Connection c, LongConsumer progress) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        List<Cell> cells = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT pipeline, environment FROM change_record")) {
+            while (rs.next()) {
+                cells.add(new Cell(rs.getString(1), rs.getString(2)));
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pipeline, environment FROM change_record_cell")) {
+            while (rs.next()) {
+                cells.add(new Cell(rs.getString(1), rs.getString(2)));
+            }
+        }
+        cells = new ArrayList<>(new TreeSet<>(cells));
+        if (auto) {
+            ensureCells(c, cells);
+        } else {
+            insertCells(c, cells);
+        }
+        long done = 0;
+        c.setAutoCommit(false);
+        try {
+            for (Cell cell : cells) {
+                lock(c, List.of(cell));
+                long base = done;
+                done += rebuild(c, cell, n -> progress.accept(base + n));
+                if (auto) {
+                    c.commit();
+                }
+                progress.accept(done);
+            }
+        } finally {
+            if (auto) {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        }
+        return done;
+    }
+
+    /** Inside the migration's transaction: the lock rows of all cells. */
+    private static void insertCells(Connection c, List<Cell> cells) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO change_record_cell (pipeline, environment) SELECT ?, ?"
+                + " WHERE NOT EXISTS (SELECT 1 FROM change_record_cell WHERE pipeline = ? AND environment = ?)")) {
+            for (Cell x : cells) {
+                p.setString(1, x.pipeline());
+                p.setString(2, x.environment());
+                p.setString(3, x.pipeline());
+                p.setString(4, x.environment());
+                p.executeUpdate();
+            }
+        }
+    }
+
+    private long rebuild(Connection c, Cell cell, LongConsumer progress) throws SQLException {
+        TreeMap<Long, DayAggregate> days = new TreeMap<>();
+        List<Object[]> updates = new ArrayList<>();
+        // failures waiting for their success: id, finish time, stored restore time, the record's facts
+        List<Object[]> waiting = new ArrayList<>();
+        long n = 0;
+        try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, commit_time, restored_at, risk_score, risk_level,"
+                + " approvals, pir_url FROM change_record WHERE pipeline = ? AND environment = ? ORDER BY pipeline, environment, finished_at")) {
+            p.setFetchSize(1000);
+            p.setString(1, cell.pipeline());
+            p.setString(2, cell.environment());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    if (++n % 10_000 == 0) {
+                        progress.accept(n);
+                    }
+                    long finished = rs.getLong(2);
+                    Outcome outcome = Outcome.valueOf(rs.getString(3));
+                    long commit = rs.getLong(4);
+                    Long commitTime = rs.wasNull() ? null : commit;
+                    long restored = rs.getLong(5);
+                    Long storedRestore = rs.wasNull() ? null : restored;
+                    int score = rs.getInt(6);
+                    Integer riskScore = rs.wasNull() ? null : score;
+                    String approvals = rs.getString(8);
+                    DayAggregate.Facts facts = new DayAggregate.Facts(cell.pipeline(), cell.environment(), finished, outcome, commitTime,
+                            null, riskScore, rs.getString(7), approvals != null && !approvals.isBlank(),
+                            outcome.failure() && rs.getString(9) != null);
+                    if (outcome == Outcome.SUCCEEDED) {
+                        int kept = 0;
+                        for (Object[] w : waiting) {
+                            if ((Long) w[1] < finished) {
+                                restored(days, updates, w, finished);
+                            } else {
+                                waiting.set(kept++, w);
+                            }
+                        }
+                        waiting.subList(kept, waiting.size()).clear();
+                        days.computeIfAbsent(dayOf(finished), k -> new DayAggregate()).add(facts, 1);
+                    } else {
+                        waiting.add(new Object[] {rs.getString(1), finished, storedRestore, facts});
+                    }
+                }
+            }
+        }
+        for (Object[] w : waiting) {
+            restored(days, updates, w, null);
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE change_record SET restored_at = ? WHERE id = ?")) {
+            int batch = 0;
+            for (Object[] u : updates) {
+                if (u[1] == null) {
+                    p.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    p.setLong(1, (Long) u[1]);
+                }
+                p.setString(2, (String) u[0]);
+                p.addBatch();
+                if (++batch % 1000 == 0) {
+                    p.executeBatch();
+                }
+            }
+            if (batch % 1000 != 0) {
+                p.executeBatch();
+            }
+        }
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM change_record_period WHERE pipeline = ? AND environment = ?")) {
+            p.setString(1, cell.pipeline());
+            p.setString(2, cell.environment());
+            p.executeUpdate();
+        }
+        Deltas deltas = new Deltas();
+        for (Map.Entry<Long, DayAggregate> d : days.entrySet()) {
+            for (Grain g : Grain.values()) {
+                deltas.at(g, cell, d.getKey()).merge(d.getValue());
+            }
+        }
+        if (!days.isEmpty()) {
+            apply(c, deltas);
+        }
+        return n;
+    }
+
+    private static void restored(TreeMap<Long, DayAggregate> days, List<Object[]> updates, Object[] waiting, Long at) {
+        DayAggregate.Facts f = (DayAggregate.Facts) waiting[3];
+        DayAggregate.Facts restored = new DayAggregate.Facts(f.pipeline(), f.environment(), f.finished(), f.outcome(), f.commitTime(), at,
+                f.score(), f.level(), f.approved(), f.reviewed());
+        days.computeIfAbsent(dayOf(f.finished()), k -> new DayAggregate()).add(restored, 1);
+        if (!java.util.Objects.equals(waiting[2], at)) {
+            updates.add(new Object[] {waiting[0], at});
+        }
+    }
+}
