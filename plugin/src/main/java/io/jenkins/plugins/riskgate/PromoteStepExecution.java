@@ -576,7 +576,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
                 PromotionRecord record = record();
                 RollbackPlan plan = plan();
                 boolean rollsBack = rollbackOnFailure && plan != null && plan.hasCommand();
-                if (rollsBack && record != null && stopRequested()) {
+                if (rollsBack && record != null && (stoppedByAPerson(cause) || stopRequested())) {
                     // stopped by a person: everything stops, the rollback does not start
                     move(record, Event.ABORTED, Messages.PromoteStep_StoppedNoRollback(plan.command()));
                     settled(record);
@@ -826,6 +826,15 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
             where.launcher().kill(cookie);
             throw e;
         }
+    }
+
+    /**
+     * Whether the body ended because a person stopped the build: the interruption the body's steps
+     * fail with names them. (A timeout() around the deployment is a failure: the rollback runs.)
+     */
+    private static boolean stoppedByAPerson(Throwable cause) {
+        return cause instanceof FlowInterruptedException interrupted
+                && interrupted.getCauses().stream().anyMatch(c -> c instanceof CauseOfInterruption.UserInterruption);
     }
 
     /**
