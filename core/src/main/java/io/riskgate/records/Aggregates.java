@@ -201,23 +201,7 @@ final class Aggregates {
             Long before = success(c, cell, range[0], false);
             Long after = success(c, cell, range[1], true);
             long from = before == null ? Long.MIN_VALUE : before;
-            List<Object[]> rows = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
-                    + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
-                p.setString(1, cell.pipeline());
-                p.setString(2, cell.environment());
-                p.setLong(3, from);
-                p.setLong(4, range[1]);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        long finished = rs.getLong(2);
-                        boolean success = "SUCCEEDED".equals(rs.getString(3));
-                        long restored = rs.getLong(4);
-                        rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored});
-                    }
-                }
-            }
+            List<Object[]> rows = stored(c, cell, from, range[1], false);
             rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
             Long next = after;
             for (int i = 0; i < rows.size(); ) {
@@ -304,23 +288,7 @@ final class Aggregates {
             Long after = next(c, cell, range[1], successes);
             long from = before == null ? Long.MIN_VALUE : before;
             // rows: id, finish time, success, stored restore time (null for new rows), new
-            List<Object[]> rows = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
-                    + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
-                p.setString(1, cell.pipeline());
-                p.setString(2, cell.environment());
-                p.setLong(3, from);
-                p.setLong(4, range[1]);
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        long finished = rs.getLong(2);
-                        boolean success = "SUCCEEDED".equals(rs.getString(3));
-                        long restored = rs.getLong(4);
-                        rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored, false});
-                    }
-                }
-            }
+            List<Object[]> rows = stored(c, cell, from, range[1], true);
             for (ChangeRecord r : added) {
                 long f = r.finishedAt().toEpochMilli();
                 if (f >= from && f <= range[1]) {
@@ -370,6 +338,32 @@ final class Aggregates {
     }
 
     /** The first success of the cell after {@code t}, stored or about to be. */
+    /**
+     * The stored records of a cell finished in [from, to], as {id, finish time, success, stored restore time}
+     * and, with {@code markNew}, a last element {@code false} (not a record of the write in progress).
+     */
+    private static List<Object[]> stored(Connection c, Cell cell, long from, long to, boolean markNew) throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, finished_at, outcome, restored_at FROM change_record"
+                + " WHERE pipeline = ? AND environment = ? AND finished_at >= ? AND finished_at <= ?")) {
+            p.setString(1, cell.pipeline());
+            p.setString(2, cell.environment());
+            p.setLong(3, from);
+            p.setLong(4, to);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    long finished = rs.getLong(2);
+                    boolean success = "SUCCEEDED".equals(rs.getString(3));
+                    long restored = rs.getLong(4);
+                    Long restoredAt = rs.wasNull() ? null : restored;
+                    rows.add(markNew ? new Object[] {id, finished, success, restoredAt, false} : new Object[] {id, finished, success, restoredAt});
+                }
+            }
+        }
+        return rows;
+    }
+
     private static Long next(Connection c, Cell cell, long t, TreeSet<Long> successes) throws SQLException {
         return later(success(c, cell, t, true), successes.higher(t), false);
     }
