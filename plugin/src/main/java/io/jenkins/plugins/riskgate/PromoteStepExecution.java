@@ -829,12 +829,14 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     }
 
     /**
-     * Whether the body ended because a person stopped the build: the interruption the body's steps
-     * fail with names them. (A timeout() around the deployment is a failure: the rollback runs.)
+     * Whether the body ended because the build was stopped: the interruption the body's steps fail
+     * with names the person who stopped it, or nobody (a stop by the system, e.g. a script). A
+     * timeout() around the deployment names its own cause and is a failure: the rollback runs.
      */
     private static boolean stoppedByAPerson(Throwable cause) {
-        return cause instanceof FlowInterruptedException interrupted
-                && interrupted.getCauses().stream().anyMatch(c -> c instanceof CauseOfInterruption.UserInterruption);
+        return cause instanceof FlowInterruptedException interrupted && interrupted.getResult() == Result.ABORTED
+                && (interrupted.getCauses().isEmpty()
+                        || interrupted.getCauses().stream().anyMatch(c -> c instanceof CauseOfInterruption.UserInterruption));
     }
 
     /**
