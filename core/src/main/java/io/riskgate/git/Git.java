@@ -125,32 +125,8 @@ public final class Git {
      * size is processed in constant memory. Fails with the first line of git's error if git fails.
      */
     public void stream(LineConsumer consumer, String... args) {
-        Process process = start(args);
-        StreamDrain stderr = StreamDrain.start(process.getErrorStream());
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
-            consumer.accept(reader);
-            // drain whatever the consumer did not read so that git can exit
-            char[] sink = new char[8192];
-            while (reader.read(sink) >= 0) {
-                // discard
-            }
-            int code = process.waitFor();
-            if (code != 0) {
-                throw new GitException("git " + args[0] + " failed in " + directory + ": "
-                        + new Result(code, "", stderr.text()).firstErrorLine());
-            }
-        } catch (IOException e) {
-            process.destroy();
-            throw new UncheckedIOException("reading the output of git " + String.join(" ", args), e);
-        } catch (InterruptedException e) {
-            process.destroy();
-            Thread.currentThread().interrupt();
-            throw new GitException("interrupted while running git " + String.join(" ", args), e);
-        } catch (RuntimeException e) {
-            process.destroy();
-            throw e;
-        }
+        // what the reader leaves unread, buffered or not, streamBytes drains so that git can exit
+        streamBytes(in -> consumer.accept(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)), args);
     }
 
     private Process start(String... args) {
