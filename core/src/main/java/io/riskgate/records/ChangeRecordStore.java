@@ -47,6 +47,19 @@ public interface ChangeRecordStore extends AutoCloseable {
     List<TrendPoint> trend(RecordQuery query, java.time.Duration bucket);
 
     /** The incidents and post-incident reviews kept with these records. */
+    /**
+     * The environments, in name order and at most {@code limit}, where the query's pipelines have a deployment that finished in
+     * its window. This default reads the window's records; stores with aggregates answer from them.
+     */
+    default java.util.SortedSet<String> environments(RecordQuery query, int limit) {
+        java.util.TreeSet<String> environments = new java.util.TreeSet<>();
+        forEach(query.window(), r -> environments.add(r.environment()));
+        while (environments.size() > limit) {
+            environments.pollLast();
+        }
+        return environments;
+    }
+
     default IncidentStore incidents() {
         throw new UnsupportedOperationException("this record store keeps no incidents");
     }

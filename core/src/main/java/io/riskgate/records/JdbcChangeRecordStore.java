@@ -627,6 +627,45 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return retrying("read", false, c -> total(c, query).deployments);
     }
 
+    /**
+     * The environments with a deployment in the query's window, from the day aggregates: an index range over the window's days
+     * (at most a few rows per pipeline, environment and day), never a read of the records. A deployment earlier on the window's
+     * first day than its start counts too, as does one on its last day after its end: the answer may name an environment whose
+     * only deployment that day fell outside the window, never miss one.
+     */
+    @Override
+    public synchronized java.util.SortedSet<String> environments(RecordQuery query, int limit) {
+        if (limit <= 0 || query.selectsNothing()) {
+            return new java.util.TreeSet<>();
+        }
+        Where where = Where.of(query, false);
+        StringBuilder sql = new StringBuilder("SELECT DISTINCT environment FROM change_record_period").append(where.and("period = ?"));
+        List<Object> values = new ArrayList<>(where.values);
+        values.add(Aggregates.Grain.DAY.code);
+        if (query.since() != null) {
+            sql.append(" AND period_start >= ?");
+            values.add(Aggregates.Grain.DAY.start(query.since().toEpochMilli()));
+        }
+        if (query.until() != null) {
+            sql.append(" AND period_start < ?");
+            values.add(query.until().toEpochMilli());
+        }
+        sql.append(" ORDER BY environment");
+        return retrying("read", false, c -> {
+            try (PreparedStatement p = c.prepareStatement(sql.toString())) {
+                p.setMaxRows(limit);
+                bindAll(p, values, 1);
+                java.util.TreeSet<String> environments = new java.util.TreeSet<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next() && environments.size() < limit) {
+                        environments.add(rs.getString(1));
+                    }
+                }
+                return environments;
+            }
+        });
+    }
+
     /** Whether the query selects by outcome or risk level, which the aggregates do not count apart. */
     private static boolean narrowed(RecordQuery q) {
         return q.outcome() != null || q.riskLevel() != null;

@@ -58,6 +58,30 @@ abstract class ChangeRecordStoreContract {
     }
 
     @Test
+    void theEnvironmentsOfAWindowAreReadFromTheDaysItCovers() {
+        List<ChangeRecord> records = new ArrayList<>(history());
+        records.add(ChangeRecord.of("team-b/billing", "qa", "b1", at(DAY1, 1, 0), at(DAY1, 1, 50), at(DAY1, 2, 0), Outcome.SUCCEEDED, 5,
+                "LOW"));
+        Instant old = DAY1.minus(Duration.ofDays(40));
+        records.add(deploy("sandbox", "s1", old, old.plus(Duration.ofHours(1)), Outcome.SUCCEEDED, 5, "LOW"));
+        store.saveAll(records);
+        assertThat(store.environments(RecordQuery.ALL, 100)).containsExactly("production", "qa", "sandbox", "staging");
+        assertThat(store.environments(new RecordQuery(null, null, DAY1, null), 100))
+                .as("a deployment 40 days before the window is not in it").containsExactly("production", "qa", "staging");
+        assertThat(store.environments(new RecordQuery(null, null, DAY2, null), 100)).as("only production deployed on the second day")
+                .containsExactly("production");
+        assertThat(store.environments(new RecordQuery(null, null, DAY1, null).withPipelines(List.of("shop")), 100))
+                .as("only the visible pipelines' environments").containsExactly("production", "staging");
+        assertThat(store.environments(new RecordQuery(null, null, DAY1, null).withPipelines(List.of()), 100)).isEmpty();
+        assertThat(store.environments(new RecordQuery(null, "team-b/billing", null, null), 100)).containsExactly("qa");
+        assertThat(store.environments(RecordQuery.ALL, 2)).as("at most the limit, in name order").containsExactly("production", "qa");
+        assertThat(store.environments(new RecordQuery(null, null, old, DAY1), 100)).as("the window ends where DAY1 begins")
+                .containsExactly("sandbox");
+        assertThat(store.environments(new RecordQuery(null, null, at(DAY1, 12, 0), DAY2), 100))
+                .as("an environment deploying in the window is never missed").contains("production");
+    }
+
+    @Test
     void theVerificationAfterADeploymentIsKeptAndAbsentWhereNoneRan() {
         ChangeRecord verified = deploy("production", "v1", at(DAY1, 9, 0), at(DAY1, 10, 0), Outcome.ROLLED_BACK, 20, "LOW")
                 .withVerification(new ChangeRecord.Verification("FAILED", 95L));

@@ -13,7 +13,6 @@ import io.riskgate.records.RecordQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.kohsuke.accmod.Restricted;
@@ -28,6 +27,8 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 @Restricted(NoExternalUse.class)
 public final class DeliveryGauges extends AsyncPeriodicWork {
     static final Duration WINDOW = Duration.ofDays(30);
+    /** The most environments that get gauges of their own. */
+    static final int MAX_ENVIRONMENTS = 100;
     /** The values the gauges read, by gauge name. */
     static final Map<String, Number> VALUES = new ConcurrentHashMap<>();
 
@@ -69,14 +70,8 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
         set("promotions.waiting", waitingPromotions());
         Instant now = Instant.now();
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            TreeSet<String> environments = new TreeSet<>();
-            RecordQuery window = new RecordQuery(null, null, now.minus(WINDOW), null);
-            store.forEach(window, r -> {
-                if (environments.size() < 100) {
-                    environments.add(r.environment());
-                }
-            });
-            for (String env : environments) {
+            // the environments come from the store's day aggregates: no read of the window's records
+            for (String env : store.environments(new RecordQuery(null, null, now.minus(WINDOW), null), MAX_ENVIRONMENTS)) {
                 RecordQuery q = new RecordQuery(env, null, now.minus(WINDOW), null);
                 DoraMetrics d = store.dora(q);
                 IncidentMetrics i = store.incidents().metrics(q);
