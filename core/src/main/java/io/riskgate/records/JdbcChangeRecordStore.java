@@ -1289,68 +1289,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         return millis == null ? null : millis / 1000.0;
     }
 
-    /** A WHERE clause for a query and the values to bind. */
-    private record Where(String sql, List<Object> values) {
-        static Where of(RecordQuery q, boolean window) {
-            return of(q, window, "");
-        }
-
-        /** The clause with column names prefixed by a table alias ({@code "f."}). */
-        static Where of(RecordQuery q, boolean window, String alias) {
-            List<String> parts = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            if (q.environment() != null) {
-                parts.add(alias + "environment = ?");
-                values.add(q.environment());
-            }
-            if (q.pipeline() != null) {
-                parts.add(alias + "pipeline = ?");
-                values.add(q.pipeline());
-            }
-            if (q.pipelines() != null) {
-                // a person's visible pipelines: one bound value per name; none visible selects nothing
-                parts.add(q.pipelines().isEmpty() ? "1 = 0"
-                        : alias + "pipeline IN (" + String.join(", ", java.util.Collections.nCopies(q.pipelines().size(), "?")) + ")");
-                values.addAll(q.pipelines());
-            }
-            if (window && q.since() != null) {
-                parts.add(alias + "finished_at >= ?");
-                values.add(q.since().toEpochMilli());
-            }
-            if (window && q.until() != null) {
-                parts.add(alias + "finished_at < ?");
-                values.add(q.until().toEpochMilli());
-            }
-            if (window && q.outcome() != null) {
-                parts.add(alias + "outcome = ?");
-                values.add(q.outcome().name());
-            }
-            if (window && q.riskLevel() != null) {
-                parts.add(alias + "risk_level = ?");
-                values.add(q.riskLevel());
-            }
-            return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), values);
-        }
-
-        String and(String condition) {
-            return sql.isEmpty() ? " WHERE " + condition : sql + " AND " + condition;
-        }
-
-        int bind(PreparedStatement p, int from) throws SQLException {
-            return bindAll(p, values, from);
-        }
-    }
-
     private static int bindAll(PreparedStatement p, List<Object> values, int from) throws SQLException {
-        int i = from;
-        for (Object v : values) {
-            if (v instanceof Long l) {
-                p.setLong(i++, l);
-            } else {
-                p.setString(i++, (String) v);
-            }
-        }
-        return i;
+        return Where.bindAll(p, values, from);
     }
 
     private void reconnect() {

@@ -222,7 +222,7 @@ final class JdbcIncidentStore implements IncidentStore {
         Where w = Where.incidents(query, "");
         return store.withConnection("read", false, c -> {
             List<Incident> result = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM incident" + w.sql()
+            try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM incident" + w.sql
                     + " ORDER BY started_at DESC, id LIMIT ? OFFSET ?")) {
                 int n = w.bind(p, 1);
                 p.setInt(n++, limit);
@@ -267,7 +267,7 @@ final class JdbcIncidentStore implements IncidentStore {
     @Override
     public Set<String> linkedDeployments(RecordQuery query) {
         Where w = Where.records(query, "r.");
-        return ids("SELECT DISTINCT r.id FROM change_record r JOIN incident i ON i.deployment_id = r.id" + w.sql(), w);
+        return ids("SELECT DISTINCT r.id FROM change_record r JOIN incident i ON i.deployment_id = r.id" + w.sql, w);
     }
 
     @Override
@@ -308,7 +308,7 @@ final class JdbcIncidentStore implements IncidentStore {
             long either;
             String linked = "EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id)";
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN " + linked + " THEN 1 ELSE 0 END),"
-                    + " SUM(CASE WHEN r.outcome <> 'SUCCEEDED' OR " + linked + " THEN 1 ELSE 0 END) FROM change_record r" + records.sql())) {
+                    + " SUM(CASE WHEN r.outcome <> 'SUCCEEDED' OR " + linked + " THEN 1 ELSE 0 END) FROM change_record r" + records.sql)) {
                 records.bind(p, 1);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
@@ -321,7 +321,7 @@ final class JdbcIncidentStore implements IncidentStore {
             long open;
             long unlinked;
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN resolved_at IS NULL THEN 1 ELSE 0 END),"
-                    + " SUM(CASE WHEN deployment_id IS NULL THEN 1 ELSE 0 END) FROM incident" + incidents.sql())) {
+                    + " SUM(CASE WHEN deployment_id IS NULL THEN 1 ELSE 0 END) FROM incident" + incidents.sql)) {
                 incidents.bind(p, 1);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
@@ -471,69 +471,6 @@ final class JdbcIncidentStore implements IncidentStore {
             } catch (SQLException ignored) {
                 // a broken connection is replaced on the next use
             }
-        }
-    }
-
-    /** A WHERE clause over change records (finish times) or incidents (start times) and its values. */
-    private record Where(String sql, List<Object> values) {
-        static Where records(RecordQuery q, String alias) {
-            return of(q, alias, "finished_at", true);
-        }
-
-        static Where incidents(RecordQuery q, String alias) {
-            return of(q, alias, "started_at", false);
-        }
-
-        private static Where of(RecordQuery q, String alias, String time, boolean records) {
-            List<String> parts = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            if (q.environment() != null) {
-                parts.add(alias + "environment = ?");
-                values.add(q.environment());
-            }
-            if (q.pipeline() != null) {
-                parts.add(alias + "pipeline = ?");
-                values.add(q.pipeline());
-            }
-            if (q.pipelines() != null) {
-                // a person's visible pipelines: none visible selects nothing
-                parts.add(q.pipelines().isEmpty() ? "1 = 0"
-                        : alias + "pipeline IN (" + String.join(", ", Collections.nCopies(q.pipelines().size(), "?")) + ")");
-                values.addAll(q.pipelines());
-            }
-            if (q.since() != null) {
-                parts.add(alias + time + " >= ?");
-                values.add(q.since().toEpochMilli());
-            }
-            if (q.until() != null) {
-                parts.add(alias + time + " < ?");
-                values.add(q.until().toEpochMilli());
-            }
-            if (records && q.outcome() != null) {
-                parts.add(alias + "outcome = ?");
-                values.add(q.outcome().name());
-            }
-            if (records && q.riskLevel() != null) {
-                parts.add(alias + "risk_level = ?");
-                values.add(q.riskLevel());
-            }
-            return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), values);
-        }
-
-        String and(String condition) {
-            return sql.isEmpty() ? " WHERE " + condition : sql + " AND " + condition;
-        }
-
-        int bind(PreparedStatement p, int from) throws SQLException {
-            int i = from;
-            for (Object v : values) {
-                if (v instanceof Long l) {
-                    p.setLong(i++, l);
-                } else {
-                    p.setString(i++, (String) v);
-                }
-            }
-            return i;
         }
     }
 }
