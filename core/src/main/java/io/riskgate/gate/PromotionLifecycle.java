@@ -1,5 +1,6 @@
 package io.riskgate.gate;
 
+import io.riskgate.rollback.RollbackPlan;
 import java.util.Optional;
 
 /**
@@ -8,7 +9,28 @@ import java.util.Optional;
  * started to deploy) changes nothing, so whoever comes second loses.
  */
 public final class PromotionLifecycle {
+    /** How many times a rollback cut short by restarts of the controller runs at most. */
+    public static final int ROLLBACK_RUNS = 2;
+
     private PromotionLifecycle() {
+    }
+
+    /** Whether a failed deployment (or verification) rolls back: the policy says so and a rollback command is declared. */
+    public static boolean rollsBack(boolean rollbackOnFailure, RollbackPlan plan) {
+        return rollbackOnFailure && plan != null && plan.hasCommand();
+    }
+
+    /** Whether a rollback resumed after a restart runs again, when it already ran {@code runs} times. */
+    public static boolean rollbackRunsAgain(int runs) {
+        return runs < ROLLBACK_RUNS;
+    }
+
+    /**
+     * Whether a stop of the build ends the promotion ABORTED right away: not once it settled, and
+     * not while its deployment runs (the deployment's end settles it then).
+     */
+    public static boolean stopAborts(PromotionState state) {
+        return state != null && !state.settled() && state != PromotionState.RUNNING;
     }
 
     /** What happened to a promotion. */

@@ -38,4 +38,9 @@ public enum PromotionState {
     public boolean deployed() {
         return this == SUCCEEDED || this == FAILED || this == ROLLED_BACK;
     }
+
+    /** Whether the promotion leaves a change record: it deployed, or it was stopped after its deployment began. */
+    public boolean leavesChangeRecord(boolean deploymentStarted) {
+        return deployed() || this == ABORTED && deploymentStarted;
+    }
 }

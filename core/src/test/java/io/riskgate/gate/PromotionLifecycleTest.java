@@ -3,6 +3,7 @@ package io.riskgate.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.gate.PromotionLifecycle.Event;
+import io.riskgate.rollback.RollbackPlan;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,41 @@ class PromotionLifecycleTest {
         }
         assertThat(PromotionState.SUPERSEDED.settled()).isTrue();
         assertThat(PromotionState.ROLLING_BACK.holdsEnvironment()).isTrue();
+    }
+
+    @Test
+    void aFailedDeploymentRollsBackOnlyWhenThePolicySaysSoAndACommandIsDeclared() {
+        RollbackPlan command = new RollbackPlan("production", "./rollback.sh", null, null);
+        RollbackPlan runbookOnly = new RollbackPlan("production", null, "https://runbooks.example/prod", null);
+        assertThat(PromotionLifecycle.rollsBack(true, command)).isTrue();
+        assertThat(PromotionLifecycle.rollsBack(false, command)).isFalse();
+        assertThat(PromotionLifecycle.rollsBack(true, runbookOnly)).isFalse();
+        assertThat(PromotionLifecycle.rollsBack(true, null)).isFalse();
+    }
+
+    @Test
+    void aRollbackCutByRestartsRunsAtMostTwice() {
+        assertThat(PromotionLifecycle.rollbackRunsAgain(0)).isTrue();
+        assertThat(PromotionLifecycle.rollbackRunsAgain(1)).isTrue();
+        assertThat(PromotionLifecycle.rollbackRunsAgain(2)).isFalse();
+    }
+
+    @Test
+    void aStopAbortsAPromotionThatWaitsVerifiesOrRollsBackButNotARunningDeploymentOrASettledOne() {
+        for (PromotionState s : PromotionState.values()) {
+            boolean expected = s.waits() || s == PromotionState.VERIFYING || s == PromotionState.ROLLING_BACK;
+            assertThat(PromotionLifecycle.stopAborts(s)).as(s.name()).isEqualTo(expected);
+        }
+        assertThat(PromotionLifecycle.stopAborts(null)).isFalse();
+    }
+
+    @Test
+    void aChangeRecordIsLeftWhenTheDeploymentRanOrWasStoppedAfterItBegan() {
+        for (PromotionState s : PromotionState.values()) {
+            assertThat(s.leavesChangeRecord(false)).as(s.name()).isEqualTo(s.deployed());
+        }
+        assertThat(PromotionState.ABORTED.leavesChangeRecord(true)).isTrue();
+        assertThat(PromotionState.SUPERSEDED.leavesChangeRecord(true)).isFalse();
+        assertThat(PromotionState.ROLLED_BACK.leavesChangeRecord(false)).isTrue();
     }
 }

@@ -105,7 +105,7 @@ public class PromotionAction implements RunAction2 {
         if (execution == null) {
             return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is not waiting in a running build");
         }
-        PromoteStepExecution.Answer answer = execution.decide(approver(userId, user, who), approve, Util.fixEmptyAndTrim(comment));
+        PromotionWaits.Answer answer = execution.decide(approver(userId, user, who), approve, Util.fixEmptyAndTrim(comment));
         if (answer.status() != 200) {
             return HttpResponses.errorWithoutStack(answer.status(), answer.message());
         }
