@@ -994,16 +994,102 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             }
         });
         java.util.Set<String> rehearsed = rehearsed(c, query, exercisedSince);
+        List<String> withUnreviewed = new ArrayList<>();
+        for (String pipeline : approvals.keySet()) {
+            DayAggregate r = recent.getOrDefault(pipeline, new DayAggregate());
+            if (r.failures() > r.reviewed) {
+                withUnreviewed.add(pipeline);
+            }
+        }
+        Map<String, ChangeRecord> latest;
+        Map<String, List<ChangeRecord>> unreviewed;
+        if (dialect == Dialect.POSTGRESQL) {
+            // one statement per kind for all pipelines: on a server each statement is a round trip
+            latest = latest(c, query, approvals.keySet());
+            unreviewed = unreviewed(c, query, withUnreviewed, failuresSince, examples);
+        } else {
+            latest = new java.util.HashMap<>();
+            unreviewed = new java.util.HashMap<>();
+            for (String pipeline : approvals.keySet()) {
+                latest.put(pipeline, latest(c, query, pipeline));
+            }
+            for (String pipeline : withUnreviewed) {
+                unreviewed.put(pipeline, unreviewed(c, query, pipeline, failuresSince, examples));
+            }
+        }
         List<PipelineActivity> result = new ArrayList<>();
         for (Map.Entry<String, Boolean> e : approvals.entrySet()) {
             String pipeline = e.getKey();
             DayAggregate r = recent.getOrDefault(pipeline, new DayAggregate());
             DayAggregate h = rehearsal.getOrDefault(pipeline, new DayAggregate());
-            List<ChangeRecord> unreviewed = r.failures() > r.reviewed
-                    ? unreviewed(c, query, pipeline, failuresSince, examples) : List.of();
-            result.add(new PipelineActivity(pipeline, latest(c, query, pipeline), h.rolledBack > 0 || rehearsed.contains(pipeline),
-                    e.getValue(), r.failures(), r.reviewed, unreviewed));
+            result.add(new PipelineActivity(pipeline, latest.get(pipeline), h.rolledBack > 0 || rehearsed.contains(pipeline),
+                    e.getValue(), r.failures(), r.reviewed, unreviewed.getOrDefault(pipeline, List.of())));
         }
+        return result;
+    }
+
+    /**
+     * PostgreSQL: the newest record in the selection (by finish time, then id) of each of these
+     * pipelines, in one statement: per pipeline, the index on (pipeline, finish time) read backwards
+     * for its first row.
+     */
+    private static Map<String, ChangeRecord> latest(Connection c, RecordQuery query, Collection<String> pipelines) throws SQLException {
+        Map<String, ChangeRecord> result = new java.util.HashMap<>();
+        if (pipelines.isEmpty()) {
+            return result;
+        }
+        Where where = Where.of(new RecordQuery(query.environment(), null, query.since(), query.until(), null, null, query.pipelines()), true);
+        try (PreparedStatement p = c.prepareStatement("SELECT r.* FROM unnest(?::varchar[]) AS p(name) CROSS JOIN LATERAL (SELECT " + COLUMNS
+                + " FROM change_record" + where.and("pipeline = p.name") + " ORDER BY finished_at DESC, id DESC LIMIT 1) r")) {
+            p.setArray(1, c.createArrayOf("varchar", pipelines.toArray()));
+            where.bind(p, 2);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ChangeRecord r = map(rs);
+                    result.put(r.pipeline(), r);
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * PostgreSQL: {@link #unreviewed(Connection, RecordQuery, String, Instant, int)} of each of these
+     * pipelines in one statement.
+     */
+    private static Map<String, List<ChangeRecord>> unreviewed(Connection c, RecordQuery query, Collection<String> pipelines, Instant since,
+                                                              int limit) throws SQLException {
+        Map<String, List<ChangeRecord>> result = new java.util.HashMap<>();
+        if (pipelines.isEmpty() || limit <= 0) {
+            return result;
+        }
+        long from = Math.max(since.toEpochMilli(), query.since() == null ? Long.MIN_VALUE : query.since().toEpochMilli());
+        long until = query.until() == null ? Long.MAX_VALUE : query.until().toEpochMilli();
+        try (PreparedStatement p = c.prepareStatement("SELECT r.* FROM unnest(?::varchar[]) AS p(name) CROSS JOIN LATERAL (SELECT " + COLUMNS
+                + " FROM change_record WHERE pipeline = p.name" + (query.environment() == null ? "" : " AND environment = ?")
+                + " AND outcome <> 'SUCCEEDED' AND pir_url IS NULL AND finished_at >= ? AND finished_at < ?"
+                // (ties broken by the id's characters, as the per-pipeline read sorts them in Java)
+                + " ORDER BY finished_at, id COLLATE \"C\" LIMIT ?) r")) {
+            int i = 1;
+            p.setArray(i++, c.createArrayOf("varchar", pipelines.toArray()));
+            if (query.environment() != null) {
+                p.setString(i++, query.environment());
+            }
+            p.setLong(i++, from);
+            p.setLong(i++, until);
+            p.setInt(i, limit);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ChangeRecord r = map(rs);
+                    result.computeIfAbsent(r.pipeline(), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        java.util.Comparator<ChangeRecord> order = java.util.Comparator.comparing(ChangeRecord::finishedAt).thenComparing(ChangeRecord::id);
+        result.replaceAll((k, v) -> {
+            v.sort(order);
+            return List.copyOf(v);
+        });
         return result;
     }
 
