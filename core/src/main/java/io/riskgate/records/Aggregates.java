@@ -129,6 +129,10 @@ final class Aggregates {
 
     /** Locks the cells' rows for the rest of the transaction, in the order of the cells. */
     void lock(Connection c, Collection<Cell> cells) throws SQLException {
+        if (postgres && cells.size() > 1) {
+            lockAll(c, new TreeSet<>(cells));
+            return;
+        }
         try (PreparedStatement p = c.prepareStatement("SELECT pipeline FROM change_record_cell WHERE pipeline = ? AND environment = ? FOR UPDATE")) {
             for (Cell x : new TreeSet<>(cells)) {
                 p.setString(1, x.pipeline());
@@ -138,6 +142,34 @@ final class Aggregates {
                         throw new java.sql.SQLTransientException("the lock row of " + x + " is missing", "40001");
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL: the cells' rows locked in one statement, in the database's order of the cells (the
+     * same for every writer: rows are locked as the sort hands them over).
+     */
+    private static void lockAll(Connection c, Collection<Cell> cells) throws SQLException {
+        String[] pipelines = new String[cells.size()];
+        String[] environments = new String[cells.size()];
+        int i = 0;
+        for (Cell x : cells) {
+            pipelines[i] = x.pipeline();
+            environments[i++] = x.environment();
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT pipeline FROM change_record_cell WHERE (pipeline, environment) IN"
+                + " (SELECT * FROM unnest(?::varchar[], ?::varchar[])) ORDER BY pipeline, environment FOR UPDATE")) {
+            p.setArray(1, c.createArrayOf("varchar", pipelines));
+            p.setArray(2, c.createArrayOf("varchar", environments));
+            int locked = 0;
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    locked++;
+                }
+            }
+            if (locked != cells.size()) {
+                throw new java.sql.SQLTransientException("the lock rows of " + (cells.size() - locked) + " cells are missing", "40001");
             }
         }
     }
@@ -252,84 +284,154 @@ final class Aggregates {
         }
     }
 
+    /** One cell's part of {@link #restoreBeforeInsert}: its new records and the ranges of stored records they affect. */
+    private static final class Insertion {
+        final Cell cell;
+        final List<ChangeRecord> added;
+        final TreeSet<Long> successes = new TreeSet<>();
+        final List<ChangeRecord> failures = new ArrayList<>();
+        /** Per range of new successes closer than the cluster gap: its first and last time, then where the stored records to read start. */
+        final List<long[]> clusters = new ArrayList<>();
+        /** Per cluster, the first success after it (stored or new). */
+        final List<Long> after = new ArrayList<>();
+        /** Per cluster, the stored records in its range. */
+        final List<List<Object[]>> rows = new ArrayList<>();
+
+        Insertion(Cell cell, List<ChangeRecord> added) {
+            this.cell = cell;
+            this.added = added;
+            for (ChangeRecord r : added) {
+                if (r.outcome().failure()) {
+                    failures.add(r);
+                } else {
+                    successes.add(r.finishedAt().toEpochMilli());
+                }
+            }
+            for (long t : successes) {
+                if (!clusters.isEmpty() && t - clusters.get(clusters.size() - 1)[1] <= CLUSTER_GAP) {
+                    clusters.get(clusters.size() - 1)[1] = t;
+                } else {
+                    clusters.add(new long[] {t, t, Long.MIN_VALUE});
+                }
+            }
+        }
+
+        boolean covers(long t) {
+            for (long[] range : clusters) {
+                if (t >= range[2] && t <= range[1]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /**
-     * The restore times of records about to be inserted into a cell that this write changes in no
-     * other way (no record of it is replaced): computed before the insert from the stored records and
-     * the new ones, so the new rows are written with their restore times; stored failures whose
-     * restore time changes are updated. Changes of restore times go into {@code deltas}.
+     * The restore times of records about to be inserted into cells that this write changes in no
+     * other way (no record of them is replaced): computed before the insert from the stored records
+     * and the new ones, so the new rows are written with their restore times; stored failures whose
+     * restore time changes are updated. Changes of restore times go into {@code deltas}. Whatever the
+     * number of cells and of ranges of new records, the stored records are read in three statements.
      *
      * @return the restore time of each new failure that has one, by id
      */
-    Map<String, Long> restoreBeforeInsert(Connection c, Cell cell, List<ChangeRecord> added, Deltas deltas) throws SQLException {
-        TreeSet<Long> successes = new TreeSet<>();
-        List<ChangeRecord> failures = new ArrayList<>();
-        for (ChangeRecord r : added) {
-            if (r.outcome().failure()) {
-                failures.add(r);
-            } else {
-                successes.add(r.finishedAt().toEpochMilli());
+    Map<String, Long> restoreBeforeInsert(Connection c, Map<Cell, List<ChangeRecord>> byCell, Deltas deltas) throws SQLException {
+        List<Insertion> cells = new ArrayList<>();
+        for (Map.Entry<Cell, List<ChangeRecord>> e : new TreeMap<>(byCell).entrySet()) {
+            cells.add(new Insertion(e.getKey(), e.getValue()));
+        }
+        // 1. the last stored success before each cluster: where the stored records it affects start
+        List<Object[]> lookups = new ArrayList<>();
+        for (Insertion x : cells) {
+            for (long[] range : x.clusters) {
+                lookups.add(new Object[] {x.cell, range[0]});
             }
         }
-        Map<String, Long> result = new HashMap<>();
-        Set<String> covered = new HashSet<>();
-        List<Object[]> updates = new ArrayList<>();
-        List<long[]> clusters = new ArrayList<>();
-        for (long t : successes) {
-            if (!clusters.isEmpty() && t - clusters.get(clusters.size() - 1)[1] <= CLUSTER_GAP) {
-                clusters.get(clusters.size() - 1)[1] = t;
-            } else {
-                clusters.add(new long[] {t, t});
+        List<Long> before = successes(c, lookups, false);
+        int k = 0;
+        for (Insertion x : cells) {
+            for (long[] range : x.clusters) {
+                Long b = later(before.get(k++), x.successes.lower(range[0]), true);
+                range[2] = b == null ? Long.MIN_VALUE : b;
             }
         }
-        for (long[] range : clusters) {
-            Long storedBefore = success(c, cell, range[0], false);
-            Long newBefore = successes.lower(range[0]);
-            Long before = later(storedBefore, newBefore, true);
-            Long after = next(c, cell, range[1], successes);
-            long from = before == null ? Long.MIN_VALUE : before;
-            // rows: id, finish time, success, stored restore time (null for new rows), new
-            List<Object[]> rows = stored(c, cell, from, range[1], true);
-            for (ChangeRecord r : added) {
-                long f = r.finishedAt().toEpochMilli();
-                if (f >= from && f <= range[1]) {
-                    rows.add(new Object[] {r.id(), f, !r.outcome().failure(), null, true});
+        // 2. the first stored success after each cluster and after each new failure outside the clusters' ranges
+        lookups.clear();
+        for (Insertion x : cells) {
+            for (long[] range : x.clusters) {
+                lookups.add(new Object[] {x.cell, range[1]});
+            }
+            for (ChangeRecord f : x.failures) {
+                if (!x.covers(f.finishedAt().toEpochMilli())) {
+                    lookups.add(new Object[] {x.cell, f.finishedAt().toEpochMilli()});
                 }
             }
-            rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
-            Long next = after;
-            for (int i = 0; i < rows.size(); ) {
-                long t = (Long) rows.get(i)[1];
-                int j = i;
-                boolean success = false;
-                for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
-                    Object[] row = rows.get(j);
-                    if ((Boolean) row[2]) {
-                        success = true;
-                    } else if (covered.add((String) row[0])) {
-                        Long stored = (Long) row[3];
-                        if ((Boolean) row[4]) {
-                            if (next != null) {
-                                result.put((String) row[0], next);
-                                deltas.restore(cell, t, null, next);
-                            }
-                        } else if (!java.util.Objects.equals(stored, next)) {
-                            updates.add(new Object[] {row[0], next});
-                            deltas.restore(cell, t, stored, next);
-                        }
+        }
+        List<Long> after = successes(c, lookups, true);
+        // 3. the stored records in the clusters' ranges
+        List<Object[]> ranges = new ArrayList<>();
+        for (Insertion x : cells) {
+            for (long[] range : x.clusters) {
+                x.rows.add(new ArrayList<>());
+                ranges.add(new Object[] {x.cell, range[2], range[1], x.rows.get(x.rows.size() - 1)});
+            }
+        }
+        stored(c, ranges);
+        Map<String, Long> result = new HashMap<>();
+        List<Object[]> updates = new ArrayList<>();
+        k = 0;
+        for (Insertion x : cells) {
+            Cell cell = x.cell;
+            Set<String> covered = new HashSet<>();
+            for (int n = 0; n < x.clusters.size(); n++) {
+                long[] range = x.clusters.get(n);
+                Long next = later(after.get(k++), x.successes.higher(range[1]), false);
+                long from = range[2];
+                // rows: id, finish time, success, stored restore time (null for new rows), new
+                List<Object[]> rows = x.rows.get(n);
+                for (ChangeRecord r : x.added) {
+                    long f = r.finishedAt().toEpochMilli();
+                    if (f >= from && f <= range[1]) {
+                        rows.add(new Object[] {r.id(), f, !r.outcome().failure(), null, true});
                     }
                 }
-                if (success) {
-                    next = t;
+                rows.sort((a, b) -> Long.compare((Long) b[1], (Long) a[1]));
+                for (int i = 0; i < rows.size(); ) {
+                    long t = (Long) rows.get(i)[1];
+                    int j = i;
+                    boolean success = false;
+                    for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
+                        Object[] row = rows.get(j);
+                        if ((Boolean) row[2]) {
+                            success = true;
+                        } else if (covered.add((String) row[0])) {
+                            // (ranges may overlap: a failure in two is settled by the first, with the same value)
+                            Long stored = (Long) row[3];
+                            if ((Boolean) row[4]) {
+                                if (next != null) {
+                                    result.put((String) row[0], next);
+                                    deltas.restore(cell, t, null, next);
+                                }
+                            } else if (!java.util.Objects.equals(stored, next)) {
+                                updates.add(new Object[] {row[0], next});
+                                deltas.restore(cell, t, stored, next);
+                            }
+                        }
+                    }
+                    if (success) {
+                        next = t;
+                    }
+                    i = j;
                 }
-                i = j;
             }
-        }
-        for (ChangeRecord f : failures) {
-            if (!covered.contains(f.id())) {
-                Long next = next(c, cell, f.finishedAt().toEpochMilli(), successes);
-                if (next != null) {
-                    result.put(f.id(), next);
-                    deltas.restore(cell, f.finishedAt().toEpochMilli(), null, next);
+            for (ChangeRecord f : x.failures) {
+                long t = f.finishedAt().toEpochMilli();
+                if (!x.covers(t)) {
+                    Long next = later(after.get(k++), x.successes.higher(t), false);
+                    if (!covered.contains(f.id()) && next != null) {
+                        result.put(f.id(), next);
+                        deltas.restore(cell, t, null, next);
+                    }
                 }
             }
         }
@@ -337,7 +439,104 @@ final class Aggregates {
         return result;
     }
 
-    /** The first success of the cell after {@code t}, stored or about to be. */
+    /** A list of values as an SQL array parameter of {@code type} (the statement casts it). */
+    private static java.sql.Array array(Connection c, String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    /** The rows of arrays a statement reads as a table, one array per column: {@code unnest} on PostgreSQL, UNNEST on H2. */
+    private String unnest(String... types) {
+        StringBuilder sql = new StringBuilder(postgres ? "unnest(" : "UNNEST(");
+        for (int i = 0; i < types.length; i++) {
+            sql.append(i == 0 ? "" : ", ").append(postgres ? "?::" + types[i] + "[]" : "CAST(? AS " + types[i] + " ARRAY)");
+        }
+        return sql.append(')').toString();
+    }
+
+    /**
+     * For each lookup {cell, time}: the finish time of the cell's last stored success before the time
+     * ({@code after} false) or first after it, or null; in one statement, an index seek per lookup.
+     */
+    private List<Long> successes(Connection c, List<Object[]> lookups, boolean after) throws SQLException {
+        Long[] found = new Long[lookups.size()];
+        if (lookups.size() == 1) {
+            Cell cell = (Cell) lookups.get(0)[0];
+            found[0] = success(c, cell, (Long) lookups.get(0)[1], after);
+        } else if (!lookups.isEmpty()) {
+            String order = after ? "r.pipeline, r.environment, r.outcome, r.finished_at"
+                    : "r.pipeline DESC, r.environment DESC, r.outcome DESC, r.finished_at DESC";
+            try (PreparedStatement p = c.prepareStatement("SELECT k.i, (SELECT r.finished_at FROM change_record r WHERE r.pipeline = k.p"
+                    + " AND r.environment = k.e AND r.outcome = 'SUCCEEDED' AND r.finished_at " + (after ? ">" : "<") + " k.t ORDER BY "
+                    + order + " LIMIT 1) FROM " + unnest("INTEGER", "VARCHAR", "VARCHAR", "BIGINT") + " AS k(i, p, e, t)")) {
+                bindLookups(c, p, lookups, 2);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        int i = rs.getInt(1);
+                        long t = rs.getLong(2);
+                        found[i] = rs.wasNull() ? null : t;
+                    }
+                }
+            }
+        }
+        return java.util.Arrays.asList(found);
+    }
+
+    /** Binds {cell, value, value...} rows as arrays: indexes, pipelines, environments, then {@code values} arrays of longs. */
+    private static void bindLookups(Connection c, PreparedStatement p, List<Object[]> rows, int values) throws SQLException {
+        Object[] index = new Object[rows.size()];
+        Object[] pipelines = new Object[rows.size()];
+        Object[] environments = new Object[rows.size()];
+        Object[][] longs = new Object[values - 1][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Cell cell = (Cell) rows.get(i)[0];
+            index[i] = i;
+            pipelines[i] = cell.pipeline();
+            environments[i] = cell.environment();
+            for (int v = 0; v < values - 1; v++) {
+                longs[v][i] = rows.get(i)[1 + v];
+            }
+        }
+        p.setArray(1, array(c, "integer", index));
+        p.setArray(2, array(c, "varchar", pipelines));
+        p.setArray(3, array(c, "varchar", environments));
+        for (int v = 0; v < values - 1; v++) {
+            p.setArray(4 + v, array(c, "bigint", longs[v]));
+        }
+    }
+
+    /**
+     * The stored records of each range {cell, from, to, rows} (finished in [from, to]) added to its
+     * rows as {id, finish time, success, stored restore time, false}; in one statement.
+     */
+    private void stored(Connection c, List<Object[]> ranges) throws SQLException {
+        if (ranges.size() == 1) {
+            Object[] range = ranges.get(0);
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = (List<Object[]>) range[3];
+            rows.addAll(stored(c, (Cell) range[0], (Long) range[1], (Long) range[2], true));
+            return;
+        }
+        if (ranges.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT k.i, r.id, r.finished_at, r.outcome, r.restored_at FROM "
+                + unnest("INTEGER", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT") + " AS k(i, p, e, a, b) JOIN change_record r"
+                + " ON r.pipeline = k.p AND r.environment = k.e AND r.finished_at >= k.a AND r.finished_at <= k.b")) {
+            bindLookups(c, p, ranges, 3);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    @SuppressWarnings("unchecked")
+                    List<Object[]> rows = (List<Object[]>) ranges.get(rs.getInt(1))[3];
+                    String id = rs.getString(2);
+                    long finished = rs.getLong(3);
+                    boolean success = "SUCCEEDED".equals(rs.getString(4));
+                    long restored = rs.getLong(5);
+                    rows.add(new Object[] {id, finished, success, rs.wasNull() ? null : restored, false});
+                }
+            }
+        }
+    }
+
     /**
      * The stored records of a cell finished in [from, to], as {id, finish time, success, stored restore time}
      * and, with {@code markNew}, a last element {@code false} (not a record of the write in progress).
@@ -362,10 +561,6 @@ final class Aggregates {
             }
         }
         return rows;
-    }
-
-    private static Long next(Connection c, Cell cell, long t, TreeSet<Long> successes) throws SQLException {
-        return later(success(c, cell, t, true), successes.higher(t), false);
     }
 
     /** The later ({@code max}) or earlier of two times, either of which may be missing. */
@@ -427,24 +622,13 @@ final class Aggregates {
             int inserts = 0;
             int updates = 0;
             int deletes = 0;
+            Map<Grain, Map<Cell, Map<Long, DayAggregate>>> storedRows = storedPeriods(c, read, deltas);
             for (Map.Entry<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> g : deltas.grains.entrySet()) {
             String period = g.getKey().code;
             for (Map.Entry<Cell, TreeMap<Long, DayAggregate>> e : new TreeMap<>(g.getValue()).entrySet()) {
                 Cell cell = e.getKey();
                 TreeMap<Long, DayAggregate> days = e.getValue();
-                Map<Long, DayAggregate> stored = new HashMap<>();
-                read.setString(1, cell.pipeline());
-                read.setString(2, cell.environment());
-                read.setString(3, period);
-                read.setLong(4, days.firstKey());
-                read.setLong(5, days.lastKey());
-                try (ResultSet rs = read.executeQuery()) {
-                    while (rs.next()) {
-                        if (days.containsKey(rs.getLong(1))) {
-                            stored.put(rs.getLong(1), row(rs, 2));
-                        }
-                    }
-                }
+                Map<Long, DayAggregate> stored = storedRows.get(g.getKey()).get(cell);
                 for (Map.Entry<Long, DayAggregate> d : days.entrySet()) {
                     DayAggregate before = stored.get(d.getKey());
                     DayAggregate after = new DayAggregate();
@@ -492,6 +676,92 @@ final class Aggregates {
                 delete.executeBatch();
             }
         }
+    }
+
+    /**
+     * The stored period rows the deltas change, per grain and cell: with more than one grain and cell,
+     * in one statement (the rows of each grain and cell between its first and last changed period).
+     */
+    private Map<Grain, Map<Cell, Map<Long, DayAggregate>>> storedPeriods(Connection c, PreparedStatement single, Deltas deltas)
+            throws SQLException {
+        Map<Grain, Map<Cell, Map<Long, DayAggregate>>> result = new java.util.EnumMap<>(Grain.class);
+        List<Object[]> ranges = new ArrayList<>();
+        for (Map.Entry<Grain, Map<Cell, TreeMap<Long, DayAggregate>>> g : deltas.grains.entrySet()) {
+            Map<Cell, Map<Long, DayAggregate>> cells = new HashMap<>();
+            result.put(g.getKey(), cells);
+            for (Map.Entry<Cell, TreeMap<Long, DayAggregate>> e : g.getValue().entrySet()) {
+                Map<Long, DayAggregate> rows = new HashMap<>();
+                cells.put(e.getKey(), rows);
+                ranges.add(new Object[] {e.getKey(), g.getKey().code, e.getValue().firstKey(), e.getValue().lastKey(), rows, e.getValue()});
+            }
+        }
+        if (ranges.size() == 1) {
+            Object[] range = ranges.get(0);
+            Cell cell = (Cell) range[0];
+            single.setString(1, cell.pipeline());
+            single.setString(2, cell.environment());
+            single.setString(3, (String) range[1]);
+            single.setLong(4, (Long) range[2]);
+            single.setLong(5, (Long) range[3]);
+            try (ResultSet rs = single.executeQuery()) {
+                while (rs.next()) {
+                    read(rs, 1, range);
+                }
+            }
+            return result;
+        }
+        if (ranges.isEmpty()) {
+            return result;
+        }
+        Object[] index = new Object[ranges.size()];
+        Object[] pipelines = new Object[ranges.size()];
+        Object[] environments = new Object[ranges.size()];
+        Object[] periods = new Object[ranges.size()];
+        Object[] from = new Object[ranges.size()];
+        Object[] to = new Object[ranges.size()];
+        for (int i = 0; i < ranges.size(); i++) {
+            Object[] range = ranges.get(i);
+            index[i] = i;
+            pipelines[i] = ((Cell) range[0]).pipeline();
+            environments[i] = ((Cell) range[0]).environment();
+            periods[i] = range[1];
+            from[i] = range[2];
+            to[i] = range[3];
+        }
+        try (PreparedStatement p = c.prepareStatement("SELECT k.i, d.period_start, " + prefixed("d.", DAY_COLUMNS) + " FROM "
+                + unnest("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT") + " AS k(i, p, e, g, a, b)"
+                + " JOIN change_record_period d ON d.pipeline = k.p AND d.environment = k.e AND d.period = k.g"
+                + " AND d.period_start >= k.a AND d.period_start <= k.b")) {
+            p.setArray(1, array(c, "integer", index));
+            p.setArray(2, array(c, "varchar", pipelines));
+            p.setArray(3, array(c, "varchar", environments));
+            p.setArray(4, array(c, "varchar", periods));
+            p.setArray(5, array(c, "bigint", from));
+            p.setArray(6, array(c, "bigint", to));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    Object[] range = ranges.get(rs.getInt(1));
+                    read(rs, 2, range);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The current row of {@code rs}: the period start at column {@code from}, then its columns, kept if the range changes that period. */
+    private static void read(ResultSet rs, int from, Object[] range) throws SQLException {
+        @SuppressWarnings("unchecked")
+        Map<Long, DayAggregate> rows = (Map<Long, DayAggregate>) range[4];
+        @SuppressWarnings("unchecked")
+        Map<Long, DayAggregate> changed = (Map<Long, DayAggregate>) range[5];
+        long start = rs.getLong(from);
+        if (changed.containsKey(start)) {
+            rows.put(start, row(rs, from + 1));
+        }
+    }
+
+    private static String prefixed(String alias, String columns) {
+        return alias + String.join(", " + alias, columns.split(",\\s*"));
     }
 
     private static int bind(PreparedStatement p, int from, DayAggregate a) throws SQLException {

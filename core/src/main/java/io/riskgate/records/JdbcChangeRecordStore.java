@@ -336,11 +336,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 }
             }
             Map<String, Long> restoredAt = new java.util.HashMap<>();
-            for (Map.Entry<Aggregates.Cell, List<ChangeRecord>> e : new java.util.TreeMap<>(inserted).entrySet()) {
-                if (!rewritten.contains(e.getKey())) {
-                    restoredAt.putAll(aggregates.restoreBeforeInsert(c, e.getKey(), e.getValue(), deltas));
-                }
-            }
+            inserted.keySet().removeAll(rewritten);
+            restoredAt.putAll(aggregates.restoreBeforeInsert(c, inserted, deltas));
             try (PreparedStatement insert = c.prepareStatement(insert()); PreparedStatement update = c.prepareStatement(update())) {
                 long now = System.currentTimeMillis();
                 int inserts = 0;
@@ -486,6 +483,11 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
             try (PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + ", restored_at FROM change_record WHERE id IN (" + marks
                     + ") FOR UPDATE")) {
+                if (dialect == Dialect.POSTGRESQL) {
+                    // planned for its ids each time: a plan kept from when the table was small (an import into a new store)
+                    // reads the whole table for every 500 ids
+                    p.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+                }
                 for (int i = 0; i < part.size(); i++) {
                     p.setString(i + 1, part.get(i));
                 }
