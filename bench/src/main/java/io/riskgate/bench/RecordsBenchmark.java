@@ -93,14 +93,67 @@ public final class RecordsBenchmark {
             }
         }
         System.out.println();
+        System.out.println("| database | records in the store | records per write | records written | ingest with the aggregates (records/s) |"
+                + " plain batched INSERTs (records/s) | ingest / plain |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        INGEST_ROWS.forEach(System.out::println);
+        System.out.println();
         System.out.println("| database | records | ingest (records/s) | plain SQL (ms) | store.dora() (ms) | dashboard report, all (ms) | dashboard report,"
                 + " production, unaligned window (ms) | riskgate report --format json (ms) | report / plain SQL | full report in 64 MiB: peak heap |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         rows.forEach(System.out::println);
     }
 
+    /** Rows of the ingest table: each batch size against plain INSERTs in batches of the same size. */
+    private static final List<String> INGEST_ROWS = new ArrayList<>();
+
+    /**
+     * Ingest in writes of {@code batch} records (the first {@code m} synthetic records of a history
+     * of {@code n}) into a new store, against the same records as plain INSERTs in transactions of
+     * the same size into a new table of schema V1-V3 (its indexes, no aggregates).
+     */
+    private static void ingestBatches(String database, int n, Postgres postgres, Path dir) throws Exception {
+        for (String b : System.getProperty("bench.batches", "1,100").split(",")) {
+            int batch = Integer.parseInt(b.strip());
+            int m = Math.min(n, batch == 1 ? 2_000 : Math.max(20_000, 2 * batch));
+            String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000"
+                    : postgres.freshDatabase();
+            String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain" + batch) + ";LOCK_TIMEOUT=10000"
+                    : postgres.freshDatabase();
+            double plain = plainIngest(plainUrl, n, m, batch);
+            double rate;
+            try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
+                rate = ingest(store, n, m, batch);
+            }
+            System.out.printf(Locale.ROOT, "ingest in writes of %,d: %,.0f records/s (plain INSERTs in transactions of %,d: %,.0f records/s),"
+                    + " the first %,d records%n", batch, rate, batch, plain, m);
+            INGEST_ROWS.add(String.format(Locale.ROOT, "| %s | 0 → %,d | %,d | %,d | %,.0f | %,.0f | %.2f |", database, m, batch, m, rate, plain,
+                    rate / plain));
+        }
+    }
+
+    /** Writes the first {@code m} synthetic records of a history of {@code n} in writes of {@code batch}; records per second. */
+    private static double ingest(ChangeRecordStore store, int n, int m, int batch) {
+        long t0 = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(42);
+        List<ChangeRecord> records = new ArrayList<>(batch);
+        long span = Duration.ofDays(365).toMillis();
+        for (int i = 0; i < m; i++) {
+            records.add(synthetic(i, n, START, span, random));
+            if (records.size() == batch) {
+                store.saveAll(records);
+                records.clear();
+            }
+        }
+        if (!records.isEmpty()) {
+            store.saveAll(records);
+        }
+        return m / ((System.nanoTime() - t0) / 1e9);
+    }
+
     private static String run(String database, int n, int rounds, Postgres postgres) throws Exception {
         Path dir = Files.createTempDirectory("riskgate-records-bench");
+        ingestBatches(database, n, postgres, dir);
         String url;
         if (database.equals("h2")) {
             // H2 reuses the results of repeated identical queries over unchanged tables: off, so that every round computes
@@ -112,25 +165,17 @@ public final class RecordsBenchmark {
         String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000"
                 : postgres.freshDatabase();
         // -Dbench.plainIngest=false leaves the baseline ingest out (it doubles the loading time)
-        double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n) : Double.NaN;
+        double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n, n, 10_000)
+                : Double.NaN;
         System.out.printf(Locale.ROOT, "baseline ingest: plain INSERTs of the same records into the table without aggregates"
                 + " (schema V1-V3, its indexes): %,.0f records/s%n", plainIngest);
         try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
-            long t0 = System.nanoTime();
-            SplittableRandom random = new SplittableRandom(42);
-            List<ChangeRecord> batch = new ArrayList<>(10_000);
-            long span = Duration.ofDays(365).toMillis();
-            for (int i = 0; i < n; i++) {
-                batch.add(synthetic(i, n, START, span, random));
-                if (batch.size() == 10_000) {
-                    store.saveAll(batch);
-                    batch.clear();
-                }
-            }
-            store.saveAll(batch);
-            double ingest = (System.nanoTime() - t0) / 1e9;
+            double rate = ingest(store, n, n, 10_000);
+            double ingest = n / rate;
             System.out.printf(Locale.ROOT, "ingest: %,d records in %.1f s = %,.0f records/s (transactions of 10,000, aggregates maintained)%n",
                     n, ingest, n / ingest);
+            INGEST_ROWS.add(String.format(Locale.ROOT, "| %s | 0 → %,d | %,d | %,d | %,.0f | %,.0f | %.2f |", database, n, 10_000, n, rate,
+                    plainIngest, rate / plainIngest));
             if (database.equals("postgresql")) {
                 try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                     s.execute("VACUUM ANALYZE");
@@ -197,10 +242,11 @@ public final class RecordsBenchmark {
     }
 
     /**
-     * The baseline for ingest: the same records as plain batched INSERTs (transactions of 10,000) into
-     * the change_record table of schema V1-V3 with its indexes and no aggregates; records per second.
+     * The baseline for ingest: the first {@code m} records of a history of {@code n} as plain batched
+     * INSERTs (transactions of {@code batch}) into the change_record table of schema V1-V3 with its
+     * indexes and no aggregates; records per second.
      */
-    private static double plainIngest(String url, int n) throws Exception {
+    private static double plainIngest(String url, int n, int m, int batch) throws Exception {
         String columns = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, risk_score, risk_level,"
                 + " risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, tests_total, tests_failed,"
                 + " approvals, recorded_at";
@@ -223,7 +269,7 @@ public final class RecordsBenchmark {
             long span = Duration.ofDays(365).toMillis();
             try (var p = c.prepareStatement("INSERT INTO change_record (" + columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     + " ?, ?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < m; i++) {
                     ChangeRecord r = synthetic(i, n, START, span, random);
                     p.setString(1, r.id());
                     p.setString(2, r.pipeline());
@@ -247,7 +293,7 @@ public final class RecordsBenchmark {
                     p.setString(20, r.approvals());
                     p.setLong(21, System.currentTimeMillis());
                     p.addBatch();
-                    if ((i + 1) % 10_000 == 0 || i == n - 1) {
+                    if ((i + 1) % batch == 0 || i == m - 1) {
                         p.executeBatch();
                         c.commit();
                     }
@@ -258,7 +304,7 @@ public final class RecordsBenchmark {
                 s.execute("DROP TABLE change_record");
             }
             c.commit();
-            return n / seconds;
+            return m / seconds;
         }
     }
 
