@@ -114,6 +114,9 @@ public final class RecordsBenchmark {
      */
     private static void ingestBatches(String database, int n, Postgres postgres, Path dir) throws Exception {
         for (String b : System.getProperty("bench.batches", "1,100").split(",")) {
+            if (b.isBlank()) {
+                continue;
+            }
             int batch = Integer.parseInt(b.strip());
             int m = Math.min(n, batch == 1 ? 2_000 : Math.max(20_000, 2 * batch));
             String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000"
