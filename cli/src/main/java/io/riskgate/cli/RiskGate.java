@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 /** {@code riskgate}: the command line over the same core as the Jenkins steps. */
 @Command(name = "riskgate", mixinStandardHelpOptions = true, versionProvider = RiskGate.Version.class,
         description = "Scores, gates and records deployments: how big and how reversible is this change?",
-        subcommands = {AssessCommand.class, GateCommand.class, BacktestCommand.class, RecordCommand.class, ImportCommand.class, ExportCommand.class, ReportCommand.class, IncidentCommand.class, ReviewCommand.class, StoreCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 2 bad input, 3 risk above --fail-above or gate BLOCK, 4 gate NEEDS_APPROVAL,",
                 "5 record store busy, unreachable or full, or a disk or output error (retry later).", "Docs: docs/cli.md"})
 public final class RiskGate implements Runnable {
@@ -24,9 +23,34 @@ public final class RiskGate implements Runnable {
         System.exit(run(args, out, new PrintWriter(System.err, true)));
     }
 
+    /** The subcommands by name, in the order the usage lists them. */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> SUBCOMMANDS = new java.util.LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("assess", AssessCommand::new);
+        SUBCOMMANDS.put("gate", GateCommand::new);
+        SUBCOMMANDS.put("backtest", BacktestCommand::new);
+        SUBCOMMANDS.put("record", RecordCommand::new);
+        SUBCOMMANDS.put("import", ImportCommand::new);
+        SUBCOMMANDS.put("export", ExportCommand::new);
+        SUBCOMMANDS.put("report", ReportCommand::new);
+        SUBCOMMANDS.put("incident", IncidentCommand::new);
+        SUBCOMMANDS.put("review", ReviewCommand::new);
+        SUBCOMMANDS.put("store", StoreCommand::new);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new RiskGate());
+        // picocli reads a command's options when it is added: a run of one command adds only that one
+        // ("help" and anything else get them all, for the usage and the messages that list them)
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -40,7 +40,10 @@ public final class PolicyLoader {
     /** The largest policy file read: anything bigger is refused before it is parsed. */
     public static final int MAX_BYTES = 1 << 20;
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** The YAML parser, made on first use: an assessment without a policy file never loads it. */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = new YAMLMapper();
+    }
     private static final Set<String> TOP_LEVEL = new TreeSet<>(List.of("version", "weights", "saturation", "thresholds",
             "minimumLevel", "deletedLineShare", "docsOnlySizeShare", "paths", "featureFlagMarkers", "environments", "learning", "history"));
     private static final Set<String> PATH_KEYS = new TreeSet<>(List.of("exclude", "docs", "tests", "migrations", "infrastructure",
@@ -96,7 +99,7 @@ public final class PolicyLoader {
         JsonNode root;
         try {
             checkStructure(yaml, source);
-            root = YAML.readTree(yaml);
+            root = Yaml.MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw PolicyException.at(source, "", where(e.getLocation()) + "not valid YAML ("
                     + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")");
@@ -124,7 +127,7 @@ public final class PolicyLoader {
      * defined in one place and used in others, the root of "billion laughs" expansions).
      */
     private static void checkStructure(String yaml, String source) throws IOException {
-        try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(yaml)) {
+        try (YAMLParser p = (YAMLParser) Yaml.MAPPER.getFactory().createParser(yaml)) {
             Deque<Set<String>> keys = new ArrayDeque<>();
             int depth = 0;
             int documents = 0;
