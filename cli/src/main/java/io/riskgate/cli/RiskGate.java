@@ -43,12 +43,12 @@ public final class RiskGate implements Runnable {
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new RiskGate());
-        // picocli reads a command's options when it is added: a run of one command adds only that one
-        // ("help" and anything else get them all, for the usage and the messages that list them)
+        // picocli reads a command's options when it is added: a run of one command adds only that one, --version
+        // none ("help" and anything else get them all, for the usage and the messages that list them)
         String first = args.length > 0 ? args[0] : "";
         if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
             cli.addSubcommand(first, SUBCOMMANDS.get(first).get());
-        } else {
+        } else if (!(args.length == 1 && (first.equals("--version") || first.equals("-V")))) {
             SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         }
         cli.setOut(out);

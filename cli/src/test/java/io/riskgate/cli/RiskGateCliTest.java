@@ -44,6 +44,25 @@ class RiskGateCliTest {
     }
 
     @Test
+    void theUsageListsEveryCommandWhileARunOfOneCommandKnowsItsOwnOptions() {
+        Run usage = riskgate("--help");
+        assertThat(usage.exit()).isZero();
+        assertThat(usage.out()).contains("assess", "gate", "backtest", "record", "import", "export", "report", "incident", "review", "store",
+                "help");
+        assertThat(riskgate("help", "report").out()).contains("--format");
+        Run assess = riskgate("assess", "--help");
+        assertThat(assess.exit()).isZero();
+        assertThat(assess.out()).contains("Usage: riskgate assess", "--base", "--fail-above");
+        assertThat(riskgate("--version").out()).startsWith("riskgate ");
+        Run unknown = riskgate("asses", "--base", "x");
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("asses");
+        Run missing = riskgate("assess");
+        assertThat(missing.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("--base", "riskgate assess --help");
+    }
+
+    @Test
     void assessPrintsATextReportByDefault() {
         Run run = riskgate("assess", "--repo", repo.dir().toString(), "--base", base);
         assertThat(run.exit()).isZero();
