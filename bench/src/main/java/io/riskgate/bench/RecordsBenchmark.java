@@ -84,7 +84,9 @@ public final class RecordsBenchmark {
                     }
                 }
                 for (int n : sizes) {
-                    rows.add(run(database, n, rounds, postgres));
+                    String row = run(database, n, rounds, postgres);
+                    System.out.println(row);   // at once, too: a long run may be stopped before the table at the end
+                    rows.add(row);
                 }
             }
         } finally {
