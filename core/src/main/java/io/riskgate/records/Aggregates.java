@@ -147,8 +147,8 @@ final class Aggregates {
     }
 
     /**
-     * PostgreSQL: the cells' rows locked in one statement, in the database's order of the cells (the
-     * same for every writer: rows are locked as the sort hands them over).
+     * PostgreSQL: the cells' rows locked in one statement, in the order of their names' characters
+     * (rows are locked as the sort hands them over), the order in which a rebuild takes them one by one.
      */
     private static void lockAll(Connection c, Collection<Cell> cells) throws SQLException {
         String[] pipelines = new String[cells.size()];
@@ -159,7 +159,7 @@ final class Aggregates {
             environments[i++] = x.environment();
         }
         try (PreparedStatement p = c.prepareStatement("SELECT pipeline FROM change_record_cell WHERE (pipeline, environment) IN"
-                + " (SELECT * FROM unnest(?::varchar[], ?::varchar[])) ORDER BY pipeline, environment FOR UPDATE")) {
+                + " (SELECT * FROM unnest(?::varchar[], ?::varchar[])) ORDER BY pipeline COLLATE \"C\", environment COLLATE \"C\" FOR UPDATE")) {
             p.setArray(1, c.createArrayOf("varchar", pipelines));
             p.setArray(2, c.createArrayOf("varchar", environments));
             int locked = 0;
