@@ -71,10 +71,6 @@ public final class ChangeHistory {
     private HistoryMeasures read(Change change, long reference, boolean fix, boolean shallow) {
         Map<String, FileState> files = new HashMap<>();
         Set<String> subsystems = new HashSet<>();
-        for (String path : repo.changedPaths(change.baseline(), change.head())) {
-            files.computeIfAbsent(path, p -> new FileState());
-            subsystems.add(subsystem(path));
-        }
         Map<String, AuthorState> authors = new LinkedHashMap<>();
         for (String email : change.authors()) {
             authors.put(email, new AuthorState());
@@ -85,6 +81,11 @@ public final class ChangeHistory {
         long[] oldest = {Long.MAX_VALUE};
         long since = reference - (long) rules.lookBackDays() * 86_400L;
         repo.git().streamBytes(reader -> {
+            // the paths are listed while git log starts and fills its pipe
+            for (String path : repo.changedPaths(change.baseline(), change.head())) {
+                files.computeIfAbsent(path, p -> new FileState());
+                subsystems.add(subsystem(path));
+            }
             Entry entry = new Entry(reader);
             while (entry.next()) {
                 commitsRead[0]++;

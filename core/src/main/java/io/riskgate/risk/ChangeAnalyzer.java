@@ -31,6 +31,9 @@ public final class ChangeAnalyzer implements DiffListener {
 
     private final DetectionRules rules;
     private final Consumer<Progress> progress;
+    /** The feature-flag markers, and for each whether it is a plain name (read once, not per added line). */
+    private final List<String> flagMarkers;
+    private final boolean[] plainNameMarker;
 
     private final List<ReversibilityFinding> findings = new ArrayList<>();
     private final Set<String> directories = new HashSet<>();
@@ -68,6 +71,11 @@ public final class ChangeAnalyzer implements DiffListener {
     public ChangeAnalyzer(DetectionRules rules, Consumer<Progress> progress) {
         this.rules = rules;
         this.progress = progress;
+        this.flagMarkers = rules.featureFlagMarkers();
+        this.plainNameMarker = new boolean[flagMarkers.size()];
+        for (int i = 0; i < plainNameMarker.length; i++) {
+            plainNameMarker[i] = plainName(flagMarkers.get(i));
+        }
     }
 
     @Override
@@ -156,8 +164,9 @@ public final class ChangeAnalyzer implements DiffListener {
         if (flagFound) {
             return;
         }
-        for (String marker : rules.featureFlagMarkers()) {
-            if (flagCheck(code, marker)) {
+        for (int i = 0; i < plainNameMarker.length; i++) {
+            String marker = flagMarkers.get(i);
+            if (flagCheck(code, marker, plainNameMarker[i])) {
                 flagFound = true;
                 findings.add(new ReversibilityFinding(FindingKind.FEATURE_FLAG, file.path(), lineNumber,
                         "'" + marker + "' in: " + MigrationScanner.abbreviate(text)));
@@ -180,7 +189,20 @@ public final class ChangeAnalyzer implements DiffListener {
      * enough as it is.
      */
     static boolean flagCheck(String code, String marker) {
-        if (!marker.chars().allMatch(ChangeAnalyzer::nameChar)) {
+        return flagCheck(code, marker, plainName(marker));
+    }
+
+    private static boolean plainName(String marker) {
+        for (int i = 0; i < marker.length(); i++) {
+            if (!nameChar(marker.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean flagCheck(String code, String marker, boolean plainName) {
+        if (!plainName) {
             return code.contains(marker);
         }
         boolean snakeCase = marker.indexOf('_') >= 0;

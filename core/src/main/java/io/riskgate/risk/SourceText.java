@@ -59,12 +59,15 @@ final class SourceText {
             openUntil = null;
         }
         lastLine = lineNumber;
-        StringBuilder out = new StringBuilder(line.length());
-        int i = 0;
-        int n = line.length();
         if (openUntil == null && syntax == Syntax.C_LIKE && line.stripLeading().startsWith("*")) {
             return "";   // the middle of a block comment whose start is not in this part of the diff
         }
+        if (openUntil == null && !opensAnything(line)) {
+            return line;   // no comment or string can start on this line: it is all code (most lines)
+        }
+        StringBuilder out = new StringBuilder(line.length());
+        int i = 0;
+        int n = line.length();
         while (i < n) {
             if (openUntil != null) {
                 int end = indexOfClose(line, i, openUntil, !openIsComment && syntax != Syntax.SQL);
@@ -106,6 +109,23 @@ final class SourceText {
             openUntil = null;   // an unclosed one-line string ends with its line
         }
         return out.toString();
+    }
+
+    /** Whether the line holds a character that can start a comment or a string in this syntax. */
+    private boolean opensAnything(String line) {
+        String starts = switch (syntax) {
+            case SQL -> "-/'$";
+            case C_LIKE -> "/\"'`";
+            case HASH -> "#\"'";
+            case XML -> "<";
+            case CONFIG -> "#;";
+        };
+        for (int i = 0; i < line.length(); i++) {
+            if (starts.indexOf(line.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isSingleLineQuote(String close) {

@@ -388,6 +388,24 @@ class ChangeAssessorTest {
         });
     }
 
+    @Test
+    void aLineWithoutCommentOrStringCharactersIsCodeUnlessABlockCommentIsOpen() {
+        repo.write("src/main/java/app/Pay.java", String.join("\n",
+                "class Pay {",
+                "  /* the old way:",
+                "     if (featureFlags.isOn(LEGACY)) { legacy(); }",
+                "  */",
+                "  void run() {",
+                "    if (featureFlags.isOn(NEW_PAY)) { newPay(); }",
+                "  }",
+                "}", ""));
+        repo.commit("a check without strings or comments on its line");
+        assertThat(findings(assess(), FindingKind.FEATURE_FLAG)).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("src/main/java/app/Pay.java");
+            assertThat(f.line()).isEqualTo(6);
+        });
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} ~ {1} = {2}")
     @org.junit.jupiter.params.provider.CsvSource({
             "'if (featureFlags.isOn(x)) {', featureFlag, true",
