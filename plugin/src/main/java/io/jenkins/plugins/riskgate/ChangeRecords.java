@@ -110,11 +110,18 @@ public final class ChangeRecords {
     /** The exporter to the configured change-management endpoint, or null when none is configured. */
     static HttpRecordExporter exporter() {
         RiskGateConfiguration config = RiskGateConfiguration.get();
-        if (config.getExportUrl() == null) {
+        return exporter(config.getExportUrl(), config.getExportCredentialsId());
+    }
+
+    /**
+     * An exporter to {@code url} with these credentials and the record export's retries (4 attempts,
+     * pauses from 2 s, doubling), or null without a URL: the events' webhook uses the same.
+     */
+    static HttpRecordExporter exporter(String url, String credentialsId) {
+        if (url == null) {
             return null;
         }
-        return new HttpRecordExporter(URI.create(config.getExportUrl()), authorization(config.getExportCredentialsId()), 4,
-                Duration.ofSeconds(2), Duration.ofSeconds(10));
+        return new HttpRecordExporter(URI.create(url), authorization(credentialsId), 4, Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
     static String authorization(String credentialsId) {

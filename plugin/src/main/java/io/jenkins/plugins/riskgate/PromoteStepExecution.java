@@ -86,6 +86,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     void evaluate() throws Exception {
         PromotionInputs.Gate gate = inputs().gather();
         PromotionRecord record = recorder().recordOf(gate);
+        PromotionEvents.gateDecided(getContext().get(hudson.model.Run.class), record, gate.decision());
         Optional<Instant> soak = gate.soak();
         if (gate.decision().outcome() == GateOutcome.BLOCK && soak.isEmpty()) {
             throw recorder().blocked(record, gate);

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import hudson.model.User;
 import io.riskgate.gate.ApprovalCheck;
 import io.riskgate.gate.Approver;
+import io.riskgate.events.EventTimeline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,10 @@ public class PromotionAction implements RunAction2 {
     static final String URL = "riskgate";
 
     private final List<PromotionRecord> records = new CopyOnWriteArrayList<>();
+    /** The build's events, oldest first, at most {@link EventTimeline#MOST_KEPT} (null in builds of earlier versions). */
+    private List<PromotionEvent> events;
+    /** How many older events were dropped to keep that bound. */
+    private int droppedEvents;
     private transient Run<?, ?> run;
 
     static synchronized PromotionAction of(Run<?, ?> run) {
@@ -67,6 +72,43 @@ public class PromotionAction implements RunAction2 {
         records.add(record);
         save();
     }
+
+    /** Keeps one event of this build (once per id; the oldest dropped beyond the bound) and saves the build. */
+    void addEvent(PromotionEvent event) throws IOException {
+        synchronized (this) {
+            if (events == null) {
+                events = new CopyOnWriteArrayList<>();
+            }
+            EventTimeline.Added added = EventTimeline.add(events, event, PromotionEvent::getId, EventTimeline.MOST_KEPT);
+            if (!added.added()) {
+                return;
+            }
+            droppedEvents += added.dropped();
+        }
+        save();
+    }
+
+    /**
+     * The build's events in time order: those it keeps, and the incidents and reviews of its
+     * deployments from the record store (read bounded: at most {@value #MOST_READ} deployments).
+     */
+    @Exported
+    public List<PromotionEvent> getEvents() {
+        List<PromotionEvent> all = new ArrayList<>(events == null ? List.of() : events);
+        if (run != null) {
+            all.addAll(PromotionEventsFromStore.of(run, records.stream().limit(MOST_READ).toList()));
+        }
+        return EventTimeline.ordered(all, PromotionEvent::getId, PromotionEvent::at, PromotionEvent::getType, EventTimeline.MOST_KEPT);
+    }
+
+    /** How many of the build's older events it no longer keeps. */
+    @Exported
+    public synchronized int getDroppedEvents() {
+        return droppedEvents;
+    }
+
+    /** The most deployments of one build whose incidents and reviews the page reads. */
+    static final int MOST_READ = 50;
 
     void save() throws IOException {
         if (run != null) {

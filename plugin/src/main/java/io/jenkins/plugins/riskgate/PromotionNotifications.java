@@ -1,21 +1,16 @@
 package io.jenkins.plugins.riskgate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.User;
 import io.riskgate.gate.GateDecision;
 import io.riskgate.policy.ApprovalQuorum;
 import io.riskgate.policy.EnvironmentRules;
-import io.riskgate.records.HttpRecordExporter;
 import io.riskgate.report.PromotionNotice;
-import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +23,8 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 /**
  * Tells the people who may decide a promotion that it waits: an e-mail (Mailer plugin) to the
  * environment's approvers and the members of its approver groups whose address Jenkins knows, and
- * a JSON event to the configured webhook. In the background: a notification never blocks or fails
- * the build; what happened is logged in one line each.
+ * the {@code promotion.waiting} event ({@link PromotionEvents}, sent to the configured webhook). In the
+ * background: a notification never blocks or fails the build; what happened is logged in one line each.
  */
 @Restricted(NoExternalUse.class)
 final class PromotionNotifications {
@@ -53,14 +48,8 @@ final class PromotionNotifications {
         PromotionNotice notice = new PromotionNotice(run.getParent().getFullName(), run.getNumber(), record.getId(), decision,
                 factors(assessment), missing, link, Instant.now());
         Set<String> people = approvers(rules);
-        String webhook = RiskGateConfiguration.get().getNotifyUrl();
-        String credentials = RiskGateConfiguration.get().getNotifyCredentialsId();
-        SENDER.submit(() -> {
-            mail(notice, people, listener);
-            if (webhook != null) {
-                post(notice, webhook, credentials, listener);
-            }
-        });
+        PromotionEvents.waiting(run, notice, listener);
+        SENDER.submit(() -> mail(notice, people, listener));
     }
 
     private static List<PromotionNotice.Factor> factors(RiskAssessmentAction assessment) {
@@ -117,18 +106,6 @@ final class PromotionNotifications {
         } catch (Exception e) {
             LOGGER.log(Level.WARNING, "cannot mail the waiting promotion " + notice.promotion(), e);
             listener.getLogger().println("[riskgate] " + Messages.PromoteStep_MailFailed(String.valueOf(e.getMessage())));
-        }
-    }
-
-    private static void post(PromotionNotice notice, String webhook, String credentials, TaskListener listener) {
-        try {
-            HttpRecordExporter exporter = new HttpRecordExporter(URI.create(webhook), ChangeRecords.authorization(credentials), 3,
-                    Duration.ofSeconds(1), Duration.ofSeconds(10));
-            exporter.post(notice.eventId(), new ObjectMapper().writeValueAsBytes(notice.event()), "event " + notice.eventId());
-            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_Posted(notice.eventId()));
-        } catch (Exception e) {
-            LOGGER.log(Level.WARNING, "cannot post the waiting promotion " + notice.promotion(), e);
-            listener.getLogger().println("[riskgate] " + Messages.PromoteStep_PostFailed(String.valueOf(e.getMessage())));
         }
     }
 }

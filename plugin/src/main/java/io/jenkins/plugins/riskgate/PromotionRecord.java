@@ -408,6 +408,11 @@ public class PromotionRecord {
         return verificationFinished == 0 ? null : verificationFinished - verificationStarted;
     }
 
+    /** When the verification ended (epoch ms), or 0. */
+    synchronized long verificationFinished() {
+        return verificationFinished;
+    }
+
     synchronized void verificationStarted(String description, long now) {
         this.verification = description;
         this.verificationStarted = now;

@@ -118,6 +118,7 @@ final class PromotionRecorder {
             save();
             ChangeRecords.record(run, record, step.getContext().get(TaskListener.class));
         }
+        PromotionEvents.settled(run, record);
     }
 
     /** Starts the deployment of the promotion whose turn it is now (off the caller's lock and thread). */

@@ -152,6 +152,7 @@ final class PromotionWaits {
             }
         }
         step.recorder().save();
+        PromotionEvents.decided(step.getContext().get(Run.class), record, who.id(), approve, comment, t, now);
         if (t.settles()) {
             step.recorder().endPause();
         }

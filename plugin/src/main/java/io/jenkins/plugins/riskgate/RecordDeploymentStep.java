@@ -108,6 +108,7 @@ public class RecordDeploymentStep extends Step {
             }
             PromotionAction.of(run).add(record);
             ChangeRecords.record(run, record, listener);
+            PromotionEvents.settled(run, record);
             listener.getLogger().println("[riskgate] " + Messages.RecordDeploymentStep_Recorded(Summaries.shortSha(commit), step.environment, outcome));
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("environment", step.environment);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import hudson.Extension;
 import hudson.model.RootAction;
 import io.jenkins.plugins.riskgate.ChangeRecords;
+import io.jenkins.plugins.riskgate.EventDelivery;
 import io.jenkins.plugins.riskgate.JenkinsFacade;
 import io.jenkins.plugins.riskgate.RiskGatePermissions;
 import io.riskgate.RiskGateException;
+import io.riskgate.events.DeliveryEvent;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.IncidentPayload;
 import io.riskgate.records.IncidentStore;
@@ -31,7 +33,8 @@ import org.kohsuke.stapler.verb.POST;
  * incident for any pipeline, also one they cannot read (monitoring names services, not Jenkins
  * jobs), and the answer names the deployment it was linked to. Clients authenticate with an API token, and such
  * requests need no crumb (Jenkins exempts API-token requests from CSRF protection); a browser
- * session needs one like any POST. Bodies are bounded to {@value #MAX_BODY} bytes.
+ * session needs one like any POST. Bodies are bounded to {@value #MAX_BODY} bytes. Each incident the report
+ * opened, changed or resolved is an event for the webhook ({@code incident.opened}, {@code incident.resolved}).
  */
 @Extension
 @Restricted(NoExternalUse.class)
@@ -77,6 +80,7 @@ public class IncidentEndpoint implements RootAction {
             return;
         }
         List<Object> results = new ArrayList<>();
+        List<IncidentStore.Result> events = new ArrayList<>();
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
             for (IncidentStore.Result r : store.incidents().apply(parsed.reports())) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -88,6 +92,7 @@ public class IncidentEndpoint implements RootAction {
                 results.add(m);
                 if (r.change() != IncidentStore.Change.UNCHANGED) {
                     Telemetry.incident(r.incident(), r.change());
+                    events.add(r);
                 }
             }
         } catch (RecordStoreUnavailableException e) {
@@ -96,6 +101,12 @@ public class IncidentEndpoint implements RootAction {
         } catch (RiskGateException e) {
             answer(rsp, 400, Map.of("error", e.getMessage()));
             return;
+        }
+        for (IncidentStore.Result r : events) {
+            if (r.change() == IncidentStore.Change.ADDED && !r.incident().open()) {
+                EventDelivery.send(DeliveryEvent.incidentOpened(r.incident()), null);   // reported resolved at once: it opened too
+            }
+            EventDelivery.send(DeliveryEvent.incident(r.incident()), null);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("incidents", results);

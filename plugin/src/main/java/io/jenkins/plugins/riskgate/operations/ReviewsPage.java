@@ -4,10 +4,12 @@ import hudson.Extension;
 import hudson.model.RootAction;
 import hudson.model.User;
 import io.jenkins.plugins.riskgate.ChangeRecords;
+import io.jenkins.plugins.riskgate.EventDelivery;
 import io.jenkins.plugins.riskgate.JenkinsFacade;
 import io.jenkins.plugins.riskgate.RiskGateDashboard;
 import io.jenkins.plugins.riskgate.RiskGatePermissions;
 import io.riskgate.RiskGateException;
+import io.riskgate.events.DeliveryEvent;
 import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.IncidentStore;
@@ -195,8 +197,12 @@ public class ReviewsPage implements RootAction, StaplerProxy {
             if (!visibility.mayApprove(record.get().pipeline())) {
                 return HttpResponses.errorWithoutStack(403, Messages.ReviewsPage_NotPermitted(RiskGatePermissions.APPROVE.name));
             }
-            IncidentStore.Change change = store.incidents().review(new Review(deployment, url, author, Instant.now(), summary));
+            Review review = new Review(deployment, url, author, Instant.now(), summary);
+            IncidentStore.Change change = store.incidents().review(review);
             Telemetry.review(change);
+            if (change != IncidentStore.Change.UNCHANGED) {
+                EventDelivery.send(DeliveryEvent.reviewAdded(review, record.get().pipeline(), record.get().environment()), null);
+            }
         } catch (RiskGateException e) {
             return HttpResponses.errorWithoutStack(400, e.getMessage());
         }
