@@ -200,14 +200,15 @@ public record DeliveryEvent(String id, String type, Instant at, String pipeline,
         f.put("title", bounded(i.title()));
         f.put("severity", i.severity());
         f.put("source", i.source());
+        boolean resolved = type.equals(INCIDENT_RESOLVED);
         f.put("startedAt", i.startedAt().toString());
-        f.put("resolvedAt", i.resolvedAt() == null ? null : i.resolvedAt().toString());
-        f.put("restoreSeconds", i.restoreSeconds());
+        // an opening is the same fact, and the same document, whether or not the incident was resolved since
+        f.put("resolvedAt", resolved ? i.resolvedAt().toString() : null);
+        f.put("restoreSeconds", resolved ? i.restoreSeconds() : null);
         f.put("deployment", i.deploymentId());
         f.put("link", i.link().name());
-        String summary = (type.equals(INCIDENT_OPENED) ? "incident " : "resolved incident ") + i.id()
-                + (i.severity() == null ? "" : " (" + i.severity() + ")") + ": " + i.title()
-                + (i.restoreSeconds() == null ? "" : ", restored after " + i.restoreSeconds() + " s");
+        String summary = (resolved ? "resolved incident " : "incident ") + i.id() + (i.severity() == null ? "" : " (" + i.severity() + ")")
+                + ": " + i.title() + (resolved ? ", restored after " + i.restoreSeconds() + " s" : "");
         return new DeliveryEvent(id(type, i.id()), type, at, i.pipeline(), null, i.deploymentId(), i.environment(), i.source(), summary, f);
     }
 

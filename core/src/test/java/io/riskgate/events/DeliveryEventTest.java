@@ -125,6 +125,12 @@ class DeliveryEventTest {
         assertThat(opened.toMap()).containsEntry("type", "incident.opened").containsEntry("build", null).containsEntry("promotion", "p-1")
                 .containsEntry("incident", "fp-1@2026-12-01T10:05:00Z").containsEntry("severity", "critical").containsEntry("link", "LIVE")
                 .containsEntry("at", "2026-12-01T10:05:00Z").containsEntry("resolvedAt", null);
+        assertThat(DeliveryEvent.incidentOpened(incident(AT.plusSeconds(900))).toMap()).as("the same opening once it is resolved")
+                .isEqualTo(opened.toMap());
+        assertThat(DeliveryEvent.incidentResolved(incident(AT.plusSeconds(900))).toMap()).containsEntry("restoreSeconds", 600L)
+                .containsEntry("resolvedAt", "2026-12-01T10:15:00Z").containsEntry("at", "2026-12-01T10:15:00Z");
+        assertThat(DeliveryEvent.incidentResolved(incident(AT.plusSeconds(900))).summary())
+                .isEqualTo("resolved incident fp-1@2026-12-01T10:05:00Z (critical): HighErrorRate, restored after 600 s");
         assertThat(opened.ofBuild(42).build()).isEqualTo(42);
         assertThat(opened.ofBuild(42).id()).isEqualTo(opened.id());
 

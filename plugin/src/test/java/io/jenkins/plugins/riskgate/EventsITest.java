@@ -166,7 +166,7 @@ class EventsITest {
         assertThat(action.getEvents()).extracting(PromotionEvent::getTime).isSorted();
         String page = alice.getPage(run, "riskgate/").getWebResponse().getContentAsString();
         assertThat(page).contains("Events", "gate.decided", "approval.given", "deployment.finished", "incident.opened", "incident.resolved",
-                "review.added", "data-event-id=\"" + opened.key() + "\"", "slow &lt;b&gt;checkout&lt;/b&gt;", "approved by alice")
+                "review.added", "data-event-id=\"" + opened.key() + "\"", "incident INC-7 (SEV2): slow &lt;b>checkout&lt;/b>", "approved by alice")
                 .doesNotContain("slow <b>checkout</b>");
         String json = alice.goTo(run.getUrl() + "riskgate/api/json?tree=events[id,type,actor,summary],droppedEvents", "application/json")
                 .getWebResponse().getContentAsString();
