@@ -3,6 +3,8 @@ package io.riskgate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.riskgate.RiskGateException;
+import io.riskgate.events.DeliveryEvent;
+import io.riskgate.records.HttpRecordExporter;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Incident;
 import io.riskgate.records.IncidentCsv;
@@ -60,6 +62,20 @@ final class IncidentCommand implements Runnable {
                 + (i.open() ? "" : ", restored in " + io.riskgate.report.DeliveryReport.duration((double) i.restoreSeconds()));
     }
 
+    /**
+     * The events of what a report did, whether or not it changed the store (the ids are stable, so
+     * sending again is how a webhook that was down hears of it): an opening, or a resolution (after
+     * its opening, when the incident was recorded resolved at once).
+     */
+    static List<DeliveryEvent> events(IncidentStore.Result r) {
+        Incident i = r.incident();
+        if (i.open()) {
+            return List.of(DeliveryEvent.incidentOpened(i));
+        }
+        return r.change() == IncidentStore.Change.ADDED ? List.of(DeliveryEvent.incidentOpened(i), DeliveryEvent.incidentResolved(i))
+                : List.of(DeliveryEvent.incidentResolved(i));
+    }
+
     @Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Opens an incident (or reports it again: nothing changes unless title or severity do).",
             footer = {"", "Example:",
@@ -96,16 +112,23 @@ final class IncidentCommand implements Runnable {
         @Option(names = "--commit", paramLabel = "SHA", description = "Link the newest deployment of this commit finished by the start.")
         String commit;
 
+        @Mixin
+        WebhookOption webhook;
+
         @Override
         public Integer call() {
             IncidentReport report = new IncidentReport(id, "cli", title, severity, pipeline, environment, Times.parse(started, "--started"),
                     null, deployment, commit);
+            HttpRecordExporter exporter = webhook.exporter();
             PrintWriter out = spec.commandLine().getOut();
+            IncidentStore.Result result;
             try (ChangeRecordStore s = store.open()) {
-                out.println(describe(s.incidents().open(report)));
+                result = s.incidents().open(report);
+                out.println(describe(result));
             }
+            int sent = WebhookOption.send(exporter, events(result), out, spec.commandLine().getErr());
             Output.check(out);
-            return ExitCodes.OK;
+            return sent;
         }
     }
 
@@ -147,16 +170,23 @@ final class IncidentCommand implements Runnable {
         @Option(names = "--commit", paramLabel = "SHA")
         String commit;
 
+        @Mixin
+        WebhookOption webhook;
+
         @Override
         public Integer call() {
             IncidentReport report = new IncidentReport(id, "cli", title, severity, pipeline, environment, Times.parse(started, "--started"),
                     Times.parse(resolved, "--resolved"), deployment, commit);
+            HttpRecordExporter exporter = webhook.exporter();
             PrintWriter out = spec.commandLine().getOut();
+            IncidentStore.Result result;
             try (ChangeRecordStore s = store.open()) {
-                out.println(describe(s.incidents().resolve(report)));
+                result = s.incidents().resolve(report);
+                out.println(describe(result));
             }
+            int sent = WebhookOption.send(exporter, events(result), out, spec.commandLine().getErr());
             Output.check(out);
-            return ExitCodes.OK;
+            return sent;
         }
     }
 

@@ -1,6 +1,9 @@
 package io.riskgate.cli;
 
+import io.riskgate.events.DeliveryEvent;
+import io.riskgate.records.ChangeRecord;
 import io.riskgate.records.ChangeRecordStore;
+import io.riskgate.records.HttpRecordExporter;
 import io.riskgate.records.IncidentStore;
 import io.riskgate.records.RecordQuery;
 import io.riskgate.records.Review;
@@ -54,20 +57,28 @@ final class ReviewCommand implements Runnable {
         @Option(names = "--summary", paramLabel = "TEXT", description = "What was learned, in a sentence or two.")
         String summary;
 
+        @Mixin
+        WebhookOption webhook;
+
         @Override
         public Integer call() {
             Review review = new Review(deployment, url, author, date == null ? Instant.now() : Times.parse(date, "--date"), summary);
+            HttpRecordExporter exporter = webhook.exporter();
             PrintWriter out = spec.commandLine().getOut();
+            DeliveryEvent event;
             try (ChangeRecordStore s = store.open()) {
                 IncidentStore.Change change = s.incidents().review(review);
+                ChangeRecord reviewed = s.find(review.deploymentId()).orElse(null);
+                event = DeliveryEvent.reviewAdded(review, reviewed == null ? null : reviewed.pipeline(), reviewed == null ? null : reviewed.environment());
                 out.println("review of deployment " + review.deploymentId() + " " + switch (change) {
                     case ADDED -> "attached";
                     case UPDATED -> "replaced";
                     case UNCHANGED -> "unchanged";
                 });
             }
+            int sent = WebhookOption.send(exporter, List.of(event), out, spec.commandLine().getErr());
             Output.check(out);
-            return ExitCodes.OK;
+            return sent;
         }
     }
 

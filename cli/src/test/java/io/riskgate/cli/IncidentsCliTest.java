@@ -150,4 +150,52 @@ class IncidentsCliTest {
         assertThat(readiness.toString()).contains("\"recentFailures\"");
         assertThat(riskgate("review", "pending", "--store", store).out()).contains("0 deployments waiting");
     }
+
+    @Test
+    void withAWebhookTheIncidentAndReviewEventsArePostedWithTheirStableIds() throws Exception {
+        java.util.List<String[]> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(202);
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/events", x -> {
+            posted.add(new String[] {x.getRequestHeaders().getFirst("Idempotency-Key"), new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)});
+            x.sendResponseHeaders(status.get(), -1);
+            x.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/events";
+            String[] open = {"incident", "open", "--store", store, "--id", "INC-1", "--title", "checkout errors", "--pipeline", "shop",
+                    "--environment", "production", "--started", "2026-11-02T11:10:00Z", "--webhook", url};
+            RiskGateCliTest.Run opened = riskgate(open);
+            assertThat(opened.exit()).as(opened.err()).isZero();
+            assertThat(posted).hasSize(1);
+            assertThat(posted.get(0)[1]).contains("\"type\":\"incident.opened\"", "\"id\":\"" + posted.get(0)[0] + "\"", "\"deployment\":\"r1\"");
+            assertThat(opened.out()).contains("sent event " + posted.get(0)[0] + " (incident.opened) to the webhook");
+            assertThat(riskgate(open).exit()).as("reported again: the same event").isZero();
+            assertThat(posted.get(1)[0]).isEqualTo(posted.get(0)[0]);
+            assertThat(riskgate("incident", "resolve", "--store", store, "--id", "INC-1", "--resolved", "2026-11-02T12:40:00Z", "--webhook", url)
+                    .exit()).isZero();
+            assertThat(posted.get(2)[1]).contains("\"type\":\"incident.resolved\"", "\"restoreSeconds\":5400");
+            assertThat(riskgate("review", "add", "--store", store, "--deployment", "r1", "--url", "https://wiki.example.com/pir/1",
+                    "--author", "alice", "--webhook", url).exit()).isZero();
+            assertThat(posted.get(3)[1]).contains("\"type\":\"review.added\"", "\"pipeline\":\"shop\"", "\"environment\":\"production\"");
+
+            // a webhook that refuses: the incident is recorded, the command says the event was not sent (retry later)
+            status.set(400);
+            RiskGateCliTest.Run refused = riskgate("incident", "open", "--store", store, "--id", "INC-2", "--pipeline", "shop",
+                    "--environment", "production", "--started", "2026-11-02T11:20:00Z", "--webhook", url);
+            assertThat(refused.exit()).isEqualTo(5);
+            assertThat(refused.err()).contains("the incident.opened event", "was not sent", "HTTP 400").hasLineCount(1);
+            // not a webhook URL: nothing is written
+            RiskGateCliTest.Run bad = riskgate("incident", "open", "--store", store, "--id", "INC-3", "--pipeline", "shop",
+                    "--environment", "production", "--started", "2026-11-02T11:30:00Z", "--webhook", "ftp://example.com/x");
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.err()).contains("--webhook").hasLineCount(1);
+            assertThat(riskgate("incident", "list", "--store", store, "--format", "json").json().toString()).contains("INC-2")
+                    .doesNotContain("INC-3");
+        } finally {
+            server.stop(0);
+        }
+    }
 }
