@@ -190,4 +190,49 @@ class EventsITest {
         run.reload();
         assertThat(run.getAction(PromotionAction.class).getEvents()).hasSize(6);
     }
+
+    @org.junit.jupiter.api.extension.RegisterExtension
+    private final org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension sessions = new org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension();
+
+    /** The webhook's status: 503 while it is "down". */
+    private final AtomicInteger answer = new AtomicInteger(503);
+
+    @Test
+    void eventsTheWebhookDidNotTakeWaitOnDiskAndGoOutAfterARestart() throws Throwable {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/events", x -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = new ObjectMapper().readValue(x.getRequestBody().readAllBytes(), Map.class);
+            deliveries.add(new Delivery(x.getRequestHeaders().getFirst("Idempotency-Key"), event, answer.get()));
+            x.sendResponseHeaders(answer.get(), -1);
+            x.close();
+        });
+        server.start();
+        webhook = server;
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/events";
+        sessions.then(r -> {
+            RiskGateConfiguration.get().setNotifyUrl(url);
+            WorkflowJob job = r.createProject(WorkflowJob.class, "recorded");
+            job.setDefinition(new CpsFlowDefinition("recordDeployment(environment: 'production', commit: 'abc123', result: 'FAILED')", true));
+            r.buildAndAssertSuccess(job);
+            EventDelivery.await();
+            assertThat(deliveries).as("the webhook was tried").isNotEmpty().allMatch(d -> d.status() == 503);
+            assertThat(EventDelivery.spool().pending()).as("the event waits on disk").isEqualTo(1);
+        });
+        answer.set(202);
+        sessions.then(r -> {
+            for (int i = 0; i < 300 && deliveries.stream().noneMatch(d -> d.status() == 202); i++) {
+                Thread.sleep(100);
+            }
+            EventDelivery.await();
+            Delivery taken = deliveries.stream().filter(d -> d.status() == 202).findFirst().orElseThrow();
+            assertThat(taken.key()).as("the same id as the refused attempts").isEqualTo(deliveries.get(0).key());
+            assertThat(taken.event()).containsEntry("type", "deployment.finished").containsEntry("outcome", "FAILED")
+                    .containsEntry("pipeline", "recorded");
+            assertThat(EventDelivery.spool().pending()).isZero();
+            WorkflowRun run = r.jenkins.getItemByFullName("recorded", WorkflowJob.class).getBuildByNumber(1);
+            assertThat(run.getAction(PromotionAction.class).getEvents()).singleElement()
+                    .extracting(PromotionEvent::getId).isEqualTo(taken.key());
+        });
+    }
 }
