@@ -7,13 +7,9 @@ import io.riskgate.gate.RuleResult;
 import io.riskgate.records.Incident;
 import io.riskgate.records.Review;
 import io.riskgate.report.PromotionNotice;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +47,7 @@ public record DeliveryEvent(String id, String type, Instant at, String pipeline,
     public static final List<String> TYPES = List.of(GATE_DECIDED, PROMOTION_WAITING, APPROVAL_GIVEN, APPROVAL_REJECTED, PROMOTION_ENDED,
             DEPLOYMENT_FINISHED, VERIFICATION_FAILED, INCIDENT_OPENED, INCIDENT_RESOLVED, REVIEW_ADDED);
     /** The longest piece of outside text an event carries (more is cut, with "..."). */
-    public static final int LONGEST_TEXT = 300;
+    public static final int LONGEST_TEXT = PromotionNotice.LONGEST_TEXT;
     /** The most failed rules a gate decision names. */
     public static final int MOST_RULES = 20;
     /** The common fields, which a type's own fields never replace. */
@@ -263,28 +259,13 @@ public record DeliveryEvent(String id, String type, Instant at, String pipeline,
 
     // ---- ids and text
 
-    /**
-     * The id of a fact: the first 128 bits of SHA-256 over the type and the parts that identify it, one
-     * per line, in hex (32 characters); {@link PromotionNotice#eventId()} is the same for its type.
-     */
+    /** The id of a fact: its type and the parts that identify it, hashed as {@link PromotionNotice#eventId(String, String...)} does. */
     public static String id(String type, String... parts) {
-        StringBuilder text = new StringBuilder(type);
-        for (String p : parts) {
-            text.append('\n').append(p == null ? "" : p);
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PromotionNotice.eventId(type, parts);
     }
 
-    /** Outside text cut to {@value #LONGEST_TEXT} characters (with "..."); null stays null. */
+    /** Outside text cut as {@link PromotionNotice#bounded} cuts it; null stays null. */
     static String bounded(String text) {
-        if (text == null) {
-            return null;
-        }
-        return text.length() <= LONGEST_TEXT ? text : text.substring(0, LONGEST_TEXT) + "...";
+        return text == null ? null : PromotionNotice.bounded(text);
     }
 }

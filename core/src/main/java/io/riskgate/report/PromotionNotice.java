@@ -29,7 +29,7 @@ public record PromotionNotice(String pipeline, int build, String promotion, Gate
     /** How many factors the notice names. */
     public static final int TOP_FACTORS = 3;
     /** The longest piece of outside text (a factor's explanation, a rule's reason) a notice carries. */
-    static final int LONGEST_TEXT = 300;
+    public static final int LONGEST_TEXT = 300;
 
     /** One factor of the risk. */
     public record Factor(String id, int points, String explanation) {
@@ -112,9 +112,20 @@ public record PromotionNotice(String pipeline, int build, String promotion, Gate
 
     /** Stable for one promotion's wait: the same promotion notified twice is one event. */
     public String eventId() {
+        return eventId("promotion.waiting", pipeline, String.valueOf(build), promotion);
+    }
+
+    /**
+     * The id of an event: the first 128 bits of SHA-256 over its type and the parts that identify
+     * its fact, one per line (null as empty), in hex (32 characters).
+     */
+    public static String eventId(String type, String... parts) {
+        StringBuilder text = new StringBuilder(type);
+        for (String p : parts) {
+            text.append('\n').append(p == null ? "" : p);
+        }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("promotion.waiting\n" + pipeline + '\n' + build + '\n' + promotion)
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -131,7 +142,8 @@ public record PromotionNotice(String pipeline, int build, String promotion, Gate
         return TerminalText.safe(bounded(text));
     }
 
-    private static String bounded(String text) {
+    /** Outside text cut to {@value #LONGEST_TEXT} characters (with "..."); null as empty. */
+    public static String bounded(String text) {
         if (text == null) {
             return "";
         }
