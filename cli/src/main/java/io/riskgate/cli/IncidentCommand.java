@@ -62,20 +62,6 @@ final class IncidentCommand implements Runnable {
                 + (i.open() ? "" : ", restored in " + io.riskgate.report.DeliveryReport.duration((double) i.restoreSeconds()));
     }
 
-    /**
-     * The events of what a report did, whether or not it changed the store (the ids are stable, so
-     * sending again is how a webhook that was down hears of it): an opening, or a resolution (after
-     * its opening, when the incident was recorded resolved at once).
-     */
-    static List<DeliveryEvent> events(IncidentStore.Result r) {
-        Incident i = r.incident();
-        if (i.open()) {
-            return List.of(DeliveryEvent.incidentOpened(i));
-        }
-        return r.change() == IncidentStore.Change.ADDED ? List.of(DeliveryEvent.incidentOpened(i), DeliveryEvent.incidentResolved(i))
-                : List.of(DeliveryEvent.incidentResolved(i));
-    }
-
     @Command(name = "open", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Opens an incident (or reports it again: nothing changes unless title or severity do).",
             footer = {"", "Example:",
@@ -126,7 +112,7 @@ final class IncidentCommand implements Runnable {
                 result = s.incidents().open(report);
                 out.println(describe(result));
             }
-            int sent = WebhookOption.send(exporter, events(result), out, spec.commandLine().getErr());
+            int sent = WebhookOption.send(exporter, DeliveryEvent.reported(result), out, spec.commandLine().getErr());
             Output.check(out);
             return sent;
         }
@@ -184,7 +170,7 @@ final class IncidentCommand implements Runnable {
                 result = s.incidents().resolve(report);
                 out.println(describe(result));
             }
-            int sent = WebhookOption.send(exporter, events(result), out, spec.commandLine().getErr());
+            int sent = WebhookOption.send(exporter, DeliveryEvent.reported(result), out, spec.commandLine().getErr());
             Output.check(out);
             return sent;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.gate.GateDecision;
 import io.riskgate.gate.RuleResult;
 import io.riskgate.records.Incident;
+import io.riskgate.records.IncidentStore;
 import io.riskgate.records.Review;
 import io.riskgate.report.PromotionNotice;
 import java.time.Instant;
@@ -185,9 +186,18 @@ public record DeliveryEvent(String id, String type, Instant at, String pipeline,
         return incident(INCIDENT_RESOLVED, i, i.resolvedAt());
     }
 
-    /** The event of what an incident report did: resolved, else opened. */
+    /** The event of an incident as it stands: resolved, else opened. */
     public static DeliveryEvent incident(Incident i) {
         return i.open() ? incidentOpened(i) : incidentResolved(i);
+    }
+
+    /**
+     * The events of what one incident report did: an opening, or a resolution, after its opening when
+     * the report recorded the incident resolved at once.
+     */
+    public static List<DeliveryEvent> reported(IncidentStore.Result r) {
+        Incident i = r.incident();
+        return r.change() == IncidentStore.Change.ADDED && !i.open() ? List.of(incidentOpened(i), incidentResolved(i)) : List.of(incident(i));
     }
 
     private static DeliveryEvent incident(String type, Incident i, Instant at) {

@@ -131,6 +131,13 @@ class DeliveryEventTest {
                 .containsEntry("resolvedAt", "2026-12-01T10:15:00Z").containsEntry("at", "2026-12-01T10:15:00Z");
         assertThat(DeliveryEvent.incidentResolved(incident(AT.plusSeconds(900))).summary())
                 .isEqualTo("resolved incident fp-1@2026-12-01T10:05:00Z (critical): HighErrorRate, restored after 600 s");
+        assertThat(DeliveryEvent.reported(new io.riskgate.records.IncidentStore.Result(io.riskgate.records.IncidentStore.Change.ADDED,
+                incident(AT.plusSeconds(900))))).extracting(DeliveryEvent::type).as("recorded resolved at once: it opened too")
+                .containsExactly("incident.opened", "incident.resolved");
+        assertThat(DeliveryEvent.reported(new io.riskgate.records.IncidentStore.Result(io.riskgate.records.IncidentStore.Change.UPDATED,
+                incident(AT.plusSeconds(900))))).extracting(DeliveryEvent::type).containsExactly("incident.resolved");
+        assertThat(DeliveryEvent.reported(new io.riskgate.records.IncidentStore.Result(io.riskgate.records.IncidentStore.Change.UNCHANGED,
+                incident(null)))).extracting(DeliveryEvent::id).containsExactly(opened.id());
         assertThat(opened.ofBuild(42).build()).isEqualTo(42);
         assertThat(opened.ofBuild(42).id()).isEqualTo(opened.id());
 

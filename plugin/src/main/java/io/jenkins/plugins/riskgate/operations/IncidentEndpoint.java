@@ -103,10 +103,7 @@ public class IncidentEndpoint implements RootAction {
             return;
         }
         for (IncidentStore.Result r : events) {
-            if (r.change() == IncidentStore.Change.ADDED && !r.incident().open()) {
-                EventDelivery.send(DeliveryEvent.incidentOpened(r.incident()), null);   // reported resolved at once: it opened too
-            }
-            EventDelivery.send(DeliveryEvent.incident(r.incident()), null);
+            DeliveryEvent.reported(r).forEach(e -> EventDelivery.send(e, null));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("incidents", results);
