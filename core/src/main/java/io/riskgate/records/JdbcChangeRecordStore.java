@@ -1206,6 +1206,11 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
         void accept(String pipeline, String environment, long day, DayAggregate a);
     }
 
+    /** The selection's counts from the aggregates (for a query by outcome or level: from the records). */
+    DayAggregate totals(Connection c, RecordQuery query) throws SQLException {
+        return narrowed(query) ? fromRecords(c, query) : total(c, query);
+    }
+
     private DayAggregate total(Connection c, RecordQuery query) throws SQLException {
         DayAggregate total = new DayAggregate();
         collect(c, query, (pipeline, environment, day, a) -> total.merge(a));

@@ -303,20 +303,22 @@ final class JdbcIncidentStore implements IncidentStore {
         Where records = Where.records(query, "r.");
         Where incidents = Where.incidents(query, "");
         return store.withConnection("read", false, c -> {
-            long deployments;
+            // the deployments and their failures from the aggregates; those an incident is linked to from the incidents:
+            // a read bounded by the number of incidents, never of the records
+            DayAggregate totals = store.totals(c, query);
+            long deployments = totals.deployments;
             long caused;
-            long either;
-            String linked = "EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id)";
-            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN " + linked + " THEN 1 ELSE 0 END),"
-                    + " SUM(CASE WHEN r.outcome <> 'SUCCEEDED' OR " + linked + " THEN 1 ELSE 0 END) FROM change_record r" + records.sql)) {
+            long causedAmongSuccesses;
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN r.outcome = 'SUCCEEDED' THEN 1 ELSE 0 END)"
+                    + " FROM change_record r" + records.and("r.id IN (SELECT i.deployment_id FROM incident i WHERE i.deployment_id IS NOT NULL)"))) {
                 records.bind(p, 1);
                 try (ResultSet rs = p.executeQuery()) {
                     rs.next();
-                    deployments = rs.getLong(1);
-                    caused = rs.getLong(2);
-                    either = rs.getLong(3);
+                    caused = rs.getLong(1);
+                    causedAmongSuccesses = rs.getLong(2);
                 }
             }
+            long either = deployments - totals.successful + causedAmongSuccesses;
             long count;
             long open;
             long unlinked;
