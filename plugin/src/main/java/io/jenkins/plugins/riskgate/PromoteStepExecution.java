@@ -247,7 +247,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
 
         @Override
         public String getShortDescription() {
-            return "Promotion expired: " + reason;
+            return Messages.PromoteStep_Expired(reason);
         }
     }
 }

@@ -155,7 +155,7 @@ final class PromotionRecorder {
             return false;
         }
         String note = switch (state) {
-            case WAITING_FOR_APPROVAL -> "aborted while waiting for approval";
+            case WAITING_FOR_APPROVAL -> Messages.PromoteStep_AbortedWaiting();
             case WAITING_FOR_SOAK -> Messages.PromoteStep_AbortedSoaking();
             case QUEUED -> Messages.PromoteStep_AbortedQueued(step.laneEnvironment);
             case VERIFYING -> Messages.PromoteStep_AbortedVerifying();

@@ -45,7 +45,7 @@ final class PromotionWaits {
     /** Every rule that blocks passes by itself at {@code until}: wait until then and decide again. */
     void soak(PromotionRecord record, Instant until, EnvironmentRules rules) throws IOException, InterruptedException {
         step.soakUntil = until.toEpochMilli();
-        step.recorder().pause("Soak time");
+        step.recorder().pause(Messages.PromoteStep_SoakPause());
         step.recorder().move(record, Event.SOAKING, null);
         step.recorder().log("waiting until " + until + " for the soak time of " + rules.name() + ", then the gate is evaluated again");
         scheduleSoak();
@@ -60,7 +60,7 @@ final class PromotionWaits {
         if (gate.decision().quorum() != null && gate.rules().quorum().beyondOne()) {
             record.approvals("still missing: " + String.join(", ", gate.decision().quorum().missing()), null);
         }
-        step.recorder().pause("Approval");
+        step.recorder().pause(Messages.PromoteStep_ApprovalPause());
         step.recorder().move(record, Event.NEEDS_APPROVAL, null);
         scheduleExpiry(gate.rules());
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
@@ -127,7 +127,7 @@ final class PromotionWaits {
     Answer decide(Approver who, boolean approve, String comment) throws IOException, InterruptedException {
         PromotionRecord record = step.recorder().record();
         if (record == null) {
-            return new Answer(404, "no promotion " + step.recordId);
+            return new Answer(404, Messages.PromotionAction_NoPromotion(step.recordId, step.getContext().get(Run.class).getFullDisplayName()));
         }
         EnvironmentRules rules = step.inputs().rules();
         long now = System.currentTimeMillis();
