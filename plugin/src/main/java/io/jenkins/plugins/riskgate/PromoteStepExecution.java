@@ -174,7 +174,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         super.onResume();
         try {
             waits().resume(record, state);
-        } catch (RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "cannot restore the wait of promotion " + recordId, e);
         }
     }

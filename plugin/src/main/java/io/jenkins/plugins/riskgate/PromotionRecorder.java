@@ -104,6 +104,7 @@ final class PromotionRecorder {
     void settled(PromotionRecord record) throws IOException, InterruptedException {
         step.turns().cancelTurnPoll();
         endPause();
+        WaitingApprovals.decided(step.recordId);
         PromotionLanes.unregister(step.recordId);
         if (step.job != null) {
             Optional<EnvironmentLane.Claim> next = PromotionLanes.with(step.job, step.laneEnvironment, lane -> lane.leave(step.recordId));

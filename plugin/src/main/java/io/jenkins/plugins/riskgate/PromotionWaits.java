@@ -62,6 +62,7 @@ final class PromotionWaits {
         }
         step.recorder().pause(Messages.PromoteStep_ApprovalPause());
         step.recorder().move(record, Event.NEEDS_APPROVAL, null);
+        WaitingApprovals.waiting(run, record, step.waitingSince);
         scheduleExpiry(gate.rules());
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
         listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + gate.decision().environment() + ": "
@@ -69,13 +70,17 @@ final class PromotionWaits {
         PromotionNotifications.waiting(run, record, gate.decision(), gate.rules(), gate.assessment(), listener);
     }
 
-    /** After a restart: the timers of the waits start again; a promotion superseded meanwhile ends. */
-    void resume(PromotionRecord record, PromotionRecord.State state) {
+    /**
+     * After a restart: the timers of the waits start again, a promotion waiting for approval is
+     * listed again, and one superseded meanwhile ends.
+     */
+    void resume(PromotionRecord record, PromotionRecord.State state) throws IOException, InterruptedException {
         if (state == null && step.soakUntil > 0) {
             scheduleSoak();   // a promotion of an earlier version that soaked without a record
         } else if (state == PromotionRecord.State.WAITING_FOR_SOAK) {
             scheduleSoak();   // the timer did not survive the restart
         } else if (state == PromotionRecord.State.WAITING_FOR_APPROVAL) {
+            WaitingApprovals.waiting(step.getContext().get(Run.class), record, step.waitingSince);
             scheduleExpiry(step.inputs().rules());
         } else if (state == PromotionRecord.State.QUEUED) {
             Timer.get().submit(step.turns()::pollTurn);
@@ -154,6 +159,7 @@ final class PromotionWaits {
         step.recorder().save();
         PromotionEvents.decided(step.getContext().get(Run.class), record, who.id(), approve, comment, t, now);
         if (t.settles()) {
+            WaitingApprovals.decided(step.recordId);
             step.recorder().endPause();
         }
         step.recorder().log("promotion to " + step.environment + ": " + t.reason());
