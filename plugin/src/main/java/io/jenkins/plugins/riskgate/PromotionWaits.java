@@ -58,7 +58,7 @@ final class PromotionWaits {
         step.soakUntil = 0;
         step.waitingSince = System.currentTimeMillis();
         if (gate.decision().quorum() != null && gate.rules().quorum().beyondOne()) {
-            record.approvals("still missing: " + String.join(", ", gate.decision().quorum().missing()), null);
+            record.approvals(Messages.PromoteStep_StillMissing(String.join(", ", gate.decision().quorum().missing())), null);
         }
         step.recorder().pause(Messages.PromoteStep_ApprovalPause());
         step.recorder().move(record, Event.NEEDS_APPROVAL, null);
@@ -147,8 +147,8 @@ final class PromotionWaits {
                 return new Answer(403, t.reason());
             }
             record.decide(who.id(), approve, comment, now, who.groups());
-            record.approvals(t.settles() ? t.reason() : "approved by " + t.status().approvedBy() + "; still missing: "
-                    + String.join(", ", t.status().missing()), t.settles() ? who.id() : null);
+            record.approvals(t.settles() ? t.reason() : Messages.PromoteStep_ApprovedStillMissing(t.status().approvedBy(),
+                    String.join(", ", t.status().missing())), t.settles() ? who.id() : null);
             switch (t.kind()) {
                 case APPROVED -> PromotionRecorder.transition(record, Event.APPROVED, null, now);
                 case REJECTED -> PromotionRecorder.transition(record, Event.REJECTED, comment, now);
