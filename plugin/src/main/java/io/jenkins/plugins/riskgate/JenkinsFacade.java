@@ -124,6 +124,11 @@ public class JenkinsFacade {
         return j == null || j != started || j.isTerminating();
     }
 
+    /** The promotions of this controller that wait for approval. */
+    public io.riskgate.records.WaitingPromotions waitingPromotions() {
+        return hudson.ExtensionList.lookupSingleton(WaitingApprovals.class).promotions();
+    }
+
     /** Whether the plugin of that short name is installed and active. */
     public boolean hasPlugin(String shortName) {
         return Jenkins.get().getPlugin(shortName) != null;

@@ -126,7 +126,7 @@ public class PromoteStep extends Step {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Promote to an environment through its deployment risk gate";
+            return Messages.PromoteStep_DisplayName();
         }
     }
 }

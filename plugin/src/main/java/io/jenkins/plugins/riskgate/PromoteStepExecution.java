@@ -174,7 +174,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
         super.onResume();
         try {
             waits().resume(record, state);
-        } catch (RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             LOGGER.log(Level.WARNING, "cannot restore the wait of promotion " + recordId, e);
         }
     }
@@ -247,7 +247,7 @@ public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
 
         @Override
         public String getShortDescription() {
-            return "Promotion expired: " + reason;
+            return Messages.PromoteStep_Expired(reason);
         }
     }
 }

@@ -135,7 +135,7 @@ public class PromotionAction implements RunAction2 {
         run.getParent().checkPermission(RiskGatePermissions.APPROVE);
         PromotionRecord record = get(id);
         if (record == null) {
-            return HttpResponses.errorWithoutStack(404, "no promotion " + id + " in " + run.getFullDisplayName());
+            return HttpResponses.errorWithoutStack(404, Messages.PromotionAction_NoPromotion(id, run.getFullDisplayName()));
         }
         if (!record.isWaiting()) {
             return HttpResponses.errorWithoutStack(409, record.noLongerWaiting());
@@ -145,7 +145,7 @@ public class PromotionAction implements RunAction2 {
         String userId = user != null ? user.getId() : who.getName();
         PromoteStepExecution execution = execution(id);
         if (execution == null) {
-            return HttpResponses.errorWithoutStack(409, "the promotion to " + record.getEnvironment() + " is not waiting in a running build");
+            return HttpResponses.errorWithoutStack(409, Messages.PromotionAction_NotRunning(record.getEnvironment()));
         }
         PromotionWaits.Answer answer = execution.decide(approver(userId, user, who), approve, Util.fixEmptyAndTrim(comment));
         if (answer.status() != 200) {
@@ -217,7 +217,7 @@ public class PromotionAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return isWaiting() ? "Deployment gates (waiting for approval)" : "Deployment gates";
+        return isWaiting() ? Messages.PromotionAction_DisplayNameWaiting() : Messages.PromotionAction_DisplayName();
     }
 
     @Override

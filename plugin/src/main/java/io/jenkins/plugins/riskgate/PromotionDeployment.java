@@ -73,7 +73,7 @@ final class PromotionDeployment {
                 context.onFailure(cause);
                 return;
             }
-            if (record != null && recorder.move(record, Event.BODY_FAILED, rollsBack ? null : plan == null ? "no rollback command declared" : null,
+            if (record != null && recorder.move(record, Event.BODY_FAILED, rollsBack ? null : plan == null ? Messages.PromoteStep_NoRollbackDeclared() : null,
                     false, rollsBack) && record.getState() == PromotionRecord.State.ROLLING_BACK) {
                 step.offThread(this::rollBackThenFail);
                 return;
@@ -193,7 +193,7 @@ final class PromotionDeployment {
         recorder.save();
         RollbackLocation where = locate(resumed, true);
         if (where.problem() != null) {
-            recorder.move(record, Event.ROLLBACK_FAILED, "rollback '" + plan.command() + "' could not run: " + where.problem());
+            recorder.move(record, Event.ROLLBACK_FAILED, Messages.PromoteStep_RollbackCouldNotRun(plan.command(), where.problem()));
             recorder.log("the rollback of " + step.environment + " could not run: " + where.problem());
         } else {
             if (where.describe() != null) {
@@ -216,9 +216,9 @@ final class PromotionDeployment {
                 return;
             }
             boolean done = rollback.code() == 0;
-            String note = done ? "rollback '" + plan.command() + "' succeeded" : "rollback '" + plan.command() + "' failed with exit code " + rollback.code();
+            String note = done ? Messages.PromoteStep_RollbackSucceeded(plan.command()) : Messages.PromoteStep_RollbackFailed(plan.command(), String.valueOf(rollback.code()));
             if (record.getVerificationReason() != null && "FAILED".equals(record.getVerificationOutcome())) {
-                note = "verification failed: " + record.getVerificationReason() + "; " + note;
+                note = Messages.PromoteStep_VerificationFailedThen(record.getVerificationReason(), note);
             }
             if (recorder.move(record, done ? Event.ROLLBACK_SUCCEEDED : Event.ROLLBACK_FAILED, note)) {
                 recorder.log(done ? "promotion to " + step.environment + " ROLLED_BACK"

@@ -294,7 +294,8 @@ public class PromotionRecord {
 
     /** Why a decision comes too late: the state, and who settled the promotion. */
     synchronized String noLongerWaiting() {
-        return "the promotion to " + environment + " is no longer waiting: " + state + (settledBy == null ? "" : " (decided by " + settledBy + ")");
+        return settledBy == null ? Messages.PromotionRecord_NoLongerWaiting(environment, state)
+                : Messages.PromotionRecord_NoLongerWaitingDecided(environment, state, settledBy);
     }
 
     synchronized void setState(State state, long now) {

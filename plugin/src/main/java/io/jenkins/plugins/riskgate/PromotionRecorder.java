@@ -104,6 +104,7 @@ final class PromotionRecorder {
     void settled(PromotionRecord record) throws IOException, InterruptedException {
         step.turns().cancelTurnPoll();
         endPause();
+        WaitingApprovals.decided(step.recordId);
         PromotionLanes.unregister(step.recordId);
         if (step.job != null) {
             Optional<EnvironmentLane.Claim> next = PromotionLanes.with(step.job, step.laneEnvironment, lane -> lane.leave(step.recordId));
@@ -155,7 +156,7 @@ final class PromotionRecorder {
             return false;
         }
         String note = switch (state) {
-            case WAITING_FOR_APPROVAL -> "aborted while waiting for approval";
+            case WAITING_FOR_APPROVAL -> Messages.PromoteStep_AbortedWaiting();
             case WAITING_FOR_SOAK -> Messages.PromoteStep_AbortedSoaking();
             case QUEUED -> Messages.PromoteStep_AbortedQueued(step.laneEnvironment);
             case VERIFYING -> Messages.PromoteStep_AbortedVerifying();

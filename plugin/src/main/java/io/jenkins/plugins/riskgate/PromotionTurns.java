@@ -159,6 +159,7 @@ final class PromotionTurns {
                                 System.currentTimeMillis());
                     }
                 }
+                WaitingApprovals.decided(older.id());
                 action.save();
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -45,7 +45,7 @@ final class PromotionWaits {
     /** Every rule that blocks passes by itself at {@code until}: wait until then and decide again. */
     void soak(PromotionRecord record, Instant until, EnvironmentRules rules) throws IOException, InterruptedException {
         step.soakUntil = until.toEpochMilli();
-        step.recorder().pause("Soak time");
+        step.recorder().pause(Messages.PromoteStep_SoakPause());
         step.recorder().move(record, Event.SOAKING, null);
         step.recorder().log("waiting until " + until + " for the soak time of " + rules.name() + ", then the gate is evaluated again");
         scheduleSoak();
@@ -58,10 +58,11 @@ final class PromotionWaits {
         step.soakUntil = 0;
         step.waitingSince = System.currentTimeMillis();
         if (gate.decision().quorum() != null && gate.rules().quorum().beyondOne()) {
-            record.approvals("still missing: " + String.join(", ", gate.decision().quorum().missing()), null);
+            record.approvals(Messages.PromoteStep_StillMissing(String.join(", ", gate.decision().quorum().missing())), null);
         }
-        step.recorder().pause("Approval");
+        step.recorder().pause(Messages.PromoteStep_ApprovalPause());
         step.recorder().move(record, Event.NEEDS_APPROVAL, null);
+        WaitingApprovals.waiting(run, record, step.waitingSince);
         scheduleExpiry(gate.rules());
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
         listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + gate.decision().environment() + ": "
@@ -69,13 +70,17 @@ final class PromotionWaits {
         PromotionNotifications.waiting(run, record, gate.decision(), gate.rules(), gate.assessment(), listener);
     }
 
-    /** After a restart: the timers of the waits start again; a promotion superseded meanwhile ends. */
-    void resume(PromotionRecord record, PromotionRecord.State state) {
+    /**
+     * After a restart: the timers of the waits start again, a promotion waiting for approval is
+     * listed again, and one superseded meanwhile ends.
+     */
+    void resume(PromotionRecord record, PromotionRecord.State state) throws IOException, InterruptedException {
         if (state == null && step.soakUntil > 0) {
             scheduleSoak();   // a promotion of an earlier version that soaked without a record
         } else if (state == PromotionRecord.State.WAITING_FOR_SOAK) {
             scheduleSoak();   // the timer did not survive the restart
         } else if (state == PromotionRecord.State.WAITING_FOR_APPROVAL) {
+            WaitingApprovals.waiting(step.getContext().get(Run.class), record, step.waitingSince);
             scheduleExpiry(step.inputs().rules());
         } else if (state == PromotionRecord.State.QUEUED) {
             Timer.get().submit(step.turns()::pollTurn);
@@ -127,7 +132,7 @@ final class PromotionWaits {
     Answer decide(Approver who, boolean approve, String comment) throws IOException, InterruptedException {
         PromotionRecord record = step.recorder().record();
         if (record == null) {
-            return new Answer(404, "no promotion " + step.recordId);
+            return new Answer(404, Messages.PromotionAction_NoPromotion(step.recordId, step.getContext().get(Run.class).getFullDisplayName()));
         }
         EnvironmentRules rules = step.inputs().rules();
         long now = System.currentTimeMillis();
@@ -142,8 +147,8 @@ final class PromotionWaits {
                 return new Answer(403, t.reason());
             }
             record.decide(who.id(), approve, comment, now, who.groups());
-            record.approvals(t.settles() ? t.reason() : "approved by " + t.status().approvedBy() + "; still missing: "
-                    + String.join(", ", t.status().missing()), t.settles() ? who.id() : null);
+            record.approvals(t.settles() ? t.reason() : Messages.PromoteStep_ApprovedStillMissing(t.status().approvedBy(),
+                    String.join(", ", t.status().missing())), t.settles() ? who.id() : null);
             switch (t.kind()) {
                 case APPROVED -> PromotionRecorder.transition(record, Event.APPROVED, null, now);
                 case REJECTED -> PromotionRecorder.transition(record, Event.REJECTED, comment, now);
@@ -154,6 +159,7 @@ final class PromotionWaits {
         step.recorder().save();
         PromotionEvents.decided(step.getContext().get(Run.class), record, who.id(), approve, comment, t, now);
         if (t.settles()) {
+            WaitingApprovals.decided(step.recordId);
             step.recorder().endPause();
         }
         step.recorder().log("promotion to " + step.environment + ": " + t.reason());

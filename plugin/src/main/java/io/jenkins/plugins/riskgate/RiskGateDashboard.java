@@ -17,6 +17,7 @@ import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.Outcome;
 import io.riskgate.records.RecordQuery;
 import io.riskgate.records.Visibility;
+import io.riskgate.records.WaitingPromotions;
 import io.riskgate.report.DeliveryReport;
 import java.io.IOException;
 import java.io.Writer;
@@ -41,8 +42,9 @@ import org.kohsuke.stapler.export.ExportedBean;
 /**
  * The change dashboard ({@code /riskgate-dashboard/}) for administrators and release managers:
  * DORA tiles and weekly trends, readiness per pipeline, risk calibration, the changes with filters,
- * and the promotions waiting for approval. Also {@code api/json} and {@code export} (CSV), with the
- * same filters as query parameters: {@code job, environment, since, until, outcome, level}.
+ * and the promotions waiting for approval (from {@link WaitingApprovals}, the index of them). Also
+ * {@code api/json} and {@code export} (CSV), with the same filters as query parameters:
+ * {@code job, environment, since, until, outcome, level}.
  *
  * <p>Every request is permission-checked ({@link Visibility}): the page opens for administrators and
  * for whoever holds the Approve permission globally or on a job or folder they can read; it shows,
@@ -269,25 +271,47 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         }
     }
 
-    /** Promotions waiting for approval in running builds of the jobs the user may read. */
+    /**
+     * Promotions waiting for approval in the jobs the user may read, from the controller's index of
+     * waiting promotions (no job's builds are walked); an entry whose build or record no longer waits
+     * leaves the index.
+     */
     List<Waiting> waiting(Visibility visibility) {
+        WaitingPromotions index = jenkins.waitingPromotions();
         List<Waiting> result = new ArrayList<>();
-        for (Job<?, ?> job : jenkins.readableJobs()) {
-            if (!visibility.maySee(job.getFullName())) {
+        for (WaitingPromotions.Listed listed : index.visibleTo(visibility)) {
+            WaitingPromotions.Entry entry = listed.entry();
+            Job<?, ?> job = jenkins.job(entry.pipeline());
+            Run<?, ?> run = job == null ? null : job.getBuildByNumber(entry.build());
+            PromotionAction action = run == null ? null : run.getAction(PromotionAction.class);
+            PromotionRecord record = action == null ? null : action.get(entry.id());
+            if (record == null || !run.isBuilding() || !record.isWaiting()) {
+                index.remove(entry.id());
                 continue;
             }
-            boolean approvable = visibility.mayApprove(job.getFullName());
-            for (Run<?, ?> run : job.getBuilds().limit(20)) {
-                if (!run.isBuilding()) {
-                    continue;
-                }
-                PromotionAction action = run.getAction(PromotionAction.class);
-                if (action != null) {
-                    action.getRecords().stream().filter(PromotionRecord::isWaiting).forEach(r -> result.add(new Waiting(run, r, approvable)));
-                }
-            }
+            result.add(new Waiting(run, record, listed.approvable()));
         }
         return result;
+    }
+
+    /** {@code api/json}: the promotions waiting for approval that the user may see, the longest waiting first. */
+    @Exported
+    public List<Map<String, Object>> getWaiting() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Waiting w : waiting(visibility())) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", w.record().getId());
+            m.put("job", w.run().getParent().getFullName());
+            m.put("build", w.run().getNumber());
+            m.put("environment", w.record().getEnvironment());
+            m.put("commit", w.record().getHead());
+            m.put("score", w.record().getScore());
+            m.put("level", w.record().getLevel());
+            m.put("url", w.run().getUrl() + PromotionAction.URL + "/");
+            m.put("approvable", w.approvable());
+            list.add(m);
+        }
+        return list;
     }
 
     /** {@code api/json}: the report of the filters in the query string. */
