@@ -27,6 +27,11 @@ public class WaitingApprovals {
         return JenkinsFacade.JENKINS.waitingPromotions();
     }
 
+    /** How many promotions of running builds wait for approval now. */
+    public static int count() {
+        return index().size();
+    }
+
     WaitingPromotions promotions() {
         return index;
     }

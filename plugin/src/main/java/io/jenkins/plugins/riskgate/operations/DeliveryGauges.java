@@ -2,8 +2,6 @@ package io.jenkins.plugins.riskgate.operations;
 
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
-import hudson.model.Job;
-import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.riskgate.ChangeRecords;
 import io.riskgate.records.ChangeRecordStore;
@@ -93,17 +91,8 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
         MetricsBridge.gauge(name, () -> VALUES.getOrDefault(name, Double.NaN));
     }
 
-    /** Promotions of running builds that wait for approval. */
+    /** Promotions of running builds that wait for approval, from the index the dashboard reads (no walk over the builds). */
     static int waitingPromotions() {
-        int waiting = 0;
-        for (Job<?, ?> job : io.jenkins.plugins.riskgate.JenkinsFacade.JENKINS.allJobs()) {
-            for (Run<?, ?> run = job.getLastBuild(); run != null && run.isBuilding(); run = run.getPreviousBuild()) {
-                io.jenkins.plugins.riskgate.PromotionAction action = run.getAction(io.jenkins.plugins.riskgate.PromotionAction.class);
-                if (action != null) {
-                    waiting += (int) action.getRecords().stream().filter(io.jenkins.plugins.riskgate.PromotionRecord::isWaiting).count();
-                }
-            }
-        }
-        return waiting;
+        return io.jenkins.plugins.riskgate.WaitingApprovals.count();
     }
 }
