@@ -233,31 +233,13 @@ final class Aggregates {
             Long before = success(c, cell, range[0], false);
             Long after = success(c, cell, range[1], true);
             long from = before == null ? Long.MIN_VALUE : before;
-            List<Object[]> rows = stored(c, cell, from, range[1], false);
-            rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
-            Long next = after;
-            for (int i = 0; i < rows.size(); ) {
-                long t = (Long) rows.get(i)[1];
-                int j = i;
-                boolean success = false;
-                for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
-                    Object[] row = rows.get(j);
-                    if ((Boolean) row[2]) {
-                        success = true;
-                    } else if (covered.add((String) row[0])) {
-                        // (ranges may overlap: a failure in two is settled by the first, with the same value)
-                        Long stored = (Long) row[3];
-                        if (!java.util.Objects.equals(stored, next)) {
-                            updates.add(new Object[] {row[0], next});
-                            deltas.restore(cell, t, stored, next);
-                        }
-                    }
+            settle(stored(c, cell, from, range[1], false), after, covered, (row, t, next) -> {
+                Long stored = (Long) row[3];
+                if (!java.util.Objects.equals(stored, next)) {
+                    updates.add(new Object[] {row[0], next});
+                    deltas.restore(cell, t, stored, next);
                 }
-                if (success) {
-                    next = t;
-                }
-                i = j;
-            }
+            });
         }
         for (Map.Entry<String, Long> f : newFailures.entrySet()) {
             if (!covered.contains(f.getKey())) {
@@ -281,6 +263,40 @@ final class Aggregates {
                 }
                 p.executeBatch();
             }
+        }
+    }
+
+    /** What {@link #settle} hands each failure: its row, finish time and restore time (null: not restored yet). */
+    private interface Settled {
+        void failure(Object[] row, long finishedAt, Long restoredAt);
+    }
+
+    /**
+     * Walks a range's rows ({@code id, finish time, success, stored restore time[, new]}) from the newest and hands each
+     * failure not yet {@code covered} its restore time: the finish of the first success after it, or {@code after} (the first
+     * success after the range) when none in the range follows. Records finishing at one instant are settled together, so a
+     * success never restores a failure of its own instant. Ranges may overlap: a failure in two is settled by the first, with
+     * the same value.
+     */
+    private static void settle(List<Object[]> rows, Long after, Set<String> covered, Settled settled) {
+        rows.sort((x, y) -> Long.compare((Long) y[1], (Long) x[1]));
+        Long next = after;
+        for (int i = 0; i < rows.size(); ) {
+            long t = (Long) rows.get(i)[1];
+            int j = i;
+            boolean success = false;
+            for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
+                Object[] row = rows.get(j);
+                if ((Boolean) row[2]) {
+                    success = true;
+                } else if (covered.add((String) row[0])) {
+                    settled.failure(row, t, next);
+                }
+            }
+            if (success) {
+                next = t;
+            }
+            i = j;
         }
     }
 
@@ -395,34 +411,18 @@ final class Aggregates {
                         rows.add(new Object[] {r.id(), f, !r.outcome().failure(), null, true});
                     }
                 }
-                rows.sort((a, b) -> Long.compare((Long) b[1], (Long) a[1]));
-                for (int i = 0; i < rows.size(); ) {
-                    long t = (Long) rows.get(i)[1];
-                    int j = i;
-                    boolean success = false;
-                    for (; j < rows.size() && (Long) rows.get(j)[1] == t; j++) {
-                        Object[] row = rows.get(j);
-                        if ((Boolean) row[2]) {
-                            success = true;
-                        } else if (covered.add((String) row[0])) {
-                            // (ranges may overlap: a failure in two is settled by the first, with the same value)
-                            Long stored = (Long) row[3];
-                            if ((Boolean) row[4]) {
-                                if (next != null) {
-                                    result.put((String) row[0], next);
-                                    deltas.restore(cell, t, null, next);
-                                }
-                            } else if (!java.util.Objects.equals(stored, next)) {
-                                updates.add(new Object[] {row[0], next});
-                                deltas.restore(cell, t, stored, next);
-                            }
+                settle(rows, next, covered, (row, t, restored) -> {
+                    Long stored = (Long) row[3];
+                    if ((Boolean) row[4]) {
+                        if (restored != null) {
+                            result.put((String) row[0], restored);
+                            deltas.restore(cell, t, null, restored);
                         }
+                    } else if (!java.util.Objects.equals(stored, restored)) {
+                        updates.add(new Object[] {row[0], restored});
+                        deltas.restore(cell, t, stored, restored);
                     }
-                    if (success) {
-                        next = t;
-                    }
-                    i = j;
-                }
+                });
             }
             for (ChangeRecord f : x.failures) {
                 long t = f.finishedAt().toEpochMilli();
