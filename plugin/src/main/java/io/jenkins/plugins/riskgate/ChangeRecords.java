@@ -170,7 +170,7 @@ public final class ChangeRecords {
         }
         deliver();
         io.jenkins.plugins.riskgate.operations.Telemetry.deployment(record);
-        listener.getLogger().println("[riskgate] change record " + record.id() + " (" + record.outcome() + ")");
+        listener.getLogger().println("[riskgate] " + Messages.ChangeRecords_Recorded(record.id(), String.valueOf(record.outcome())));
     }
 
     @SuppressWarnings("unchecked")
@@ -294,15 +294,15 @@ public final class ChangeRecords {
         protected void execute(TaskListener listener) throws IOException {
             int written = writer().retry();
             if (written > 0) {
-                listener.getLogger().println("wrote " + written + " spooled change records");
+                listener.getLogger().println(Messages.ChangeRecords_SpoolWritten(String.valueOf(written)));
             }
             HttpRecordExporter exporter = exporter();
             if (exporter != null && exportSpool().pending() > 0) {
                 try {
                     int sent = sendSpooled(exporter);
-                    listener.getLogger().println("sent " + sent + " spooled change records to the change-management endpoint");
+                    listener.getLogger().println(Messages.ChangeRecords_SpoolSent(String.valueOf(sent)));
                 } catch (IOException e) {
-                    listener.getLogger().println("the change-management endpoint still fails: " + e.getMessage());
+                    listener.getLogger().println(Messages.ChangeRecords_EndpointStillFails(e.getMessage()));
                 }
             }
         }

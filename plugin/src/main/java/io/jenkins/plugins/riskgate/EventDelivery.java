@@ -180,7 +180,7 @@ public final class EventDelivery {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException e) {
-                    listener.getLogger().println("cannot send the spooled events: " + e.getCause());
+                    listener.getLogger().println(Messages.EventDelivery_SpoolFails(String.valueOf(e.getCause())));
                 }
             }
         }

@@ -69,7 +69,7 @@ final class PromotionDeployment {
                 // stopped by a person: everything stops, the rollback does not start
                 recorder.move(record, Event.ABORTED, Messages.PromoteStep_StoppedNoRollback(plan.command()));
                 recorder.settled(record);
-                recorder.log("promotion to " + step.environment + " ABORTED: " + record.getNote());
+                recorder.log(Messages.PromotionRecorder_EndedBecause(step.environment, "ABORTED", record.getNote()));
                 context.onFailure(cause);
                 return;
             }
@@ -90,7 +90,7 @@ final class PromotionDeployment {
     private void settleSucceeded(PromotionRecord record) throws IOException, InterruptedException {
         if (record != null) {
             recorder.settled(record);
-            recorder.log("promotion to " + step.environment + " SUCCEEDED");
+            recorder.log(Messages.PromotionRecorder_Ended(step.environment, "SUCCEEDED"));
         }
     }
 
@@ -194,14 +194,14 @@ final class PromotionDeployment {
         RollbackLocation where = locate(resumed, true);
         if (where.problem() != null) {
             recorder.move(record, Event.ROLLBACK_FAILED, Messages.PromoteStep_RollbackCouldNotRun(plan.command(), where.problem()));
-            recorder.log("the rollback of " + step.environment + " could not run: " + where.problem());
+            recorder.log(Messages.PromotionDeployment_RollbackCannotRun(step.environment, where.problem()));
         } else {
             if (where.describe() != null) {
-                recorder.log("running the rollback on " + where.describe());
+                recorder.log(Messages.PromotionDeployment_RollbackRunsOn(where.describe()));
             }
-            recorder.log((record.getVerificationOutcome() != null && "FAILED".equals(record.getVerificationOutcome())
-                    ? "verification of " + step.environment + " failed" : "deployment to " + step.environment + " failed")
-                    + ": running the declared rollback: " + plan.command());
+            recorder.log("FAILED".equals(record.getVerificationOutcome())
+                    ? Messages.PromotionDeployment_VerificationFailedRollingBack(step.environment, plan.command())
+                    : Messages.PromotionDeployment_DeploymentFailedRollingBack(step.environment, plan.command()));
             PromotionCommands.Launched rollback;
             Object controller = JenkinsFacade.JENKINS.controller();
             try {
@@ -221,8 +221,8 @@ final class PromotionDeployment {
                 note = Messages.PromoteStep_VerificationFailedThen(record.getVerificationReason(), note);
             }
             if (recorder.move(record, done ? Event.ROLLBACK_SUCCEEDED : Event.ROLLBACK_FAILED, note)) {
-                recorder.log(done ? "promotion to " + step.environment + " ROLLED_BACK"
-                        : "the rollback of " + step.environment + " FAILED with exit code " + rollback.code());
+                recorder.log(done ? Messages.PromotionRecorder_Ended(step.environment, "ROLLED_BACK")
+                        : Messages.PromotionDeployment_RollbackFailed(step.environment, String.valueOf(rollback.code())));
             }
         }
         recorder.settled(record);

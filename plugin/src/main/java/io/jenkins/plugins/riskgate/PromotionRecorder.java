@@ -170,7 +170,7 @@ final class PromotionRecorder {
             return false;
         }
         settled(record);
-        log("promotion to " + step.environment + " ABORTED: " + note);
+        log(Messages.PromotionRecorder_EndedBecause(step.environment, "ABORTED", note));
         return true;
     }
 

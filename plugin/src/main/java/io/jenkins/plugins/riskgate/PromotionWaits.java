@@ -47,7 +47,7 @@ final class PromotionWaits {
         step.soakUntil = until.toEpochMilli();
         step.recorder().pause(Messages.PromoteStep_SoakPause());
         step.recorder().move(record, Event.SOAKING, null);
-        step.recorder().log("waiting until " + until + " for the soak time of " + rules.name() + ", then the gate is evaluated again");
+        step.recorder().log(Messages.PromotionWaits_Soak(String.valueOf(until), rules.name()));
         scheduleSoak();
     }
 
@@ -65,8 +65,8 @@ final class PromotionWaits {
         WaitingApprovals.waiting(run, record, step.waitingSince);
         scheduleExpiry(gate.rules());
         String url = "/" + run.getUrl() + PromotionAction.URL + "/";
-        listener.getLogger().println("[riskgate] waiting for approval of the promotion to " + gate.decision().environment() + ": "
-                + HyperlinkNote.encodeTo(url, "approve or reject it here"));
+        listener.getLogger().println("[riskgate] " + Messages.PromotionWaits_WaitingForApproval(gate.decision().environment(),
+                HyperlinkNote.encodeTo(url, Messages.PromotionWaits_ApproveHere())));
         PromotionNotifications.waiting(run, record, gate.decision(), gate.rules(), gate.assessment(), listener);
     }
 
@@ -117,7 +117,7 @@ final class PromotionWaits {
                 return;
             }
             step.recorder().settled(record);
-            step.recorder().log("promotion to " + step.environment + " EXPIRED: " + reason);
+            step.recorder().log(Messages.PromotionRecorder_EndedBecause(step.environment, "EXPIRED", reason));
             step.getContext().onFailure(new FlowInterruptedException(Result.ABORTED, true, new PromoteStepExecution.Expired(reason)));
         } catch (IOException | InterruptedException | RuntimeException e) {
             PromoteStepExecution.LOGGER.log(java.util.logging.Level.WARNING, "cannot expire promotion " + step.recordId, e);
@@ -162,7 +162,7 @@ final class PromotionWaits {
             WaitingApprovals.decided(step.recordId);
             step.recorder().endPause();
         }
-        step.recorder().log("promotion to " + step.environment + ": " + t.reason());
+        step.recorder().log(Messages.PromotionWaits_Turn(step.environment, t.reason()));
         if (t.kind() == ApprovalWait.Kind.APPROVED && step.waitingSince > 0) {
             Telemetry.approvalWait(step.environment, now - step.waitingSince);
         }
