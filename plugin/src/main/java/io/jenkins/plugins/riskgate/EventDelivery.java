@@ -38,8 +38,12 @@ public final class EventDelivery {
     private static EventSpool spool;
     /** Whether a drain waits to start. */
     private static final AtomicBoolean QUEUED = new AtomicBoolean();
-    /** The events whose build log waits to hear whether they went out. */
-    private static final Map<String, TaskListener> WATCHED = new ConcurrentHashMap<>();
+    /** The events whose build log waits to hear whether they went out, with the spool they wait in. */
+    private static final Map<String, Watch> WATCHED = new ConcurrentHashMap<>();
+
+    /** A build log waiting for an event of one spool. */
+    private record Watch(TaskListener listener, java.nio.file.Path spool) {
+    }
 
     private EventDelivery() {
     }
@@ -79,23 +83,33 @@ public final class EventDelivery {
             return;
         }
         if (listener != null) {
-            WATCHED.put(event.id(), listener);
+            try {
+                WATCHED.put(event.id(), new Watch(listener, spool().directory()));
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "cannot watch event " + event.id(), e);
+            }
         }
         deliver();
     }
 
-    /** Tells the build logs waiting for their events what the last drain did with them. */
-    private static void report(EventSpool.Drain drain) {
-        for (Map.Entry<String, TaskListener> w : WATCHED.entrySet()) {
+    /**
+     * Tells the build logs waiting for events of this spool what its last drain did with them (a drain of another
+     * spool, one of a controller home before this one, says nothing about them).
+     */
+    private static void report(EventSpool spool, EventSpool.Drain drain) {
+        for (Map.Entry<String, Watch> w : WATCHED.entrySet()) {
+            if (!w.getValue().spool().equals(spool.directory())) {
+                continue;
+            }
             boolean sent;
             try {
-                sent = !spool().contains(w.getKey());
+                sent = !spool.contains(w.getKey());
             } catch (IOException e) {
                 sent = false;
             }
             if (sent || drain == null || drain.failure() != null) {
                 WATCHED.remove(w.getKey());
-                printTo(w.getValue(), "[riskgate] " + (sent ? Messages.EventDelivery_Sent(w.getKey())
+                printTo(w.getValue().listener(), "[riskgate] " + (sent ? Messages.EventDelivery_Sent(w.getKey())
                         : Messages.EventDelivery_Spooled(w.getKey(), drain == null || drain.failure() == null ? "" : drain.failure())));
             }
         }
@@ -110,7 +124,7 @@ public final class EventDelivery {
     }
 
     /** One drain of the spool to the webhook, logged; null without a webhook or when the spool cannot be read. */
-    private static EventSpool.Drain drain() {
+    private static EventSpool.Drain drain(EventSpool spool) {
         HttpRecordExporter webhook;
         try {
             webhook = webhook();
@@ -122,7 +136,7 @@ public final class EventDelivery {
             return null;
         }
         try {
-            EventSpool.Drain drain = spool().drain((id, json) -> webhook.post(id, json, "event " + id));
+            EventSpool.Drain drain = spool.drain((id, json) -> webhook.post(id, json, "event " + id));
             if (drain.failure() != null) {
                 LOGGER.warning(() -> drain.pending() + " events stay spooled for the notification webhook: " + drain.failure());
             } else if (drain.sent() > 0) {
@@ -144,7 +158,8 @@ public final class EventDelivery {
         if (QUEUED.compareAndSet(false, true)) {
             SENDER.submit(() -> {
                 QUEUED.set(false);
-                report(drain());
+                EventSpool s = spool();
+                report(s, drain(s));
             });
         }
     }
@@ -176,7 +191,10 @@ public final class EventDelivery {
         protected void execute(TaskListener listener) throws IOException {
             if (RiskGateConfiguration.get().getNotifyUrl() != null && spool().pending() > 0) {
                 try {
-                    SENDER.submit(() -> report(drain())).get();
+                    SENDER.submit(() -> {
+                        EventSpool s = spool();
+                        report(s, drain(s));
+                    }).get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (ExecutionException e) {
