@@ -89,6 +89,12 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
 
     /** The current user's visibility, computed once per request. */
     Visibility visibility() {
+        return currentVisibility(jenkins);
+    }
+
+    /** The current user's visibility, computed once per request for the dashboard and the reviews page alike. */
+    @Restricted(NoExternalUse.class)
+    public static Visibility currentVisibility(JenkinsFacade jenkins) {
         StaplerRequest2 req = Stapler.getCurrentRequest2();
         if (req == null) {
             return visibility(jenkins);
@@ -102,25 +108,32 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
         return v;
     }
 
-    /** Whether the side panel links the dashboard: cheap checks first, then the first job the user may approve in. */
-    private boolean opens() {
+    /** Whether the side panel links the dashboard or the reviews page: cheap checks first, then the first job the user may approve in. */
+    @Restricted(NoExternalUse.class)
+    public static boolean linked(JenkinsFacade jenkins) {
         if (jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RiskGatePermissions.APPROVE)) {
             return true;
         }
-        return visibility().opensDashboard();
+        return currentVisibility(jenkins).opensDashboard();
+    }
+
+    /** Lets the user in to the dashboard or the reviews page, or answers 403. */
+    @Restricted(NoExternalUse.class)
+    public static void checkOpens(JenkinsFacade jenkins) {
+        if (!currentVisibility(jenkins).opensDashboard()) {
+            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);   // answers 403 (the user lacks it)
+        }
     }
 
     @Override
     public Object getTarget() {
-        if (!visibility().opensDashboard()) {
-            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);   // answers 403 (the user lacks it)
-        }
+        checkOpens(jenkins);
         return this;
     }
 
     @Override
     public String getIconFileName() {
-        return opens() ? "symbol-environment" : null;
+        return linked(jenkins) ? "symbol-environment" : null;
     }
 
     @Override

@@ -27,9 +27,7 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.Stapler;
 import org.kohsuke.stapler.StaplerProxy;
-import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -44,7 +42,6 @@ import org.kohsuke.stapler.verb.POST;
 public class ReviewsPage implements RootAction, StaplerProxy {
     static final int LISTED = 200;
     static final int MAX_FIELD = 2000;
-    private static final String VISIBILITY = ReviewsPage.class.getName() + ".visibility";
 
     private final JenkinsFacade jenkins;
 
@@ -58,34 +55,18 @@ public class ReviewsPage implements RootAction, StaplerProxy {
 
     /** The current user's visibility, computed once per request (the dashboard's rules). */
     Visibility visibility() {
-        StaplerRequest2 req = Stapler.getCurrentRequest2();
-        if (req == null) {
-            return RiskGateDashboard.visibility(jenkins);
-        }
-        if (req.getAttribute(VISIBILITY) instanceof Visibility v) {
-            return v;
-        }
-        Visibility v = RiskGateDashboard.visibility(jenkins);
-        req.setAttribute(VISIBILITY, v);
-        return v;
-    }
-
-    /** Cheap checks first (the side panel asks on every page), then the first job the user may approve in. */
-    private boolean opens() {
-        return jenkins.hasPermission(Jenkins.ADMINISTER) || jenkins.hasPermission(RiskGatePermissions.APPROVE) || visibility().opensDashboard();
+        return RiskGateDashboard.currentVisibility(jenkins);
     }
 
     @Override
     public Object getTarget() {
-        if (!visibility().opensDashboard()) {
-            jenkins.checkPermission(RiskGatePermissions.APPROVE, null);   // answers 403 (the user lacks it)
-        }
+        RiskGateDashboard.checkOpens(jenkins);
         return this;
     }
 
     @Override
     public String getIconFileName() {
-        return opens() ? "symbol-document-text-outline plugin-ionicons-api" : null;
+        return RiskGateDashboard.linked(jenkins) ? "symbol-document-text-outline plugin-ionicons-api" : null;
     }
 
     @Override
