@@ -18,10 +18,12 @@ public final class GitRepository {
 
     private final Git git;
     private final Path topLevel;
+    private final boolean shallow;
 
-    private GitRepository(Git git, Path topLevel) {
+    private GitRepository(Git git, Path topLevel, boolean shallow) {
         this.git = git;
         this.topLevel = topLevel;
+        this.shallow = shallow;
     }
 
     /** Opens the repository that contains {@code directory}. */
@@ -31,7 +33,7 @@ public final class GitRepository {
             throw new GitException("repository directory " + directory + " does not exist: pass an existing checkout with --repo");
         }
         Git git = new Git(dir);
-        Git.Result result = git.run("rev-parse", "--show-toplevel");
+        Git.Result result = git.run("rev-parse", "--show-toplevel", "--is-shallow-repository");
         if (!result.ok()) {
             String reason = result.firstErrorLine();
             if (reason.contains("dubious ownership")) {
@@ -43,16 +45,17 @@ public final class GitRepository {
             }
             throw new GitException("cannot read git repository " + dir + ": " + reason);
         }
-        return new GitRepository(git, Path.of(result.stdout().strip()));
+        String[] lines = result.stdout().split("\n");
+        return new GitRepository(git, Path.of(lines[0].strip()), lines.length > 1 && lines[1].strip().equals("true"));
     }
 
     public Path topLevel() {
         return topLevel;
     }
 
+    /** Whether the repository was a shallow clone when it was opened. */
     public boolean isShallow() {
-        Git.Result result = git.run("rev-parse", "--is-shallow-repository");
-        return result.ok() && result.stdout().strip().equals("true");
+        return shallow;
     }
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */
@@ -96,7 +99,9 @@ public final class GitRepository {
         Git.Result both = safeRef(baseRef) && safeRef(headRef)
                 ? git.run("rev-parse", "--end-of-options", headRef + "^{commit}", baseRef + "^{commit}")
                 : new Git.Result(1, "", "");
-        String[] shas = both.stdout().strip().split("\\s+");
+        // git before 2.43 prints --end-of-options back instead of taking it (it still reads the refs after it as refs)
+        String[] shas = java.util.Arrays.stream(both.stdout().strip().split("\\s+")).filter(t -> !t.equals("--end-of-options"))
+                .toArray(String[]::new);
         if (both.ok() && shas.length == 2) {
             head = shas[0];
             baseline = shas[1];
