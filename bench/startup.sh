@@ -6,9 +6,12 @@
 #   java -jar riskgate.jar --version       the command line doing nothing
 #   java -jar riskgate.jar assess          a typical change: 29 files in 4 directories, a migration
 #   cli/bin/riskgate --version | assess    the same with the class-data-sharing archive (riskgate.jsa)
-# and, given a second jar (e.g. one built from an earlier commit), its --version and assess too.
+# and, given a second jar (e.g. one built from an earlier commit), its --version and assess too; given
+# an earlier checkout's launcher instead (EARLIER/cli/bin/riskgate), its --version and assess.
 #
-# Usage: bench/startup.sh [ROUNDS] [EARLIER.jar]     (after mvn -B -DskipTests package; default 10 rounds)
+# With STORE=DIR (an embedded record store), also `report --format json --store DIR` through each launcher.
+#
+# Usage: [STORE=DIR] bench/startup.sh [ROUNDS] [EARLIER.jar|EARLIER-LAUNCHER]     (after mvn -B -DskipTests package; default 10 rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-10}
@@ -37,14 +40,19 @@ names=() commands=()
 add() { names+=("$1"); commands+=("$2"); }
 add "java -version" "java -version"
 add "git diff --numstat" "git -C $repo diff --numstat base HEAD"
-if [ -n "$earlier" ]; then
+if [ -n "$earlier" ] && [ "${earlier%.jar}" != "$earlier" ]; then
   add "earlier: java -jar --version" "java -jar $earlier --version"
   add "earlier: java -jar assess" "java -jar $earlier assess --repo $repo --base base"
+elif [ -n "$earlier" ]; then
+  add "earlier: launcher --version" "$earlier --version"
+  add "earlier: launcher assess" "$earlier assess --repo $repo --base base"
+  [ -n "${STORE:-}" ] && add "earlier: launcher report --format json" "$earlier report --format json --store $STORE"
 fi
 add "java -jar riskgate.jar --version" "java -jar $jar --version"
 add "java -jar riskgate.jar assess" "java -jar $jar assess --repo $repo --base base"
 add "cli/bin/riskgate --version" "cli/bin/riskgate --version"
 add "cli/bin/riskgate assess" "cli/bin/riskgate assess --repo $repo --base base"
+[ -n "${STORE:-}" ] && add "cli/bin/riskgate report --format json" "cli/bin/riskgate report --format json --store $STORE"
 declare -A times
 for r in $(seq 0 "$rounds"); do
   for k in "${!names[@]}"; do
