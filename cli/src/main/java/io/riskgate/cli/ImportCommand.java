@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Imports change records from CSV (the layout of 'riskgate export --format csv'), in transactions of 10,000.",
                 "Records keep their ids: importing the same file twice changes nothing. A file holds each id once.",
-                "Says how many records were new, updated (same id, other values) and unchanged."})
+                "Says how many records were new, updated (same id, other values) and unchanged.",
+                "After writing 10,000 records or more into an embedded store it compacts the store's file (riskgate store compact)",
+                "when no other process has the store open."})
 final class ImportCommand implements Callable<Integer> {
     private static final int BATCH = 10_000;
 
@@ -33,6 +35,9 @@ final class ImportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "The CSV file.")
     Path file;
+
+    @CommandLine.Option(names = "--no-compact", description = "Leave an embedded store's file as it is after a large import.")
+    boolean noCompact;
 
     @Override
     public Integer call() {
@@ -72,6 +77,14 @@ final class ImportCommand implements Callable<Integer> {
             int total = counts[0] + counts[1] + counts[2];
             out.println("imported " + total + " record" + (total == 1 ? "" : "s") + " into " + s.location() + ": " + counts[0] + " new, "
                     + counts[1] + " updated, " + counts[2] + " unchanged");
+            if (!noCompact && counts[0] + counts[1] >= BATCH && s instanceof io.riskgate.records.JdbcChangeRecordStore jdbc && jdbc.isEmbedded()) {
+                try {
+                    out.println(StoreCommand.compact(jdbc, progress));
+                } catch (io.riskgate.records.RecordStoreException e) {
+                    // the records are in; only the file stays larger than it needs to be
+                    spec.commandLine().getErr().println("riskgate: left the record store's file as it is: " + e.getMessage());
+                }
+            }
         } catch (IOException e) {
             throw new RiskGateException("cannot read " + file + ": " + io.riskgate.AtomicFiles.cause(e));
         }

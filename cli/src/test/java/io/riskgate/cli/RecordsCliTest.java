@@ -78,6 +78,62 @@ class RecordsCliTest {
         assertThat(missing.err()).contains("there is no record store in");
     }
 
+    /** {@code n} records of one pipeline in production, a minute apart, every fifth a failure. */
+    private Path manyRecords(String name, int n) throws Exception {
+        StringBuilder csv = new StringBuilder(CSV.substring(0, CSV.indexOf('\n') + 1));
+        java.time.Instant t0 = java.time.Instant.parse("2026-06-01T00:00:00Z");
+        for (int i = 0; i < n; i++) {
+            java.time.Instant finished = t0.plusSeconds(60L * i);
+            csv.append("m").append(i).append(",shop,production,c").append(i).append(',').append(finished.minusSeconds(3600)).append(',')
+                    .append(finished.minusSeconds(60)).append(',').append(finished).append(',').append(i % 5 == 4 ? "FAILED" : "SUCCEEDED")
+                    .append(",10,LOW,,,20,\n");
+        }
+        Path file = tmp.resolve(name);
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    @Test
+    void aLargeImportCompactsTheEmbeddedStoreAndStoreCompactDoesItOnRequest() throws Exception {
+        Path large = manyRecords("large.csv", 12_000);
+        RiskGateCliTest.Run imported = riskgate("import", large.toString(), "--store", store().toString(), "--no-compact");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("imported 12000 records").doesNotContain("compacted");
+        long written = Files.size(store().resolve("records.mv.db"));
+        String export = riskgate("export", "--store", store().toString()).out();
+        String report = riskgate("report", "--store", store().toString(), "--format", "json").out();
+
+        RiskGateCliTest.Run compacted = riskgate("store", "compact", "--store", store().toString());
+        assertThat(compacted.exit()).as(compacted.err()).isZero();
+        assertThat(compacted.out()).startsWith("compacted the record store's file in " + store() + ": ");
+        assertThat(Files.size(store().resolve("records.mv.db"))).isLessThan(written / 2);
+        assertThat(riskgate("export", "--store", store().toString()).out()).isEqualTo(export);
+        assertThat(withoutAges(riskgate("report", "--store", store().toString(), "--format", "json").out())).isEqualTo(withoutAges(report));
+
+        // an import of as many records compacts by itself; a small one does not
+        Path other = tmp.resolve("other");
+        RiskGateCliTest.Run again = riskgate("import", large.toString(), "--store", other.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("imported 12000 records").contains("compacted the record store's file in " + other);
+        assertThat(Files.size(other.resolve("records.mv.db"))).isLessThan(written / 2);
+        assertThat(riskgate("export", "--store", other.toString()).out()).isEqualTo(export);
+        RiskGateCliTest.Run small = riskgate("import", csv().toString(), "--store", other.toString());
+        assertThat(small.out()).contains("imported 6 records").doesNotContain("compacted");
+    }
+
+    @Test
+    void storeCompactRefusesWhatItCannotCompact() {
+        long started = System.nanoTime();
+        RiskGateCliTest.Run server = riskgate("store", "compact", "--store", "jdbc:postgresql://127.0.0.1:1/records");
+        assertThat(server.exit()).isEqualTo(2);
+        assertThat(server.err()).contains("only an embedded record store (a directory) can be compacted")
+                .contains("PostgreSQL reclaims space with VACUUM");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("refused without connecting").isLessThan(java.time.Duration.ofSeconds(20));
+        RiskGateCliTest.Run missing = riskgate("store", "compact", "--store", tmp.resolve("none").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("there is no record store in");
+    }
+
     private static String withoutAges(String json) {
         return json.replaceAll("\"ageDays\" : [0-9.E-]+", "\"ageDays\" : _");
     }

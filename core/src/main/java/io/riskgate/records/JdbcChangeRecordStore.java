@@ -46,8 +46,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
      * The embedded store's settings. AUTO_SERVER: the first process to open the file serves it to
      * the others over TCP (automatic mixed mode), so processes share one store. WRITE_DELAY=0: a
      * commit writes its changes to the file before it returns (the default is up to 500 ms later).
+     * MAX_COMPACT_TIME=0: closing leaves the file as it is. H2 would otherwise move the file's chunks
+     * for up to a set time on every close: seconds on a large file, without shrinking it, and that
+     * move tripped an internal check of H2's (run with assertions on) that left a file its own full
+     * compaction could not read. {@link #compact()} shrinks the file.
      */
-    static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+    static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0";
 
     static {
         // the process serving an embedded store listens on the loopback interface only (unless the JVM says otherwise)
@@ -158,7 +162,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
 
     private synchronized Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(url, credentials);
+            connection = directory == null ? DriverManager.getConnection(url, credentials)
+                    : OpenGuard.connecting(directory, () -> DriverManager.getConnection(url, credentials));
             if (directory != null && serving(connection)) {
                 publish();
             }
@@ -239,6 +244,11 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 throw StoreErrors.failure(action, write, location, directory, wait, kind, e);
             }
         }
+    }
+
+    /** Whether this is an embedded store (a directory), which {@link #compact()} can shrink. */
+    public boolean isEmbedded() {
+        return directory != null;
     }
 
     @Override
@@ -1417,5 +1427,68 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     public synchronized void close() {
         letClientsFinish();
         reconnect();
+    }
+
+    /** What {@link #compact()} did: the file's size before and after, and how long it took. */
+    public record Compaction(long bytesBefore, long bytesAfter, Duration took) {
+    }
+
+    /**
+     * Rewrites the embedded store's file without its free space (H2's {@code SHUTDOWN COMPACT}), which
+     * a store written in large transactions accumulates: a store imported from a CSV is often ten times
+     * the size of its data. Possible only while this process alone has the store open: it waits for
+     * other processes connected to it to finish their work (as {@link #close()} does), and refuses when
+     * another process serves the store or stays connected. The store reopens on its next use.
+     *
+     * @throws RecordStoreUnavailableException while another process has the store open (retrying later may succeed)
+     * @throws RecordStoreException for a store that is not an embedded one
+     */
+    public synchronized Compaction compact() {
+        if (directory == null) {
+            throw new RecordStoreException("only an embedded record store (a directory) can be compacted; " + location
+                    + " is a database server's" + (dialect == Dialect.POSTGRESQL ? " (PostgreSQL reclaims space with VACUUM)" : ""));
+        }
+        Path file = directory.resolve("records.mv.db");
+        long before = size(file);
+        long started = System.nanoTime();
+        retrying("compact", true, c -> OpenGuard.exclusively(directory, Math.min(wait.toMillis(), 10_000), () -> {
+            if (!serving(c)) {
+                throw new RecordStoreUnavailableException("the record store " + location + " is open in another process, which serves it to"
+                        + " this one: compact it when no other process has it open (e.g. with Jenkins stopped, for a controller's store)", null);
+            }
+            letClientsFinish();
+            try (java.sql.Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        throw new RecordStoreUnavailableException("the record store " + location + " is still in use by " + rs.getLong(1)
+                                + " other process" + (rs.getLong(1) == 1 ? "" : "es") + ": compact it when no other process has it open", null);
+                    }
+                }
+                s.execute("SHUTDOWN COMPACT");
+            }
+            // H2 rewrites the file once the database has closed, which may be after the statement returns;
+            // it deletes its lock file when it is done: until then no process may open the store
+            reconnect();
+            Path lock = directory.resolve("records.lock.db");
+            long deadline = System.nanoTime() + Duration.ofHours(1).toNanos();
+            while (Files.exists(lock)) {
+                if (System.nanoTime() > deadline) {
+                    throw new SQLException("the record store's file was still being compacted after an hour (" + lock + " is still there)");
+                }
+                pause(20);
+            }
+            return null;
+        }));
+        reconnect();
+        return new Compaction(before, size(file), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 }

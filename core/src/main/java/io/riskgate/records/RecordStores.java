@@ -25,20 +25,18 @@ public final class RecordStores {
         return open(spec, true);
     }
 
-    /** Opens a store to read from: an embedded store that does not exist is an error, not a new empty store. */
+    /** Opens a store that must exist: an embedded store that does not exist is an error, not a new empty store. */
     public static ChangeRecordStore openExisting(String spec) {
         return open(spec, false);
     }
 
     private static ChangeRecordStore open(String spec, boolean create) {
         Duration wait = waitFromEnvironment();
-        if (spec == null || spec.isBlank()) {
-            return JdbcChangeRecordStore.embedded(defaultDirectory(), create, wait);
-        }
-        if (spec.startsWith("jdbc:")) {
+        if (spec != null && spec.startsWith("jdbc:")) {
             return JdbcChangeRecordStore.connect(spec, System.getenv("RISKGATE_STORE_USER"), System.getenv("RISKGATE_STORE_PASSWORD"), wait);
         }
-        return JdbcChangeRecordStore.embedded(Path.of(spec), create, wait);
+        Path directory = spec == null || spec.isBlank() ? defaultDirectory() : Path.of(spec);
+        return JdbcChangeRecordStore.embedded(directory, create, wait);
     }
 
     /** {@value #WAIT_VARIABLE} seconds, or {@link JdbcChangeRecordStore#DEFAULT_WAIT}. */
