@@ -16,7 +16,9 @@ import java.util.Map;
  * metrics and the extra features, all standardised on the training rows: the average of three fits
  * that scale the counts and durations differently ({@link Scaling#AVERAGED}: {@code log1p}, {@code log1p}
  * for the size measures only, and every input as it is; entropy and fix always as they are, extra
- * features {@code log1p} when non-negative and right-skewed, skewness above 1, in the training rows).
+ * features {@code log1p} when non-negative and right-skewed, skewness above 1, in the training rows). A count or
+ * duration taken as it is is capped at its 99th percentile in the fitted rows ({@link #CAP_QUANTILE}), so the few
+ * changes far beyond the rest neither flatten its slope nor outrank every other change; the plain baseline is not capped.
  * Without metric columns, the {@code riskScore} column is its only input: it then recalibrates the
  * default score into a chance of failure. Recency: by default every training row counts the same;
  * {@link Options#windowDays()} keeps only the last days of the training part, and
@@ -25,6 +27,13 @@ import java.util.Map;
  */
 public final class Backtest {
     private static final double DAY_MILLIS = 86_400_000.0;
+    /**
+     * The quantile of the fitted rows at which the learned model caps a measure it takes as it is (counts and
+     * durations in the plain-valued fits, not entropy or fix, not the extra features): a change far beyond what the
+     * model learned from (a 40,000-line import) counts as one at the cap, so its plain input cannot outweigh every
+     * other measure. The plain baseline is not capped.
+     */
+    static final double CAP_QUANTILE = 0.99;
 
     private Backtest() {
     }
@@ -177,7 +186,7 @@ public final class Backtest {
         LOG1P("log1p"),
         /** The size measures {@code log1p}, the history measures as they are; extra features as for {@link #LOG1P}. */
         LOG1P_SIZE("log1p size"),
-        /** Every input as it is: the scaling of the plain logistic baseline. */
+        /** Every input as it is (in the learned model, counts and durations capped): the scaling of the plain logistic baseline. */
         NONE("none");
 
         private final String label;
@@ -339,7 +348,7 @@ public final class Backtest {
         RiskGateException unfit = null;
         for (double l2 : new double[] {0, 1e-6, 1e-3, 1}) {
             try {
-                Fit fit = fit(history, 0, trainRows, null, l2, Scaling.NONE, new ArrayList<>());
+                Fit fit = fitOne(history, 0, trainRows, null, l2, Scaling.NONE, false, new ArrayList<>());
                 if (l2 > 0) {
                     notes.add("the plain logistic baseline has no finite fit without a penalty (the training outcomes are separable):"
                             + " fitted with l2 " + l2);
@@ -355,7 +364,7 @@ public final class Backtest {
     /** Fits on rows {@code from} (inclusive) to {@code to} (exclusive). */
     private static Fit fit(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, Scaling scaling, List<String> notes) {
         if (scaling != Scaling.AVERAGED) {
-            return fitOne(history, fitFrom, trainRows, halfLifeDays, l2, scaling, notes);
+            return fitOne(history, fitFrom, trainRows, halfLifeDays, l2, scaling, true, notes);
         }
         Scaling[] parts = {Scaling.LOG1P, Scaling.LOG1P_SIZE, Scaling.NONE};
         // the inputs of the average: one per measure and transform, in the order of the measures, log1p before as is
@@ -364,7 +373,7 @@ public final class Backtest {
         double intercept = 0;
         Fit first = null;
         for (Scaling part : parts) {
-            Fit fit = fitOne(history, fitFrom, trainRows, halfLifeDays, l2, part, part == parts[0] ? notes : new ArrayList<>());
+            Fit fit = fitOne(history, fitFrom, trainRows, halfLifeDays, l2, part, true, part == parts[0] ? notes : new ArrayList<>());
             first = first == null ? fit : first;
             intercept += fit.model.intercept() / parts.length;
             for (int j = 0; j < fit.inputs.size(); j++) {
@@ -378,7 +387,7 @@ public final class Backtest {
         List<LearnedModel.Feature> features = new ArrayList<>();
         for (Map.Entry<String, Input> e : inputs.entrySet()) {
             Input in = e.getValue();
-            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, coefficients.get(e.getKey())));
+            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, coefficients.get(e.getKey()), in.cap));
         }
         LearnedModel m = first.model;
         LearnedModel model = new LearnedModel(m.name(), m.trainedFrom(), m.trainedTo(), m.samples(), m.positives(), l2, halfLifeDays,
@@ -386,7 +395,13 @@ public final class Backtest {
         return new Fit(model, merged, first.failed);
     }
 
-    private static Fit fitOne(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, Scaling scaling, List<String> notes) {
+    /**
+     * Fits one logistic regression.
+     *
+     * @param capped whether the measures taken as they are are capped at their {@link #CAP_QUANTILE} quantile in the fitted rows
+     */
+    private static Fit fitOne(History history, int fitFrom, int trainRows, Double halfLifeDays, double l2, Scaling scaling, boolean capped,
+                              List<String> notes) {
         int n = history.size();
         long trainEnd = history.time(trainRows - 1);
         double[] weights = null;
@@ -396,7 +411,7 @@ public final class Backtest {
                 weights[i] = Math.pow(0.5, (trainEnd - history.time(i)) / DAY_MILLIS / halfLifeDays);
             }
         }
-        List<Input> inputs = inputs(history, fitFrom, trainRows, scaling, notes);
+        List<Input> inputs = inputs(history, fitFrom, trainRows, scaling, capped, notes);
         double[][] x = new double[inputs.size()][];
         for (int j = 0; j < x.length; j++) {
             x[j] = inputs.get(j).standardised;
@@ -409,7 +424,7 @@ public final class Backtest {
         List<LearnedModel.Feature> features = new ArrayList<>();
         for (int j = 0; j < inputs.size(); j++) {
             Input in = inputs.get(j);
-            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, beta[j + 1]));
+            features.add(new LearnedModel.Feature(in.name, in.column, in.transform, in.mean, in.sd, beta[j + 1], in.cap));
         }
         Instant trainedTo = Instant.ofEpochMilli(trainEnd);
         LearnedModel model = new LearnedModel(LearnedModel.nameFor(trainedTo), Instant.ofEpochMilli(history.time(fitFrom)), trainedTo,
@@ -425,6 +440,8 @@ public final class Backtest {
         /** The input's place among the model's inputs: metrics in their order, then the extra features. */
         int order;
         LearnedModel.Transform transform;
+        /** Raw values above it count as it ({@link Double#POSITIVE_INFINITY}: none). */
+        double cap = Double.POSITIVE_INFINITY;
         double mean;
         double sd;
         double[] standardised;
@@ -436,7 +453,7 @@ public final class Backtest {
         }
     }
 
-    private static List<Input> inputs(History history, int from, int to, Scaling scaling, List<String> notes) {
+    private static List<Input> inputs(History history, int from, int to, Scaling scaling, boolean capped, List<String> notes) {
         boolean log = scaling != Scaling.NONE;
         int n = history.size();
         List<Input> candidates = new ArrayList<>();
@@ -452,6 +469,9 @@ public final class Backtest {
                 in.order = m;
                 boolean logged = scaling == Scaling.LOG1P || scaling == Scaling.LOG1P_SIZE && m < HistoryColumns.FIRST_HISTORY_METRIC;
                 in.transform = !logged || metric.equals("entropy") || metric.equals("fix") ? LearnedModel.Transform.NONE : LearnedModel.Transform.LOG1P;
+                if (capped && in.transform == LearnedModel.Transform.NONE && !metric.equals("entropy") && !metric.equals("fix")) {
+                    in.cap = cap(raw, from, to);
+                }
                 candidates.add(in);
             }
         }
@@ -480,7 +500,7 @@ public final class Backtest {
         for (Input in : candidates) {
             double[] t = new double[n];
             for (int i = 0; i < n; i++) {
-                t[i] = in.transform.apply(in.raw[i]);
+                t[i] = in.transform.apply(Math.min(in.raw[i], in.cap));
             }
             double sum = 0;
             for (int i = from; i < to; i++) {
@@ -505,6 +525,18 @@ public final class Backtest {
             inputs.add(in);
         }
         return inputs;
+    }
+
+    /**
+     * The cap of a measure taken as it is: its {@link #CAP_QUANTILE} quantile in rows {@code [from, to)}, the value at
+     * place {@code floor(0.99 (n - 1))} of their n values in ascending order (counting from 0; no interpolation), or
+     * {@link Double#POSITIVE_INFINITY} (no cap) when that is also its smallest value (a cap would make it constant).
+     */
+    static double cap(double[] v, int from, int to) {
+        double[] sorted = java.util.Arrays.copyOfRange(v, from, to);
+        java.util.Arrays.sort(sorted);
+        double cap = sorted[(int) Math.floor(CAP_QUANTILE * (sorted.length - 1))];
+        return cap <= sorted[0] ? Double.POSITIVE_INFINITY : cap;
     }
 
     /** Non-negative with a long right tail (sample skewness above 1) in the training rows. */

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * A logistic regression learned from past changes, small enough to store and to score new changes
- * with: {@code p = 1 / (1 + exp(-(intercept + Σ coefficient_j · (t_j(x_j) - mean_j) / sd_j)))}, where
- * {@code t_j} is {@code log1p} or the identity. Its score is {@code round(100 p)}, the chance of
+ * with: {@code p = 1 / (1 + exp(-(intercept + Σ coefficient_j · (t_j(min(x_j, cap_j)) - mean_j) / sd_j)))}, where
+ * {@code t_j} is {@code log1p} or the identity and {@code cap_j} is infinite unless the input is capped. Its score is {@code round(100 p)}, the chance of
  * failure in percent, with the product's levels (LOW below 25, MEDIUM below 50, HIGH below 75).
  *
  * @param name says which model produced a score: {@code learned-<last training day>}
@@ -58,13 +58,31 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
      *
      * @param name a {@link io.riskgate.risk.ChangeMetrics} name, or the column name of an extra feature
      * @param column the history column it was read from
+     * @param cap the largest raw value that counts: a larger one counts as {@code cap} (a value far beyond what the
+     *            model learned from does not raise the odds without bound); {@link Double#POSITIVE_INFINITY} for none
      */
-    public record Feature(String name, String column, Transform transform, double mean, double sd, double coefficient)
+    public record Feature(String name, String column, Transform transform, double mean, double sd, double coefficient, double cap)
             implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
+
+        public Feature {
+            if (!(cap > Double.NEGATIVE_INFINITY)) {
+                throw new IllegalArgumentException("cap of " + name + " must be a number or +Infinity, got " + cap);
+            }
+        }
+
+        /** An input without a cap. */
+        public Feature(String name, String column, Transform transform, double mean, double sd, double coefficient) {
+            this(name, column, transform, mean, sd, coefficient, Double.POSITIVE_INFINITY);
+        }
+
+        /** Whether a larger raw value than {@link #cap()} counts as the cap. */
+        public boolean capped() {
+            return cap != Double.POSITIVE_INFINITY;
+        }
 
         double standardised(double raw) {
-            return (transform.apply(raw) - mean) / sd;
+            return (transform.apply(Math.min(raw, cap)) - mean) / sd;
         }
 
         /** How many times the odds of failure multiply per doubling of {@code 1 + x} ({@code log1p} inputs) or per standard deviation more (the others). */
@@ -131,8 +149,9 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
             return String.format(Locale.ROOT, "%s: each doubling (of 1 + %s) multiplies the odds of failure by %.2f%s",
                     label, f.name(), factor, direction(factor));
         }
-        return String.format(Locale.ROOT, "%s: each %s more (one standard deviation) multiplies the odds of failure by %.2f%s",
-                label, number(f.sd()), factor, direction(factor));
+        return String.format(Locale.ROOT, "%s: each %s more (one standard deviation) multiplies the odds of failure by %.2f%s%s",
+                label, number(f.sd()), factor, direction(factor), f.capped() ? ", up to " + number(f.cap()) + " (a larger value counts as "
+                        + number(f.cap()) + ")" : "");
     }
 
     private static double strength(List<Feature> terms) {
@@ -157,8 +176,13 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
             z += f.coefficient() * (f.standardised(doubled) - f.standardised(typical));
         }
         double factor = Math.exp(z);
+        double cap = Double.POSITIVE_INFINITY;
+        for (Feature f : terms) {
+            cap = Math.min(cap, f.cap());
+        }
         return String.format(Locale.ROOT, "%s: from its typical %s, doubling 1 + %s (to %s) multiplies the odds of failure by %.2f%s"
-                        + " (log1p and plain inputs together)", label, number(typical), first.name(), number(doubled), factor, direction(factor));
+                        + " (log1p and plain inputs together%s)", label, number(typical), first.name(), number(doubled), factor, direction(factor),
+                cap == Double.POSITIVE_INFINITY ? "" : "; above " + number(cap) + " only the log1p input grows");
     }
 
     private static String direction(double factor) {
@@ -194,6 +218,9 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
             fm.put("mean", f.mean());
             fm.put("sd", f.sd());
             fm.put("coefficient", f.coefficient());
+            if (f.capped()) {
+                fm.put("cap", f.cap());
+            }
             fm.put("meaning", sentence(f));
             list.add(fm);
         }
@@ -222,7 +249,8 @@ public record LearnedModel(String name, Instant trainedFrom, Instant trainedTo, 
                 features.add(new Feature(required(f, "name", source).asText(), f.path("column").asText(required(f, "name", source).asText()),
                         Transform.valueOf(required(f, "transform", source).asText().toUpperCase(Locale.ROOT)),
                         required(f, "mean", source).asDouble(), required(f, "sd", source).asDouble(),
-                        required(f, "coefficient", source).asDouble()));
+                        required(f, "coefficient", source).asDouble(),
+                        f.path("cap").isNumber() ? f.path("cap").asDouble() : Double.POSITIVE_INFINITY));
             }
             JsonNode halfLife = root.path("halfLifeDays");
             return new LearnedModel(required(root, "model", source).asText(), Instant.parse(required(root, "trainedFrom", source).asText()),

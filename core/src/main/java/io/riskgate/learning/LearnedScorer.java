@@ -131,20 +131,27 @@ public final class LearnedScorer implements ChangeScorer {
             }
             int sum = 0;
             double zTerms = 0;
+            double cap = Double.POSITIVE_INFINITY;
             for (int j : terms) {
                 sum += points[j];
                 zTerms += contribution[j];
+                cap = Math.min(cap, model.features().get(j).cap());
             }
-            factors.add(new Factor("learned." + f.name(), sum, explainTerms(f, raw[terms.get(0)], sum, Math.exp(zTerms), metrics.history())));
+            factors.add(new Factor("learned." + f.name(), sum, explainTerms(f, raw[terms.get(0)], sum, Math.exp(zTerms), cap,
+                    metrics.history())));
         }
         return factors;
     }
 
-    /** A measure with several inputs: its value against the typical one and the odds against a change at the training averages. */
-    private static String explainTerms(LearnedModel.Feature f, double raw, int points, double odds, HistoryMeasures history) {
+    /**
+     * A measure with several inputs: its value against the typical one and the odds against a change at the training
+     * averages; beyond the cap of its plain input, that only its {@code log1p} input still grows.
+     */
+    private static String explainTerms(LearnedModel.Feature f, double raw, int points, double odds, double cap, HistoryMeasures history) {
         double typical = f.transform() == LearnedModel.Transform.LOG1P ? Math.expm1(f.mean()) : f.mean();
         String compared = points == 0 ? "about typical" : points > 0 ? "riskier than typical" : "safer than typical";
-        String against = String.format(Locale.ROOT, "odds of failure ×%.2f against a change with it at the training average", odds);
+        String against = String.format(Locale.ROOT, "odds of failure ×%.2f against a change with it at the training average%s", odds,
+                raw > cap ? "; above " + value(f, cap) + ", the most the model weighs in full, only its log1p input grows" : "");
         String words = words(f.name(), raw, history);
         if (words != null) {
             return String.format(Locale.ROOT, "%s: %s (%s)", words, compared, against);
@@ -159,7 +166,8 @@ public final class LearnedScorer implements ChangeScorer {
                 ? String.format(Locale.ROOT, "odds of failure ×%.2f per doubling of 1 + %s", f.oddsFactor(), f.name())
                 : f.name().equals("fix")
                 ? String.format(Locale.ROOT, "odds of failure ×%.2f for a fix", Math.exp(f.coefficient() / f.sd()))
-                : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more", f.oddsFactor(), value(f, f.sd()));
+                : String.format(Locale.ROOT, "odds of failure ×%.2f per %s more%s", f.oddsFactor(), value(f, f.sd()),
+                raw > f.cap() ? ", counted as " + value(f, f.cap()) + ", the most the model weighs" : "");
         String words = words(f.name(), raw, history);
         if (words != null) {
             return String.format(Locale.ROOT, "%s: %s (%s)", words, compared, odds);

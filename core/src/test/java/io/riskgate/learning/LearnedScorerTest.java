@@ -89,6 +89,30 @@ class LearnedScorerTest {
     }
 
     @Test
+    void aValueAboveItsCapIsExplainedAndTheFactorsStillAddUp() {
+        LearnedModel model = new LearnedModel("learned-2026-11-20", Instant.parse("2025-11-21T00:00:00Z"),
+                Instant.parse("2026-11-20T12:00:00Z"), 400, 60, 1.0, null, -1.5, List.of(
+                new LearnedModel.Feature("linesAdded", "la", LearnedModel.Transform.LOG1P, Math.log(20), 1.5, 0.6),
+                new LearnedModel.Feature("linesAdded", "la", LearnedModel.Transform.NONE, 60, 200, 0.5, 800),
+                new LearnedModel.Feature("subsystems", "ns", LearnedModel.Transform.NONE, 1.5, 0.8, 0.3, 4)));
+        LearnedScorer scorer = new LearnedScorer(model, ScoringRules.defaults());
+        RiskAssessment a = scorer.score(CHANGE, analysis(30_000, 9, 0.5, List.of()));
+        assertThat(a.score()).isEqualTo((int) Math.round(100 * model.probability(new double[] {30_000, 30_000, 9})));
+        assertThat(sum(a)).isEqualTo(a.score());
+        assertThat(a.factors().get(1).explanation()).contains("linesAdded 30,000 (typical 19): riskier than typical")
+                .contains("; above 800, the most the model weighs in full, only its log1p input grows");
+        assertThat(a.factors().get(2).explanation()).contains("subsystems 9 (typical 1.5): riskier than typical")
+                .contains("per 0.8 more, counted as 4, the most the model weighs");
+        // below the caps nothing is said about them
+        RiskAssessment small = scorer.score(CHANGE, analysis(100, 2, 0.5, List.of()));
+        assertThat(small.factors()).noneMatch(f -> f.explanation().contains("the most the model weighs"));
+        assertThat(sum(small)).isEqualTo(small.score());
+        // beyond its cap a measure with only a plain input adds nothing more; lines still do, through their log1p input
+        assertThat(scorer.score(CHANGE, analysis(30_000, 20, 0.5, List.of())).score()).isEqualTo(a.score());
+        assertThat(model.probability(new double[] {60_000, 60_000, 9})).isGreaterThan(model.probability(new double[] {30_000, 30_000, 9}));
+    }
+
+    @Test
     void aTypicalChangeScoresTheBaselineAndItsMeasuresNoPoints() {
         RiskAssessment a = new LearnedScorer(model(), ScoringRules.defaults()).score(CHANGE, analysis(19, 1, 0.5, List.of()));
         assertThat(a.factors().subList(1, 4)).allSatisfy(f -> {
