@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "backtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replays past changes: trains a risk model on the oldest part of a history CSV and compares it with",
-                "the default score on the newest part (AUC, failures caught when gating the riskiest 5/10/20%, calibration)."},
+                "the default score on the newest part (AUC, failures caught when gating the riskiest 5/10/20%%, calibration)."},
         footer = {"", "Examples:",
                 "  riskgate backtest --history deployments.csv",
                 "  riskgate backtest --store jdbc:postgresql://db/riskgate --environment production --since 2026-01-01",
