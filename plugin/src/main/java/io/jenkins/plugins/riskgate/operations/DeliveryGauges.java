@@ -29,6 +29,7 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
     static final int MAX_ENVIRONMENTS = 100;
     /** The values the gauges read, by gauge name. */
     static final Map<String, Number> VALUES = new ConcurrentHashMap<>();
+    private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(DeliveryGauges.class.getName());
 
     public DeliveryGauges() {
         super("Deployment risk gates metrics");
@@ -53,6 +54,9 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
         }
         try {
             refresh();
+        } catch (io.riskgate.records.RecordStoreException e) {
+            // the store is down or busy: the gauges keep their last values until a later run reads it
+            LOGGER.warning(() -> "the deployment gauges keep their last values: " + e.getMessage());
         } catch (IllegalStateException | NullPointerException e) {
             if (!jenkins.terminating(controller)) {
                 throw e;
