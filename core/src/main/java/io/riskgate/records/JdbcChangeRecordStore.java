@@ -690,10 +690,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             return List.of();
         }
         // the finish time of the page's last row, read in index order (the id that breaks ties is not in the index) ...
-        String dir = " DESC";
-        String prefix = query.pipelines() != null ? "" : query.pipeline() != null && query.environment() != null
-                ? "pipeline" + dir + ", environment" + dir + ", " : query.pipeline() != null ? "pipeline" + dir + ", "
-                : query.environment() != null ? "environment" + dir + ", " : "";
+        String prefix = Where.finishOrderPrefix(query, "", " DESC");
         Long boundary = retrying("read", false, c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record" + where.sql + " ORDER BY " + prefix
                     + "finished_at DESC LIMIT 1 OFFSET ?")) {

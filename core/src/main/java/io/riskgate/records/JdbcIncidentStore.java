@@ -266,8 +266,9 @@ final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public Set<String> linkedDeployments(RecordQuery query) {
+        // from the incidents' ids into the records' primary key: a read bounded by the incidents, never by the selection's records
         Where w = Where.records(query, "r.");
-        return ids("SELECT DISTINCT r.id FROM change_record r JOIN incident i ON i.deployment_id = r.id" + w.sql, w);
+        return ids("SELECT r.id FROM change_record r" + w.and("r.id IN (SELECT i.deployment_id FROM incident i)"), w);
     }
 
     @Override
@@ -280,7 +281,7 @@ final class JdbcIncidentStore implements IncidentStore {
     @Override
     public Set<String> reviewedWithoutUrl(RecordQuery query) {
         Where w = Where.records(query, "r.");
-        return ids("SELECT r.id FROM deployment_review v JOIN change_record r ON r.id = v.deployment_id" + w.and("r.pir_url IS NULL"), w);
+        return ids("SELECT r.id FROM change_record r" + w.and("r.id IN (SELECT v.deployment_id FROM deployment_review v) AND r.pir_url IS NULL"), w);
     }
 
     private Set<String> ids(String sql, Where w) {
@@ -411,16 +412,34 @@ final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public List<AwaitingReview> awaitingReview(RecordQuery query, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
         Where w = Where.records(query, "r.");
         String incidents = "(SELECT COUNT(*) FROM incident i WHERE i.deployment_id = r.id)";
-        String sql = "SELECT r.id, r.pipeline, r.environment, r.commit_sha, r.finished_at, r.outcome, " + incidents + " FROM change_record r"
-                + w.and("r.pir_url IS NULL AND NOT EXISTS (SELECT 1 FROM deployment_review v WHERE v.deployment_id = r.id)"
-                + " AND (r.outcome <> 'SUCCEEDED' OR EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id))")
-                + " ORDER BY r.finished_at, r.id LIMIT ?";
+        String awaiting = "r.pir_url IS NULL AND NOT EXISTS (SELECT 1 FROM deployment_review v WHERE v.deployment_id = r.id)"
+                + " AND (r.outcome <> 'SUCCEEDED' OR EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id))";
         return store.withConnection("read", false, c -> {
+            // the finish time of the last one listed, read in index order up to it (the id that breaks ties is not in the
+            // index: ordered by both, the database would sort every record of the selection) ...
+            Long boundary;
+            try (PreparedStatement p = c.prepareStatement("SELECT r.finished_at FROM change_record r" + w.and(awaiting) + " ORDER BY "
+                    + Where.finishOrderPrefix(query, "r.", "") + "r.finished_at LIMIT 1 OFFSET ?")) {
+                int n = w.bind(p, 1);
+                p.setInt(n, limit - 1);
+                try (ResultSet rs = p.executeQuery()) {
+                    boundary = rs.next() ? rs.getLong(1) : null;
+                }
+            }
+            // ... then those finished at or before it, in full order
+            String sql = "SELECT r.id, r.pipeline, r.environment, r.commit_sha, r.finished_at, r.outcome, " + incidents + " FROM change_record r"
+                    + w.and(awaiting + (boundary == null ? "" : " AND r.finished_at <= ?")) + " ORDER BY r.finished_at, r.id LIMIT ?";
             List<AwaitingReview> result = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int n = w.bind(p, 1);
+                if (boundary != null) {
+                    p.setLong(n++, boundary);
+                }
                 p.setInt(n, limit);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {

@@ -78,6 +78,26 @@ final class Where {
     }
 
     /** This clause with one more condition. */
+    /**
+     * The columns an ORDER BY puts before {@code finished_at} so that the database reads the index of the
+     * query's pipeline and environment in finish-time order (and stops at a LIMIT) instead of sorting
+     * every matching row; empty for a set of visible pipelines and for no filter (the finish-time index).
+     *
+     * @param direction {@code ""} or {@code " DESC"}
+     */
+    static String finishOrderPrefix(RecordQuery query, String alias, String direction) {
+        if (query.pipelines() != null) {
+            return "";
+        }
+        if (query.pipeline() != null && query.environment() != null) {
+            return alias + "pipeline" + direction + ", " + alias + "environment" + direction + ", ";
+        }
+        if (query.pipeline() != null) {
+            return alias + "pipeline" + direction + ", ";
+        }
+        return query.environment() != null ? alias + "environment" + direction + ", " : "";
+    }
+
     String and(String condition) {
         return sql.isEmpty() ? " WHERE " + condition : sql + " AND " + condition;
     }

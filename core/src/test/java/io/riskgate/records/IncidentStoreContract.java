@@ -241,6 +241,55 @@ abstract class IncidentStoreContract {
     }
 
     @Test
+    void theOldestAwaitingAReviewAreListedInFinishTimeAndIdOrderWhateverTheLimitCutsThrough() {
+        // many failures on few distinct finish times, in two pipelines and environments; some reviewed, some succeeded with an incident
+        java.util.Random random = new java.util.Random(7);
+        List<ChangeRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Instant finished = at(DAY1, 8, 0).plusSeconds(600L * random.nextInt(12));
+            Outcome outcome = random.nextInt(3) == 0 ? Outcome.SUCCEEDED : random.nextBoolean() ? Outcome.FAILED : Outcome.ROLLED_BACK;
+            records.add(new ChangeRecord(String.format("d%03d", random.nextInt(1000)) + "-" + i, random.nextBoolean() ? "shop" : "cart",
+                    random.nextBoolean() ? "production" : "staging", "c" + i, finished.minusSeconds(3600), finished.minusSeconds(60), finished,
+                    outcome, 10, "LOW", null, null, null, null, null, null, null, null, null, null, ChangeRecord.Metrics.NONE));
+        }
+        store.saveAll(records);
+        java.util.Set<String> reviewed = new java.util.HashSet<>();
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        for (int i = 0; i < records.size(); i += 7) {
+            ChangeRecord r = records.get(i);
+            if (r.outcome() == Outcome.SUCCEEDED) {
+                incidents.open(new IncidentReport("I" + i, "test", "errors", null, null, null, r.finishedAt().plusSeconds(10), null, r.id(), null));
+                linked.add(r.id());
+            } else if (i % 2 == 0) {
+                incidents.review(new Review(r.id(), "https://wiki.example.com/pir/" + i, "alice", at(DAY2, 9, 0), null));
+                reviewed.add(r.id());
+            }
+        }
+        List<RecordQuery> queries = List.of(RecordQuery.ALL, new RecordQuery("production", null, null, null),
+                new RecordQuery(null, "shop", null, null), new RecordQuery("staging", "cart", null, null),
+                new RecordQuery("production", null, at(DAY1, 8, 30), at(DAY1, 9, 30)),
+                RecordQuery.ALL.withPipelines(List.of("cart")));
+        for (RecordQuery q : queries) {
+            List<String> expected = records.stream()
+                    .filter(r -> q.environment() == null || q.environment().equals(r.environment()))
+                    .filter(r -> q.pipeline() == null || q.pipeline().equals(r.pipeline()))
+                    .filter(r -> q.pipelines() == null || q.pipelines().contains(r.pipeline()))
+                    .filter(r -> q.since() == null || !r.finishedAt().isBefore(q.since()))
+                    .filter(r -> q.until() == null || r.finishedAt().isBefore(q.until()))
+                    .filter(r -> !reviewed.contains(r.id()) && (r.outcome() != Outcome.SUCCEEDED || linked.contains(r.id())))
+                    .sorted(java.util.Comparator.comparing(ChangeRecord::finishedAt).thenComparing(ChangeRecord::id))
+                    .map(ChangeRecord::id).toList();
+            assertThat(expected).as("the case has enough rows to cut through ties").hasSizeGreaterThan(10);
+            for (int limit : new int[] {1, 7, 13, expected.size() - 1, expected.size(), expected.size() + 5}) {
+                assertThat(incidents.awaitingReview(q, limit)).as("%s, limit %d", q, limit).extracting(IncidentStore.AwaitingReview::deploymentId)
+                        .containsExactlyElementsOf(expected.subList(0, Math.min(limit, expected.size())));
+            }
+            assertThat(incidents.linkedDeployments(q)).as("%s", q).containsExactlyInAnyOrderElementsOf(records.stream()
+                    .filter(r -> linked.contains(r.id()) && expected.contains(r.id())).map(ChangeRecord::id).toList());
+        }
+    }
+
+    @Test
     void incidentsAreListedNewestFirstWithinTheWindow() {
         incidentHistory();
         assertThat(incidents.incidents(new RecordQuery("production", null, null, DAY2), 0, 10)).extracting(Incident::id)
