@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
         description = {"Imports change records from CSV (the layout of 'riskgate export --format csv'), in transactions of 10,000.",
                 "Records keep their ids: importing the same file twice changes nothing. A file holds each id once.",
                 "Says how many records were new, updated (same id, other values) and unchanged.",
-                "After writing 10,000 records or more into an embedded store it compacts the store's file (riskgate store compact)",
-                "when no other process has the store open."})
+                "After writing 10,000 records or more, and a tenth of the store or more, into an embedded store it compacts the",
+                "store's file (riskgate store compact) when no other process has the store open."})
 final class ImportCommand implements Callable<Integer> {
     private static final int BATCH = 10_000;
 
@@ -38,6 +38,15 @@ final class ImportCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--no-compact", description = "Leave an embedded store's file as it is after a large import.")
     boolean noCompact;
+
+    /**
+     * Whether an import that wrote {@code written} records (new or changed) into a store that then holds
+     * {@code stored} compacts it: 10,000 or more that are also a tenth of the store or more. The free
+     * space an import leaves grows with what it wrote, a compaction's time with the whole store.
+     */
+    static boolean compactsAfter(long written, long stored) {
+        return written >= BATCH && written * 10 >= stored;
+    }
 
     @Override
     public Integer call() {
@@ -77,7 +86,9 @@ final class ImportCommand implements Callable<Integer> {
             int total = counts[0] + counts[1] + counts[2];
             out.println("imported " + total + " record" + (total == 1 ? "" : "s") + " into " + s.location() + ": " + counts[0] + " new, "
                     + counts[1] + " updated, " + counts[2] + " unchanged");
-            if (!noCompact && counts[0] + counts[1] >= BATCH && s instanceof io.riskgate.records.JdbcChangeRecordStore jdbc && jdbc.isEmbedded()) {
+            long written = counts[0] + counts[1];
+            if (!noCompact && s instanceof io.riskgate.records.JdbcChangeRecordStore jdbc && jdbc.isEmbedded()
+                    && compactsAfter(written, s.count(io.riskgate.records.RecordQuery.ALL))) {
                 try {
                     out.println(StoreCommand.compact(jdbc, progress));
                 } catch (io.riskgate.records.RecordStoreException e) {

@@ -119,6 +119,12 @@ class RecordsCliTest {
         assertThat(riskgate("export", "--store", other.toString()).out()).isEqualTo(export);
         RiskGateCliTest.Run small = riskgate("import", csv().toString(), "--store", other.toString());
         assertThat(small.out()).contains("imported 6 records").doesNotContain("compacted");
+        // what an import compacts after: 10,000 records written or more, and a tenth of the store or more
+        assertThat(ImportCommand.compactsAfter(10_000, 10_000)).isTrue();
+        assertThat(ImportCommand.compactsAfter(9_999, 9_999)).isFalse();
+        assertThat(ImportCommand.compactsAfter(10_000, 100_000)).isTrue();
+        assertThat(ImportCommand.compactsAfter(10_000, 100_001)).isFalse();
+        assertThat(ImportCommand.compactsAfter(120_000, 1_000_000)).isTrue();
     }
 
     @Test
