@@ -80,8 +80,8 @@ final class StoreCommand implements Runnable {
                         + (store.store.startsWith("jdbc:postgresql:") ? "a PostgreSQL database (PostgreSQL reclaims space with VACUUM)" : "a JDBC URL"));
             }
             try (ChangeRecordStore s = store.openExisting()) {
-                if (!(s instanceof JdbcChangeRecordStore jdbc) || !jdbc.isEmbedded()) {
-                    throw new io.riskgate.RiskGateException("only an embedded record store (a directory) can be compacted; " + s.location() + " is not one");
+                if (!(s instanceof JdbcChangeRecordStore jdbc)) {
+                    throw new io.riskgate.RiskGateException("the record store " + s.location() + " cannot be compacted");
                 }
                 out.println(compact(jdbc, progress));
             }

@@ -206,12 +206,8 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                 return;
             }
             while (System.nanoTime() < deadline) {
-                try (java.sql.Statement s = connection.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return;
-                    }
+                if (clients(connection) == 0) {
+                    return;
                 }
                 Thread.sleep(50);
             }
@@ -219,6 +215,15 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             // closing anyway
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How many other processes are connected to the embedded store this process serves. */
+    private static long clients(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -1454,14 +1459,12 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                         + " this one: compact it when no other process has it open (e.g. with Jenkins stopped, for a controller's store)", null);
             }
             letClientsFinish();
+            long others = clients(c);
+            if (others > 0) {
+                throw new RecordStoreUnavailableException("the record store " + location + " is still in use by " + others
+                        + " other process" + (others == 1 ? "" : "es") + ": compact it when no other process has it open", null);
+            }
             try (java.sql.Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE SERVER IS NOT NULL")) {
-                    rs.next();
-                    if (rs.getLong(1) > 0) {
-                        throw new RecordStoreUnavailableException("the record store " + location + " is still in use by " + rs.getLong(1)
-                                + " other process" + (rs.getLong(1) == 1 ? "" : "es") + ": compact it when no other process has it open", null);
-                    }
-                }
                 s.execute("SHUTDOWN COMPACT");
             }
             // H2 rewrites the file once the database has closed, which may be after the statement returns;
@@ -1477,7 +1480,6 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
             }
             return null;
         }));
-        reconnect();
         return new Compaction(before, size(file), Duration.ofNanos(System.nanoTime() - started));
     }
 

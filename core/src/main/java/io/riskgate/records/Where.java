@@ -77,7 +77,6 @@ final class Where {
         return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), values);
     }
 
-    /** This clause with one more condition. */
     /**
      * The columns an ORDER BY puts before {@code finished_at} so that the database reads the index of the
      * query's pipeline and environment in finish-time order (and stops at a LIMIT) instead of sorting
@@ -98,6 +97,7 @@ final class Where {
         return query.environment() != null ? alias + "environment" + direction + ", " : "";
     }
 
+    /** This clause with one more condition. */
     String and(String condition) {
         return sql.isEmpty() ? " WHERE " + condition : sql + " AND " + condition;
     }
