@@ -80,14 +80,93 @@ public class AssessBenchmark {
                 "--format=%x1e%H%x1f%at%x1f%ae", "--max-count=20000", change.base, "--");
     }
 
+    /** The assessment as on a first run in a repository: the history cache off, the whole look-back read from git. */
     @Benchmark
     public RiskAssessment assess() {
+        System.setProperty("riskgate.cache.dir", "off");
         return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+
+    /**
+     * The assessment again (the usual case on a machine that assessed the repository before): the
+     * files of the look-back's commits come from the history cache, git lists only their headers.
+     */
+    @Benchmark
+    public RiskAssessment assessCached(Cached cached) {
+        System.setProperty("riskgate.cache.dir", cached.dir.toString());
+        return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+
+    /**
+     * The assessment with a cache written by an assessment {@value NEW_COMMITS} commits earlier:
+     * git lists the headers and the tree diffs of the {@value NEW_COMMITS} commits the cache lacks.
+     */
+    @Benchmark
+    public RiskAssessment assessCachedAfterNewCommits(Behind behind) {
+        System.setProperty("riskgate.cache.dir", behind.dir.toString());
+        return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+
+    static final int NEW_COMMITS = 100;
+
+    /** A history cache filled by one assessment of the change. */
+    @State(Scope.Benchmark)
+    public static class Cached {
+        Path dir;
+
+        @Setup(Level.Trial)
+        public void fill(AssessBenchmark b) throws IOException {
+            dir = Files.createTempDirectory("riskgate-bench-cache");
+            System.setProperty("riskgate.cache.dir", dir.toString());
+            b.assessor.assess(Path.of(b.change.dir.toString()), b.change.base, b.change.head);
+        }
+
+        @TearDown(Level.Trial)
+        public void delete() {
+            SyntheticChange.delete(dir);
+        }
+    }
+
+    /** A history cache as an assessment {@value NEW_COMMITS} commits before the baseline left it, put back before each call. */
+    @State(Scope.Benchmark)
+    public static class Behind {
+        Path dir;
+        Path saved;
+
+        @Setup(Level.Trial)
+        public void fill(AssessBenchmark b) throws IOException {
+            dir = Files.createTempDirectory("riskgate-bench-cache");
+            System.setProperty("riskgate.cache.dir", dir.toString());
+            String earlier = b.change.base + "~" + NEW_COMMITS;
+            b.assessor.assess(Path.of(b.change.dir.toString()), earlier + "~1", earlier);
+            saved = Files.createTempDirectory("riskgate-bench-saved");
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, saved.resolve(f.getFileName()));
+                }
+            }
+        }
+
+        @Setup(Level.Invocation)
+        public void restore() throws IOException {
+            try (var files = Files.list(saved)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void delete() {
+            SyntheticChange.delete(dir);
+            SyntheticChange.delete(saved);
+        }
     }
 
     /** The same assessment with a look-back of one commit: what the history pass over 20,000 commits adds. */
     @Benchmark
     public RiskAssessment assessOneCommitLookBack() {
+        System.setProperty("riskgate.cache.dir", "off");
         return oneCommitLookBack.assess(Path.of(change.dir.toString()), change.base, change.head);
     }
 }

@@ -16,10 +16,14 @@ import java.util.regex.Pattern;
 /**
  * Reads the history measures of a change ({@link HistoryMeasures}) in one pass over the commits
  * before its baseline: {@code git log --no-merges -M --name-status} from the baseline, newest first,
- * limited to the look-back days and commits of {@link HistoryRules}. Kept while reading: one entry
- * per file the change touches (last change, number of changes), the set of their earlier authors,
- * and three counters per author of the change; nothing per commit read, so memory does not grow
- * with the history.
+ * limited to the look-back days and commits of {@link HistoryRules}. Counted while reading: one
+ * entry per file the change touches (last change, number of changes), the set of their earlier
+ * authors, and three counters per author of the change.
+ *
+ * <p>The files each commit changed are kept between assessments ({@link HistoryCache}): when the
+ * cache has the look-back's commits but a few, git lists only the commits' headers and the tree
+ * diffs of those few, and the measures are the same. Memory is bounded by the look-back (the
+ * commits it allows and {@link HistoryCache#MAX_PATH_ENTRIES}), not by the repository's age.
  *
  * <p>The files are the paths the change touches, at the baseline and at head, without rename
  * detection: a file the change renames is followed under its old path. A rename in the history of
@@ -33,9 +37,22 @@ public final class ChangeHistory {
     private final GitRepository repo;
     private final HistoryRules rules;
 
+    private final HistoryCache cache;
+    private final boolean configuredCache;
+
     public ChangeHistory(GitRepository repo, HistoryRules rules) {
         this.repo = repo;
         this.rules = rules;
+        this.cache = null;
+        this.configuredCache = true;
+    }
+
+    /** With {@code cache} in place of the configured one (null: none). */
+    ChangeHistory(GitRepository repo, HistoryRules rules, HistoryCache cache) {
+        this.repo = repo;
+        this.rules = rules;
+        this.cache = cache;
+        this.configuredCache = false;
     }
 
     /** One file the change touches (under one or more paths, through renames). */
@@ -68,67 +85,91 @@ public final class ChangeHistory {
         }
     }
 
-    private HistoryMeasures read(Change change, long reference, boolean fix, boolean shallow) {
-        Map<String, FileState> files = new HashMap<>();
-        Set<String> subsystems = new HashSet<>();
-        Map<String, AuthorState> authors = new LinkedHashMap<>();
-        for (String email : change.authors()) {
-            authors.put(email, new AuthorState());
-        }
-        Set<String> developers = new HashSet<>();
-        int[] priorChanges = {0};
-        int[] commitsRead = {0};
-        long[] oldest = {Long.MAX_VALUE};
-        long since = reference - (long) rules.lookBackDays() * 86_400L;
-        repo.git().streamBytes(reader -> {
-            // the paths are listed while git log starts and fills its pipe
-            for (String path : repo.changedPaths(change.baseline(), change.head())) {
+    /**
+     * What the measures count, commit by commit, newest first: one entry per file the change touches,
+     * the set of their earlier authors, three counters per author of the change.
+     */
+    private static final class Tally {
+        final Map<String, FileState> files = new LinkedHashMap<>();   // in order, so that the mean age is summed in one order
+        final Set<String> subsystems = new HashSet<>();
+        final Map<String, AuthorState> authors = new LinkedHashMap<>();
+        final Set<String> developers = new HashSet<>();
+        final long reference;
+        int priorChanges;
+        int commitsRead;
+        long oldest = Long.MAX_VALUE;
+
+        Tally(Change change, long reference, List<String> changedPaths) {
+            this.reference = reference;
+            for (String email : change.authors()) {
+                authors.put(email, new AuthorState());
+            }
+            for (String path : changedPaths) {
                 files.computeIfAbsent(path, p -> new FileState());
                 subsystems.add(subsystem(path));
             }
-            Entry entry = new Entry(reader);
-            while (entry.next()) {
-                commitsRead[0]++;
-                oldest[0] = Math.min(oldest[0], entry.time);
-                boolean touches = false;
-                boolean inSubsystems = false;
-                AuthorState author = authors.get(entry.email);
-                for (int i = 0; i < entry.paths.size(); i++) {
-                    String path = entry.paths.get(i);
-                    String from = entry.renamedFrom.get(i);
-                    FileState file = files.get(path);
-                    if (file == null && from != null) {
-                        file = files.get(from);
-                    } else if (file != null && from != null) {
-                        files.putIfAbsent(from, file);   // earlier commits name the file by its old path
-                    }
-                    if (file != null) {
-                        if (file.lastChange == Long.MIN_VALUE) {
-                            file.lastChange = entry.time;
-                        }
-                        file.changes++;
-                        touches = true;
-                    }
-                    if (author != null && !inSubsystems) {   // only the change's authors' subsystem experience is counted
-                        inSubsystems = subsystems.contains(subsystem(path)) || from != null && subsystems.contains(subsystem(from));
-                    }
+        }
+
+        /** One earlier commit: its author time, author e-mail (lower case), and the files it changed. */
+        void commit(long time, String email, String[] paths, String[] renamedFrom) {
+            commitsRead++;
+            oldest = Math.min(oldest, time);
+            boolean touches = false;
+            boolean inSubsystems = false;
+            AuthorState author = authors.get(email);
+            for (int i = 0; i < paths.length; i++) {
+                String path = paths[i];
+                String from = renamedFrom[i];
+                FileState file = files.get(path);
+                if (file == null && from != null) {
+                    file = files.get(from);
+                } else if (file != null && from != null) {
+                    files.putIfAbsent(from, file);   // earlier commits name the file by its old path
                 }
-                if (touches) {
-                    priorChanges[0]++;
-                    developers.add(entry.email);
+                if (file != null) {
+                    if (file.lastChange == Long.MIN_VALUE) {
+                        file.lastChange = time;
+                    }
+                    file.changes++;
+                    touches = true;
                 }
-                if (author != null) {
-                    author.commits++;
-                    author.recent += 1.0 / (1.0 + Math.max(0, reference - entry.time) / DAY_SECONDS / 365.0);
-                    author.inSubsystems += inSubsystems ? 1 : 0;
+                if (author != null && !inSubsystems) {   // only the change's authors' subsystem experience is counted
+                    inSubsystems = subsystems.contains(subsystem(path)) || from != null && subsystems.contains(subsystem(from));
                 }
             }
-        }, "log", "--no-merges", "--no-color", "-M", "--name-status", "-z", "--format=%x1e%H%x1f%at%x1f%ae",
-                "--since=" + Instant.ofEpochSecond(since), "--max-count=" + rules.maxCommits(), change.baseline(), "--");
+            if (touches) {
+                priorChanges++;
+                developers.add(email);
+            }
+            if (author != null) {
+                author.commits++;
+                author.recent += 1.0 / (1.0 + Math.max(0, reference - time) / DAY_SECONDS / 365.0);
+                author.inSubsystems += inSubsystems ? 1 : 0;
+            }
+        }
+    }
 
+    /** git's header of each commit the pass reads: record separator, id, author time, author e-mail. */
+    private static final String FORMAT = "--format=%x1e%H%x1f%at%x1f%ae";
+    /** Up to this many commits (or a quarter of the look-back, when more) missing from the cache are asked of git one by one. */
+    static final int MAX_MISSING = 500;
+
+    private HistoryMeasures read(Change change, long reference, boolean fix, boolean shallow) {
+        long since = reference - (long) rules.lookBackDays() * 86_400L;
+        // a shallow clone's oldest commits look like root commits: what git lists for them changes when it is deepened
+        HistoryCache cache = shallow ? null : configuredCache ? repo.historyCache() : this.cache;
+        String[] range = {"--since=" + Instant.ofEpochSecond(since), "--max-count=" + rules.maxCommits(), change.baseline(), "--"};
+        List<String> changedPaths = new ArrayList<>();
+        Map<String, HistoryCache.CommitFiles> cached = new HashMap<>();
+        // without a cache file yet (a first assessment) the whole pass runs at once
+        Tally tally = cache == null || !java.nio.file.Files.isRegularFile(cache.file()) ? null
+                : fromCache(change, reference, range, cache, changedPaths, cached);
+        if (tally == null) {
+            tally = fromGit(change, reference, range, cache, changedPaths, cached);
+        }
         double ageSum = 0;
         int aged = 0;
-        for (FileState f : new HashSet<>(files.values())) {
+        for (FileState f : new java.util.LinkedHashSet<>(tally.files.values())) {
             if (f.changes > 0) {
                 ageSum += Math.max(0, reference - f.lastChange) / DAY_SECONDS;
                 aged++;
@@ -137,15 +178,114 @@ public final class ChangeHistory {
         double exp = 0;
         double rexp = 0;
         double sexp = 0;
-        for (AuthorState a : authors.values()) {
+        for (AuthorState a : tally.authors.values()) {
             exp += a.commits;
             rexp += a.recent;
             sexp += a.inSubsystems;
         }
-        int n = Math.max(1, authors.size());
-        Instant oldestRead = commitsRead[0] == 0 ? null : Instant.ofEpochSecond(oldest[0]);
-        return new HistoryMeasures(developers.size(), aged == 0 ? 0 : ageSum / aged, priorChanges[0], exp / n, rexp / n, sexp / n,
-                fix, commitsRead[0], oldestRead, shallow, note(shallow, commitsRead[0], oldestRead));
+        int n = Math.max(1, tally.authors.size());
+        Instant oldestRead = tally.commitsRead == 0 ? null : Instant.ofEpochSecond(tally.oldest);
+        return new HistoryMeasures(tally.developers.size(), aged == 0 ? 0 : ageSum / aged, tally.priorChanges, exp / n, rexp / n,
+                sexp / n, fix, tally.commitsRead, oldestRead, shallow, note(shallow, tally.commitsRead, oldestRead));
+    }
+
+    /** The change's paths, listed while a git command starts and fills its pipe (once). */
+    private void listChangedPaths(Change change, List<String> changedPaths) {
+        if (changedPaths.isEmpty()) {
+            changedPaths.addAll(repo.changedPaths(change.baseline(), change.head()));
+        }
+    }
+
+    /**
+     * The pass from the cache: the look-back's commit headers from git (no tree diffs), the files of
+     * each from the cache, and git's tree diffs of those the cache does not have, if they are few
+     * (new commits since the last assessment, usually); null when they are not (then the whole pass
+     * runs in git). The cache is written again only when something was added.
+     */
+    private Tally fromCache(Change change, long reference, String[] range, HistoryCache cache, List<String> changedPaths,
+                            Map<String, HistoryCache.CommitFiles> cached) {
+        List<String> shas = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        repo.git().streamBytes(reader -> {
+            listChangedPaths(change, changedPaths);
+            cached.putAll(cache.read());
+            Entry entry = new Entry(reader);
+            while (entry.next()) {
+                shas.add(entry.sha);
+                times.add(entry.time);
+                emails.add(entry.email);
+            }
+        }, concat(new String[] {"log", "--no-merges", "--no-color", "-z", FORMAT}, range));
+        List<String> missing = new ArrayList<>();
+        for (String sha : shas) {
+            if (!cached.containsKey(sha)) {
+                missing.add(sha);
+            }
+        }
+        if (missing.size() > Math.max(MAX_MISSING, shas.size() / 4)) {
+            return null;
+        }
+        Map<String, HistoryCache.CommitFiles> read = new HashMap<>();
+        if (!missing.isEmpty()) {
+            byte[] input = (String.join("\n", missing) + "\n").getBytes(StandardCharsets.US_ASCII);
+            repo.git().streamBytes(input, reader -> {
+                Entry entry = new Entry(reader);
+                while (entry.next()) {
+                    read.put(entry.sha, entry.files());
+                }
+            }, "diff-tree", "--stdin", "--always", "--root", "--no-color", "-r", "-M", "--name-status", "-z", FORMAT);
+        }
+        Tally tally = new Tally(change, reference, changedPaths);
+        Map<String, HistoryCache.CommitFiles> current = missing.isEmpty() ? null : new LinkedHashMap<>();
+        for (int i = 0; i < shas.size(); i++) {
+            HistoryCache.CommitFiles files = cached.get(shas.get(i));
+            if (files == null) {
+                files = read.get(shas.get(i));
+            }
+            if (files == null) {
+                return null;   // git did not list it: read the pass as a whole
+            }
+            tally.commit(times.get(i), emails.get(i), files.paths(), files.renamedFrom());
+            if (current != null) {
+                current.put(shas.get(i), files);
+            }
+        }
+        if (current != null) {
+            cache.write(current, cached);
+        }
+        return tally;
+    }
+
+    /** The whole pass in git: {@code git log -M --name-status} of the look-back, streamed; kept for the cache when there is one. */
+    private Tally fromGit(Change change, long reference, String[] range, HistoryCache cache, List<String> changedPaths,
+                          Map<String, HistoryCache.CommitFiles> cached) {
+        Tally[] tally = {null};
+        Map<String, HistoryCache.CommitFiles> current = cache == null ? null : new LinkedHashMap<>();
+        repo.git().streamBytes(reader -> {
+            listChangedPaths(change, changedPaths);
+            tally[0] = new Tally(change, reference, changedPaths);
+            Entry entry = new Entry(reader);
+            int kept = 0;
+            while (entry.next()) {
+                HistoryCache.CommitFiles files = entry.files();
+                tally[0].commit(entry.time, entry.email, files.paths(), files.renamedFrom());
+                if (current != null && kept + files.size() <= HistoryCache.MAX_PATH_ENTRIES) {
+                    current.put(entry.sha, files);
+                    kept += files.size();
+                }
+            }
+        }, concat(new String[] {"log", "--no-merges", "--no-color", "-M", "--name-status", "-z", FORMAT}, range));
+        if (current != null) {
+            cache.write(current, cached);
+        }
+        return tally[0];
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private String note(boolean shallow, int read, Instant oldest) {
@@ -206,6 +346,7 @@ public final class ChangeHistory {
      * from git's bytes: only paths and the e-mail are decoded (UTF-8), the rest is parsed as bytes.
      */
     private static final class Entry {
+        String sha;
         long time;
         String email;
         final List<String> paths = new ArrayList<>();
@@ -244,6 +385,7 @@ public final class ChangeHistory {
             if (second < 0) {
                 return false;
             }
+            sha = new String(token, 0, first, StandardCharsets.US_ASCII);
             time = parseLong(first + 1, second);
             email = new String(token, second + 1, length - second - 1, StandardCharsets.UTF_8).strip().toLowerCase(Locale.ROOT);
             // then: status NUL path NUL [path NUL], until the next record or the end
@@ -267,6 +409,11 @@ public final class ChangeHistory {
                     renamedFrom.add(null);
                 }
             }
+        }
+
+        /** The files of the commit just read. */
+        HistoryCache.CommitFiles files() {
+            return new HistoryCache.CommitFiles(paths.toArray(new String[0]), renamedFrom.toArray(new String[0]));
         }
 
         /** The next byte, or -1 at the end: buffered here, without a lock per byte. */

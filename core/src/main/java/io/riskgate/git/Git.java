@@ -62,7 +62,7 @@ public final class Git {
 
     /** Runs git and collects its output; the exit code is left to the caller. */
     public Result run(String... args) {
-        Process process = start(args);
+        Process process = start(false, args);
         StreamDrain stderr = StreamDrain.start(process.getErrorStream());
         try (InputStream in = process.getInputStream()) {
             String out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -94,7 +94,26 @@ public final class Git {
      * parsers that decode only the parts they keep.
      */
     public void streamBytes(ByteConsumer consumer, String... args) {
-        Process process = start(args);
+        streamBytes(null, consumer, args);
+    }
+
+    /**
+     * Like {@link #streamBytes(ByteConsumer, String...)}, with {@code input} written to git's
+     * standard input (on its own thread, so that git's output never waits for it), or none when null.
+     */
+    public void streamBytes(byte[] input, ByteConsumer consumer, String... args) {
+        Process process = start(input != null, args);
+        if (input != null) {
+            Thread writer = new Thread(() -> {
+                try (java.io.OutputStream out = process.getOutputStream()) {
+                    out.write(input);
+                } catch (IOException ignored) {
+                    // git exited early: its exit code and error say why
+                }
+            }, "git-stdin");
+            writer.setDaemon(true);
+            writer.start();
+        }
         StreamDrain stderr = StreamDrain.start(process.getErrorStream());
         try (java.io.InputStream in = new java.io.BufferedInputStream(process.getInputStream(), 1 << 16)) {
             consumer.accept(in);
@@ -129,7 +148,7 @@ public final class Git {
         streamBytes(in -> consumer.accept(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)), args);
     }
 
-    private Process start(String... args) {
+    private Process start(boolean input, String... args) {
         List<String> command = new ArrayList<>(NEUTRAL_CONFIG.size() + args.length + 1);
         command.add(executable);
         command.addAll(NEUTRAL_CONFIG);
@@ -144,7 +163,9 @@ public final class Git {
         env.remove("GIT_EXTERNAL_DIFF");
         try {
             Process process = builder.start();
-            process.getOutputStream().close();
+            if (!input) {
+                process.getOutputStream().close();
+            }
             return process;
         } catch (IOException e) {
             throw new GitException("git is not installed or not on the PATH (" + executable

@@ -19,11 +19,13 @@ public final class GitRepository {
     private final Git git;
     private final Path topLevel;
     private final boolean shallow;
+    private final Path commonDir;
 
-    private GitRepository(Git git, Path topLevel, boolean shallow) {
+    private GitRepository(Git git, Path topLevel, boolean shallow, Path commonDir) {
         this.git = git;
         this.topLevel = topLevel;
         this.shallow = shallow;
+        this.commonDir = commonDir;
     }
 
     /** Opens the repository that contains {@code directory}. */
@@ -33,7 +35,7 @@ public final class GitRepository {
             throw new GitException("repository directory " + directory + " does not exist: pass an existing checkout with --repo");
         }
         Git git = new Git(dir);
-        Git.Result result = git.run("rev-parse", "--show-toplevel", "--is-shallow-repository");
+        Git.Result result = git.run("rev-parse", "--show-toplevel", "--is-shallow-repository", "--git-common-dir");
         if (!result.ok()) {
             String reason = result.firstErrorLine();
             if (reason.contains("dubious ownership")) {
@@ -46,7 +48,8 @@ public final class GitRepository {
             throw new GitException("cannot read git repository " + dir + ": " + reason);
         }
         String[] lines = result.stdout().split("\n");
-        return new GitRepository(git, Path.of(lines[0].strip()), lines.length > 1 && lines[1].strip().equals("true"));
+        Path common = lines.length > 2 && !lines[2].isBlank() ? dir.resolve(lines[2].strip()).normalize() : null;
+        return new GitRepository(git, Path.of(lines[0].strip()), lines.length > 1 && lines[1].strip().equals("true"), common);
     }
 
     public Path topLevel() {
@@ -56,6 +59,11 @@ public final class GitRepository {
     /** Whether the repository was a shallow clone when it was opened. */
     public boolean isShallow() {
         return shallow;
+    }
+
+    /** The cache of this repository's history between assessments ({@link HistoryCache}), or null when it is off. */
+    HistoryCache historyCache() {
+        return HistoryCache.of(commonDir);
     }
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */

@@ -1,0 +1,231 @@
+package io.riskgate.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskgate.testing.TestRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The history measures read with the cache of earlier commits' files equal those read from git
+ * alone: on random histories (renames, deletions, merges, an empty commit, five authors), whether
+ * the cache is empty, complete, missing the newest commits or damaged.
+ */
+class HistoryCacheTest {
+    private static final String[] AUTHORS = {"alice", "bob", "carol", "dave", "erin"};
+    private static final String[] DIRS = {"app", "lib", "docs", "web"};
+
+    @TempDir
+    Path tmp;
+
+    /** A history of {@code commits} commits from {@code seed}; returns the ids of the commits on main, oldest first. */
+    private static List<String> randomHistory(TestRepo repo, long seed, int commits) {
+        Random random = new Random(seed);
+        List<String> files = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        repo.write("README.md", "start\n");
+        files.add("README.md");
+        ids.add(repo.commitAs("Alice", "alice@example.com", "initial"));
+        for (int i = 1; i < commits; i++) {
+            String author = AUTHORS[random.nextInt(AUTHORS.length)];
+            String email = (random.nextBoolean() ? author : author.toUpperCase()) + "@example.com";
+            int op = random.nextInt(10);
+            if (i == commits / 2) {
+                ids.add(repo.commitAs("Erin", "erin@example.com", "an empty commit"));
+                continue;
+            }
+            if (i == commits / 3) {
+                // a branch with two commits merged back: the merge itself is not read
+                repo.checkout("-b", "side" + i);
+                repo.lines("side/File" + i + ".txt", "side " + i, 5);
+                repo.commitAs("Bob", "bob@example.com", "side work");
+                repo.lines("side/File" + i + ".txt", "side more " + i, 5);
+                repo.commitAs("Carol", "carol@example.com", "more side work");
+                repo.checkout("main");
+                repo.lines("app/Main" + i + ".txt", "main " + i, 3);
+                repo.commitAs("Dave", "dave@example.com", "main work");
+                ids.add(repo.merge("side" + i, "merge side"));
+                files.add("side/File" + i + ".txt");
+                files.add("app/Main" + i + ".txt");
+                continue;
+            }
+            if (op < 2 && files.size() > 2) {
+                // a rename, sometimes with an edit
+                String from = files.remove(random.nextInt(files.size()));
+                String to = DIRS[random.nextInt(DIRS.length)] + "/Renamed" + i + ".txt";
+                repo.move(from, to);
+                if (random.nextBoolean()) {
+                    repo.write(to, repo.git("show", "HEAD:" + from) + "edit " + i + "\n");
+                }
+                files.add(to);
+            } else if (op == 2 && files.size() > 3) {
+                repo.delete(files.remove(random.nextInt(files.size())));
+            } else {
+                int n = 1 + random.nextInt(3);
+                for (int k = 0; k < n; k++) {
+                    String path = random.nextInt(3) == 0 || files.isEmpty()
+                            ? DIRS[random.nextInt(DIRS.length)] + "/File" + i + "_" + k + ".txt"
+                            : files.get(random.nextInt(files.size()));
+                    repo.lines(path, "v" + i + "_" + k, 4 + random.nextInt(6));
+                    if (!files.contains(path)) {
+                        files.add(path);
+                    }
+                }
+            }
+            String subject = random.nextInt(4) == 0 ? "fix " + i : "change " + i;
+            ids.add(repo.commitAs(author, email, subject));
+        }
+        return ids;
+    }
+
+    private static HistoryMeasures measure(Path dir, String base, String head, HistoryCache cache) {
+        GitRepository git = GitRepository.open(dir);
+        return new ChangeHistory(git, HistoryRules.defaults(), cache).measure(git.change(base, head));
+    }
+
+    @Test
+    void measuresWithTheCacheEqualThoseFromGitOnRandomHistories() throws Exception {
+        for (long seed = 1; seed <= 3; seed++) {
+            TestRepo repo = TestRepo.init(tmp.resolve("r" + seed));
+            List<String> ids = randomHistory(repo, seed, 40);
+            HistoryCache cache = HistoryCache.at(tmp.resolve("cache" + seed + ".bin"));
+            // bases in time order (each later one finds the newest commits missing), then back (all cached)
+            List<Integer> bases = new ArrayList<>(List.of(5, 12, 20, 33, 38, 25, 14, 6));
+            for (int b : bases) {
+                for (int span : new int[] {1, 2}) {
+                    String base = ids.get(b);
+                    String head = ids.get(Math.min(ids.size() - 1, b + span));
+                    HistoryMeasures fromGit = measure(repo.dir(), base, head, null);
+                    HistoryMeasures first = measure(repo.dir(), base, head, cache);
+                    HistoryMeasures again = measure(repo.dir(), base, head, cache);
+                    String what = "seed " + seed + ", change " + b + ".." + (b + span);
+                    assertThat(first).as(what).isEqualTo(fromGit);
+                    assertThat(again).as(what + ", from the cache").isEqualTo(fromGit);
+                    assertThat(fromGit.commitsRead()).as(what).isGreaterThan(0);
+                }
+            }
+            assertThat(Files.size(cache.file())).isPositive();
+            // every commit on main up to the newest base but the merges is in the cache
+            assertThat(cache.read()).hasSizeGreaterThanOrEqualTo(36);
+        }
+    }
+
+    @Test
+    void aCompleteCacheIsReadInsteadOfTheTreeDiffs() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 7, 20);
+        HistoryCache cache = HistoryCache.at(tmp.resolve("cache.bin"));
+        String base = ids.get(15);
+        String head = ids.get(16);
+        HistoryMeasures fromGit = measure(repo.dir(), base, head, cache);
+        assertThat(fromGit.priorChanges()).isPositive();
+
+        // the same entries with their files removed: a measure that reads them finds no earlier change to the files
+        Map<String, HistoryCache.CommitFiles> empty = new LinkedHashMap<>();
+        for (String sha : cache.read().keySet()) {
+            empty.put(sha, new HistoryCache.CommitFiles(new String[0], new String[0]));
+        }
+        cache.write(empty, Map.of());
+        HistoryMeasures fromCache = measure(repo.dir(), base, head, cache);
+        assertThat(fromCache.priorChanges()).isZero();
+        assertThat(fromCache.developers()).isZero();
+        assertThat(fromCache.commitsRead()).as("the commits still come from git").isEqualTo(fromGit.commitsRead());
+        assertThat(fromCache.authorExperience()).as("experience needs only the headers").isEqualTo(fromGit.authorExperience());
+    }
+
+    @Test
+    void aDamagedOrForeignFileIsIgnoredAndWrittenAgain() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 11, 20);
+        HistoryCache cache = HistoryCache.at(tmp.resolve("cache.bin"));
+        HistoryMeasures fromGit = measure(repo.dir(), ids.get(17), ids.get(19), null);
+        measure(repo.dir(), ids.get(17), ids.get(19), cache);
+        byte[] good = Files.readAllBytes(cache.file());
+
+        for (byte[] bad : List.of(java.util.Arrays.copyOf(good, good.length / 2), "not a cache".getBytes(),
+                new byte[0], java.util.Arrays.copyOf(good, good.length + 3))) {
+            Files.write(cache.file(), bad);
+            assertThat(cache.read()).isEmpty();
+            assertThat(measure(repo.dir(), ids.get(17), ids.get(19), cache)).isEqualTo(fromGit);
+            assertThat(cache.read()).as("written again").hasSize(new HistoryCacheReader(good).size());
+        }
+    }
+
+    /** The number of entries in a cache file's bytes. */
+    private final class HistoryCacheReader {
+        private final byte[] bytes;
+
+        HistoryCacheReader(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        int size() throws Exception {
+            Path copy = Files.write(tmp.resolve("copy.bin"), bytes);
+            return HistoryCache.at(copy).read().size();
+        }
+    }
+
+    @Test
+    void entriesRoundTripWithRenamesAndAnyPathAndKeepTheLookBackFirst() {
+        HistoryCache cache = HistoryCache.at(tmp.resolve("sub/dir/cache.bin"));
+        Map<String, HistoryCache.CommitFiles> current = new LinkedHashMap<>();
+        current.put("a1", new HistoryCache.CommitFiles(new String[] {"docs/Über uns.md", "app/New.java"}, new String[] {null, "lib/Old.java"}));
+        current.put("a2", new HistoryCache.CommitFiles(new String[0], new String[0]));
+        Map<String, HistoryCache.CommitFiles> earlier = new LinkedHashMap<>();
+        earlier.put("a1", new HistoryCache.CommitFiles(new String[] {"stale"}, new String[] {null}));
+        earlier.put("b1", new HistoryCache.CommitFiles(new String[] {"app/New.java"}, new String[] {null}));
+        cache.write(current, earlier);
+
+        Map<String, HistoryCache.CommitFiles> read = cache.read();
+        assertThat(read).containsOnlyKeys("a1", "a2", "b1");
+        assertThat(read.get("a1").paths()).containsExactly("docs/Über uns.md", "app/New.java");
+        assertThat(read.get("a1").renamedFrom()).containsExactly(null, "lib/Old.java");
+        assertThat(read.get("a2").paths()).isEmpty();
+        assertThat(read.get("b1").paths()).containsExactly("app/New.java");
+    }
+
+    @Test
+    void aShallowCloneIsNotCachedAndAnUnwritableDirectoryChangesNothing() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 3, 12);
+        Path clone = tmp.resolve("shallow");
+        TestRepo.runGit(tmp, Map.of(), "clone", "-q", "--depth", "4", "file://" + repo.dir(), clone.toString());
+        HistoryCache cache = HistoryCache.at(tmp.resolve("shallow.bin"));
+        HistoryMeasures shallow = measure(clone, "HEAD~1", "HEAD", cache);
+        assertThat(shallow.shallow()).isTrue();
+        assertThat(cache.file()).doesNotExist();
+
+        Files.writeString(tmp.resolve("a-file"), "x");
+        HistoryCache unwritable = HistoryCache.at(tmp.resolve("a-file/cache.bin"));
+        assertThat(measure(repo.dir(), ids.get(9), ids.get(11), unwritable)).isEqualTo(measure(repo.dir(), ids.get(9), ids.get(11), null));
+    }
+
+    @Test
+    void theConfiguredDirectoryOrOff() {
+        String before = System.getProperty("riskgate.cache.dir");
+        try {
+            System.setProperty("riskgate.cache.dir", tmp.resolve("c").toString());
+            assertThat(HistoryCache.directory()).isEqualTo(tmp.resolve("c"));
+            HistoryCache one = HistoryCache.of(tmp.resolve("one/.git"));
+            assertThat(one.file().getParent()).isEqualTo(tmp.resolve("c"));
+            assertThat(one.file()).isEqualTo(HistoryCache.of(tmp.resolve("one/../one/.git")).file());
+            assertThat(one.file()).isNotEqualTo(HistoryCache.of(tmp.resolve("two/.git")).file());
+            System.setProperty("riskgate.cache.dir", "off");
+            assertThat(HistoryCache.directory()).isNull();
+            assertThat(HistoryCache.of(tmp.resolve("one/.git"))).isNull();
+        } finally {
+            if (before == null) {
+                System.clearProperty("riskgate.cache.dir");
+            } else {
+                System.setProperty("riskgate.cache.dir", before);
+            }
+        }
+    }
+}
