@@ -61,9 +61,24 @@ public final class GitRepository {
         return shallow;
     }
 
-    /** The cache of this repository's history between assessments ({@link HistoryCache}), or null when it is off. */
+    /**
+     * The cache of this repository's history between assessments ({@link HistoryCache}), or null when
+     * it is off: shared by the clones of one remote (its {@code origin}, else its first remote) on
+     * this machine, such as the workspaces of a job's branches, else this clone's own.
+     */
     HistoryCache historyCache() {
-        return HistoryCache.of(commonDir);
+        if (HistoryCache.directory() == null) {
+            return null;
+        }
+        Git.Result remotes = git.run("config", "--get-regexp", "^remote\\..*\\.url$");
+        String url = null;
+        for (String line : remotes.ok() ? remotes.stdout().split("\n") : new String[0]) {
+            int space = line.indexOf(' ');
+            if (space > 0 && (url == null || line.startsWith("remote.origin.url "))) {
+                url = line.substring(space + 1).strip();
+            }
+        }
+        return url == null || url.isEmpty() ? HistoryCache.of(commonDir) : HistoryCache.forRemote(url);
     }
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */

@@ -27,7 +27,8 @@ import java.util.Map;
  * that the next one asks git only for the commits it has not read before. A commit's id names its
  * content and its parent, so an entry never goes stale; entries are only dropped to bound the file.
  *
- * <p>One file per repository (its common git directory) in the cache directory: the system property
+ * <p>One file per repository in the cache directory (per remote, shared by its clones, or per
+ * common git directory for a repository without a remote): the system property
  * {@code riskgate.cache.dir}, else the environment variable {@code RISKGATE_CACHE_DIR}, else {@code
  * $XDG_CACHE_HOME/riskgate}, else {@code ~/.cache/riskgate}; {@code off} as either of the first two
  * turns the cache off. The directory is created readable by its owner only. A file that cannot be
@@ -69,14 +70,26 @@ final class HistoryCache {
 
     /** The cache of the repository whose common git directory is {@code gitCommonDir}, or null when the cache is off. */
     static HistoryCache of(Path gitCommonDir) {
+        return gitCommonDir == null ? null : named("dir:" + gitCommonDir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The cache shared by the clones of the remote at {@code url}, or null when the cache is off. A
+     * commit's files are the same in every clone that has the commit, so clones may share entries;
+     * the URL is only hashed (it may hold credentials).
+     */
+    static HistoryCache forRemote(String url) {
+        return named("remote:" + url);
+    }
+
+    private static HistoryCache named(String name) {
         Path dir = directory();
-        if (dir == null || gitCommonDir == null) {
+        if (dir == null) {
             return null;
         }
         String key;
         try {
-            key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(gitCommonDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
+            key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)), 0, 12);
         } catch (NoSuchAlgorithmException e) {
             return null;
         }

@@ -208,6 +208,44 @@ class HistoryCacheTest {
     }
 
     @Test
+    void clonesOfOneRemoteShareTheCache() throws Exception {
+        TestRepo origin = TestRepo.init(tmp.resolve("origin"));
+        randomHistory(origin, 5, 15);
+        Path a = tmp.resolve("workspace-a");
+        Path b = tmp.resolve("workspace-b");
+        TestRepo.runGit(tmp, Map.of(), "clone", "-q", "file://" + origin.dir(), a.toString());
+        TestRepo.runGit(tmp, Map.of(), "clone", "-q", "file://" + origin.dir(), b.toString());
+        String before = System.getProperty("riskgate.cache.dir");
+        try {
+            System.setProperty("riskgate.cache.dir", tmp.resolve("shared").toString());
+            HistoryCache cacheA = GitRepository.open(a).historyCache();
+            assertThat(cacheA.file()).isEqualTo(GitRepository.open(b).historyCache().file());
+            assertThat(cacheA.file()).as("a repository without a remote has its own").isNotEqualTo(GitRepository.open(origin.dir()).historyCache().file());
+
+            GitRepository gitA = GitRepository.open(a);
+            HistoryMeasures inA = new ChangeHistory(gitA, HistoryRules.defaults()).measure(gitA.change("HEAD~2", "HEAD"));
+            assertThat(cacheA.file()).exists();
+            // what clone b reads is what clone a wrote: the entries without their files count no earlier change
+            Map<String, HistoryCache.CommitFiles> empty = new LinkedHashMap<>();
+            for (String sha : cacheA.read().keySet()) {
+                empty.put(sha, new HistoryCache.CommitFiles(new String[0], new String[0]));
+            }
+            cacheA.write(empty, Map.of());
+            GitRepository gitB = GitRepository.open(b);
+            HistoryMeasures inB = new ChangeHistory(gitB, HistoryRules.defaults()).measure(gitB.change("HEAD~2", "HEAD"));
+            assertThat(inB.commitsRead()).isEqualTo(inA.commitsRead());
+            assertThat(inB.priorChanges()).isZero();
+            assertThat(inA.priorChanges()).isPositive();
+        } finally {
+            if (before == null) {
+                System.clearProperty("riskgate.cache.dir");
+            } else {
+                System.setProperty("riskgate.cache.dir", before);
+            }
+        }
+    }
+
+    @Test
     void theConfiguredDirectoryOrOff() {
         String before = System.getProperty("riskgate.cache.dir");
         try {
@@ -217,9 +255,12 @@ class HistoryCacheTest {
             assertThat(one.file().getParent()).isEqualTo(tmp.resolve("c"));
             assertThat(one.file()).isEqualTo(HistoryCache.of(tmp.resolve("one/../one/.git")).file());
             assertThat(one.file()).isNotEqualTo(HistoryCache.of(tmp.resolve("two/.git")).file());
+            HistoryCache remote = HistoryCache.forRemote("https://user:secret@example.com/shop.git");
+            assertThat(remote.file().getFileName().toString()).doesNotContain("secret").matches("history-[0-9a-f]{24}\\.bin");
             System.setProperty("riskgate.cache.dir", "off");
             assertThat(HistoryCache.directory()).isNull();
             assertThat(HistoryCache.of(tmp.resolve("one/.git"))).isNull();
+            assertThat(HistoryCache.forRemote("https://example.com/shop.git")).isNull();
         } finally {
             if (before == null) {
                 System.clearProperty("riskgate.cache.dir");
