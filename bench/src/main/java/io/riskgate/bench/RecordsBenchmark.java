@@ -66,6 +66,10 @@ public final class RecordsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("index-cost")) {
+            indexCost(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            return;
+        }
         List<Integer> sizes = new ArrayList<>();
         for (String s : (args.length > 0 ? args[0] : "100000,1000000").split(",")) {
             sizes.add(Integer.parseInt(s.strip()));
@@ -175,6 +179,14 @@ public final class RecordsBenchmark {
         System.out.printf(Locale.ROOT, "baseline ingest: plain INSERTs of the same records into the table without aggregates"
                 + " (schema V1-V3, its indexes): %,.0f records/s%n", plainIngest);
         try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
+            // -Dbench.dropIndexes=a,b: the store without these indexes of its records (what each costs the ingest)
+            for (String index : System.getProperty("bench.dropIndexes", "").split(",")) {
+                if (!index.isBlank()) {
+                    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                        s.execute("DROP INDEX " + index.strip());
+                    }
+                }
+            }
             double rate = ingest(store, n, n, 10_000);
             double ingest = n / rate;
             System.out.printf(Locale.ROOT, "ingest: %,d records in %.1f s = %,.0f records/s (transactions of 10,000, aggregates maintained)%n",
@@ -251,7 +263,38 @@ public final class RecordsBenchmark {
      * INSERTs (transactions of {@code batch}) into the change_record table of schema V1-V3 with its
      * indexes and no aggregates; records per second.
      */
+    /**
+     * What each secondary index of the records' table costs H2's ingest: plain batched INSERTs of
+     * {@code n} records (transactions of 10,000) into the table of schema V1-V3 with all its indexes,
+     * then with fewer (dropped in reverse name order), down to the primary key alone; {@code rounds}
+     * rounds in turn after one to warm up, medians.
+     */
+    private static void indexCost(int n, int rounds) throws Exception {
+        Path dir = Files.createTempDirectory("riskgate-index-cost");
+        int[] all = {0};
+        System.out.printf(Locale.ROOT, "warm-up: %,.0f records/s%n",
+                plainIngest("jdbc:h2:file:" + dir.toAbsolutePath().resolve("warm-up") + ";LOCK_TIMEOUT=10000", n, n, 10_000, Integer.MAX_VALUE, all));
+        java.util.Map<Integer, List<Double>> rates = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        for (int r = 1; r <= rounds; r++) {
+            for (int keep = all[0]; keep >= 0; keep--) {
+                String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("r" + r + "k" + keep) + ";LOCK_TIMEOUT=10000";
+                double rate = plainIngest(url, n, n, 10_000, keep, new int[1]);
+                rates.computeIfAbsent(keep, k -> new ArrayList<>()).add(rate);
+                System.out.printf(Locale.ROOT, "round %d, %d secondary indexes: %,.0f records/s%n", r, keep, rate);
+            }
+        }
+        System.out.println();
+        System.out.println("| secondary indexes on change_record (of " + all[0] + ") | plain batched INSERTs, records/s (median) |");
+        System.out.println("| ---: | ---: |");
+        rates.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %d | %,.0f |%n", k, median(v)));
+    }
+
     private static double plainIngest(String url, int n, int m, int batch) throws Exception {
+        return plainIngest(url, n, m, batch, Integer.MAX_VALUE, new int[1]);
+    }
+
+    /** As above, keeping only the first {@code keep} secondary indexes (in name order); {@code kept[0]} says how many were kept. */
+    private static double plainIngest(String url, int n, int m, int batch, int keep, int[] kept) throws Exception {
         String columns = "id, pipeline, environment, commit_sha, commit_time, started_at, finished_at, outcome, risk_score, risk_level,"
                 + " risk_model, started_by, build_url, runbook_url, pir_url, rollback_command, rollback_exercised_at, tests_total, tests_failed,"
                 + " approvals, recorded_at";
@@ -266,6 +309,20 @@ public final class RecordsBenchmark {
                             }
                         }
                     }
+                }
+            }
+            List<String> indexes = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 var rs = s.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'CHANGE_RECORD'"
+                         + " AND INDEX_TYPE_NAME <> 'PRIMARY KEY' ORDER BY INDEX_NAME")) {
+                while (rs.next()) {
+                    indexes.add(rs.getString(1));
+                }
+            }
+            kept[0] = Math.min(keep, indexes.size());
+            try (Statement s = c.createStatement()) {
+                for (String index : indexes.subList(kept[0], indexes.size())) {
+                    s.execute("DROP INDEX " + index);
                 }
             }
             c.setAutoCommit(false);
