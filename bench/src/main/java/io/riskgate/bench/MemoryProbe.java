@@ -11,7 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Assesses a synthetic change of {@code args[0]} files in this JVM (run it with a small fixed heap)
+ * Assesses a synthetic change of {@code args[0]} files ({@code args[1]} earlier commits; {@code
+ * args[2]} the history cache: {@code off}, {@code cold} or {@code warm}) in this JVM (run it with a small fixed heap)
  * and prints: files, changed lines, bytes of diff text, the heap's peak use after the change was
  * built, and the score. Peak use is read from the heap pools' peak counters, reset right before the
  * assessment.
@@ -27,6 +28,13 @@ public final class MemoryProbe {
         try {
             long diffBytes = SyntheticChange.gitOutputBytes(change.dir, "diff", "-U0", "-M", change.base, change.head);
             ChangeAssessor assessor = new ChangeAssessor(DetectionRules.defaults(), ScoringRules.defaults());
+            // args[2], the history cache: off (default), cold (the assessment fills an empty one), warm (filled before)
+            String cache = args.length > 2 ? args[2] : "off";
+            Path cacheDir = Files.createTempDirectory("riskgate-mem-cache");
+            System.setProperty("riskgate.cache.dir", cache.equals("off") ? "off" : cacheDir.toString());
+            if (cache.equals("warm")) {
+                assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+            }
             System.gc();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
@@ -40,6 +48,7 @@ public final class MemoryProbe {
             }
             System.out.printf("%d %d %d %d %d %d%n", files, a.metrics().linesChanged(), diffBytes, peak, a.score(),
                     a.metrics().history().commitsRead());
+            SyntheticChange.delete(cacheDir);
         } finally {
             SyntheticChange.delete(change.dir);
         }

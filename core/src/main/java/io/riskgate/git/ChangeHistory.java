@@ -232,7 +232,7 @@ public final class ChangeHistory {
             repo.git().streamBytes(input, reader -> {
                 Entry entry = new Entry(reader);
                 while (entry.next()) {
-                    read.put(entry.sha, entry.files());
+                    read.put(entry.sha, entry.files(null));
                 }
             }, "diff-tree", "--stdin", "--always", "--root", "--no-color", "-r", "-M", "--name-status", "-z", FORMAT);
         }
@@ -267,8 +267,9 @@ public final class ChangeHistory {
             tally[0] = new Tally(change, reference, changedPaths);
             Entry entry = new Entry(reader);
             int kept = 0;
+            Map<String, String> paths = new HashMap<>();   // each path once in memory, however many commits name it
             while (entry.next()) {
-                HistoryCache.CommitFiles files = entry.files();
+                HistoryCache.CommitFiles files = entry.files(current == null ? null : paths);
                 tally[0].commit(entry.time, entry.email, files.paths(), files.renamedFrom());
                 if (current != null && kept + files.size() <= HistoryCache.MAX_PATH_ENTRIES) {
                     current.put(entry.sha, files);
@@ -411,9 +412,17 @@ public final class ChangeHistory {
             }
         }
 
-        /** The files of the commit just read. */
-        HistoryCache.CommitFiles files() {
-            return new HistoryCache.CommitFiles(paths.toArray(new String[0]), renamedFrom.toArray(new String[0]));
+        /** The files of the commit just read; with {@code interned}, each path as the first commit that named it had it. */
+        HistoryCache.CommitFiles files(Map<String, String> interned) {
+            String[] p = paths.toArray(new String[0]);
+            String[] from = renamedFrom.toArray(new String[0]);
+            if (interned != null) {
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = interned.computeIfAbsent(p[i], k -> k);
+                    from[i] = from[i] == null ? null : interned.computeIfAbsent(from[i], k -> k);
+                }
+            }
+            return new HistoryCache.CommitFiles(p, from);
         }
 
         /** The next byte, or -1 at the end: buffered here, without a lock per byte. */

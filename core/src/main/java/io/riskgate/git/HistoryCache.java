@@ -41,8 +41,11 @@ final class HistoryCache {
     private static final int VERSION = 1;
     /** Files larger than this are not read (the entries below keep a file well under it). */
     static final long MAX_FILE_BYTES = 256L << 20;
-    /** At most this many path entries (over all commits) are kept: huge commits are left to git. */
-    static final int MAX_PATH_ENTRIES = 4_000_000;
+    /**
+     * At most this many path entries (over all commits) are kept, about 8 MB of references beside the
+     * distinct paths: the look-back's newest commits up to it, the older ones left to git.
+     */
+    static final int MAX_PATH_ENTRIES = 1_000_000;
     /** Entries of commits outside the look-back just read are kept up to this many (another branch, a longer look-back). */
     static final int MAX_OTHER_COMMITS = 20_000;
 
