@@ -165,11 +165,7 @@ public final class ChangeRecordCsv {
                 Map<String, String> values = new LinkedHashMap<>(it.nextValue());
                 row++;
                 if (!headerChecked) {
-                    List<String> missing = REQUIRED.stream().filter(c -> !values.containsKey(c)).toList();
-                    if (!missing.isEmpty()) {
-                        throw new RiskGateException(source + ": missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
-                                + " (the header must name at least " + String.join(",", REQUIRED) + ")");
-                    }
+                    checkHeader(values.keySet(), source);
                     headerChecked = true;
                 }
                 ChangeRecord record = parse(values, source, row, checked);
@@ -181,13 +177,39 @@ public final class ChangeRecordCsv {
                 }
                 consumer.accept(record);
             }
+            if (!headerChecked) {
+                // no rows: the header alone says whether this is a file of records (an export of an empty store is)
+                java.util.Set<String> header = new java.util.LinkedHashSet<>();
+                if (it.getParserSchema() instanceof CsvSchema read) {
+                    read.forEach(column -> header.add(column.getName()));
+                }
+                if (header.isEmpty()) {
+                    throw empty(source);
+                }
+                checkHeader(header, source);
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof RiskGateException r) {
                 throw r;
             }
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            if (row == 1 && m.startsWith("Empty header line")) {
+                throw empty(source);
+            }
             throw new RiskGateException(source + ": not readable as CSV near row " + (row + 1) + " (" + (m.length() > 200 ? m.substring(0, 200) + "..." : m)
                     + "): export it again as CSV (comma-separated, UTF-8)");
+        }
+    }
+
+    private static RiskGateException empty(String source) {
+        return new RiskGateException(source + " is empty: a file of records starts with a header row naming at least " + String.join(",", REQUIRED));
+    }
+
+    private static void checkHeader(java.util.Set<String> columns, String source) {
+        List<String> missing = REQUIRED.stream().filter(c -> !columns.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new RiskGateException(source + ": missing column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + " (the header must name at least " + String.join(",", REQUIRED) + ")");
         }
     }
 

@@ -40,6 +40,23 @@ class ChangeRecordCsvTest {
     }
 
     @Test
+    void aFileWithoutRowsIsCheckedByItsHeader() throws Exception {
+        // an export of an empty store: no records, no error
+        java.io.StringWriter empty = new java.io.StringWriter();
+        new ChangeRecordCsv.Writer(empty).close();
+        assertThat(empty.toString()).startsWith("id,");
+        assertThat(read(empty.toString())).isEmpty();
+        assertThat(read(HEADER + "\n")).isEmpty();
+        // the header of some other file, with no rows: the same error as with rows
+        assertThatThrownBy(() -> read("name,when,result\n")).isInstanceOf(RiskGateException.class)
+                .hasMessage("in.csv: missing columns pipeline, environment, commit, startedAt, finishedAt, outcome"
+                        + " (the header must name at least pipeline,environment,commit,startedAt,finishedAt,outcome)");
+        assertThatThrownBy(() -> read("pipeline,environment,commit,startedAt,finishedAt\n")).hasMessageStartingWith("in.csv: missing column outcome ");
+        assertThatThrownBy(() -> read("")).hasMessageStartingWith("in.csv is empty: a file of records starts with a header row");
+        assertThatThrownBy(() -> read("\n\n")).hasMessageStartingWith("in.csv is empty");
+    }
+
+    @Test
     void anIdTwiceInOneFileNamesBothRows() {
         String row = "shop,production,c1,,2026-11-02T10:00:00Z,2026-11-02T10:05:00Z,SUCCEEDED\n";
         assertThatThrownBy(() -> read(HEADER + "\nr1," + row + "r2," + row + "r1," + row))
