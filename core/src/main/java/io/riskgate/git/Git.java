@@ -24,7 +24,8 @@ public final class Git {
             "-c", "diff.noprefix=false",
             "-c", "diff.mnemonicprefix=false",
             "-c", "diff.relative=false",
-            "-c", "log.showsignature=false");
+            "-c", "log.showsignature=false",
+            "-c", "log.showroot=true");
 
     private final Path directory;
     private final String executable;

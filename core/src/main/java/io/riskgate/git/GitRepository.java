@@ -67,7 +67,7 @@ public final class GitRepository {
      * this machine, such as the workspaces of a job's branches, else this clone's own.
      */
     HistoryCache historyCache() {
-        if (HistoryCache.directory() == null) {
+        if (HistoryCache.directory() == null || replacesObjects()) {
             return null;
         }
         Git.Result remotes = git.run("config", "--get-regexp", "^remote\\..*\\.url$");
@@ -79,6 +79,30 @@ public final class GitRepository {
             }
         }
         return url == null || url.isEmpty() ? HistoryCache.of(commonDir) : HistoryCache.forRemote(url);
+    }
+
+    /**
+     * Whether git may see other parents than the commits name (replace refs, grafts): then a commit's
+     * files depend on the repository, and the cache, which clones share, is not used.
+     */
+    private boolean replacesObjects() {
+        if (commonDir == null) {
+            return true;
+        }
+        if (Files.isDirectory(commonDir.resolve("refs/replace")) || Files.exists(commonDir.resolve("info/grafts"))) {
+            return true;
+        }
+        Path packed = commonDir.resolve("packed-refs");
+        try {
+            if (Files.isRegularFile(packed) && Files.size(packed) < (64L << 20)) {
+                try (var lines = Files.lines(packed, java.nio.charset.StandardCharsets.UTF_8)) {
+                    return lines.anyMatch(l -> l.contains(" refs/replace/"));
+                }
+            }
+            return Files.isRegularFile(packed);   // too large to read here: not cached
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return true;
+        }
     }
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */

@@ -246,6 +246,57 @@ class HistoryCacheTest {
     }
 
     @Test
+    void replacedParentsTurnTheCacheOffAndTheUsersLogSettingsChangeNothing() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 13, 12);
+        String before = System.getProperty("riskgate.cache.dir");
+        try {
+            System.setProperty("riskgate.cache.dir", tmp.resolve("c").toString());
+            assertThat(GitRepository.open(repo.dir()).historyCache()).isNotNull();
+            // the root commit's files count whatever log.showRoot says, from git and from the cache alike
+            TestRepo small = TestRepo.init(tmp.resolve("small"));
+            small.write("a.txt", "a\n");
+            small.commitAs("Bob", "bob@example.com", "root");
+            small.write("b.txt", "b\n");
+            String base = small.commitAs("Bob", "bob@example.com", "b");
+            small.write("a.txt", "a2\n");
+            String head = small.commitAs("Bob", "bob@example.com", "a again");
+            small.git("config", "log.showRoot", "false");
+            HistoryCache cache = HistoryCache.at(tmp.resolve("root.bin"));
+            for (HistoryMeasures m : List.of(measure(small.dir(), base, head, null), measure(small.dir(), base, head, cache),
+                    measure(small.dir(), base, head, cache))) {
+                assertThat(m.priorChanges()).as("the root commit added a.txt").isEqualTo(1);
+                assertThat(m.commitsRead()).isEqualTo(2);
+            }
+
+            // git replace: commit 5 seen with commit 2 as its parent in this clone only
+            repo.git("replace", "--graft", ids.get(5), ids.get(2));
+            assertThat(GitRepository.open(repo.dir()).historyCache()).isNull();
+            repo.git("pack-refs", "--all");
+            deleteTree(repo.dir().resolve(".git/refs/replace"));
+            assertThat(repo.git("for-each-ref", "refs/replace/")).as("packed").isNotBlank();
+            assertThat(GitRepository.open(repo.dir()).historyCache()).as("a packed replace ref").isNull();
+            repo.git("replace", "-d", ids.get(5));
+            deleteTree(repo.dir().resolve(".git/refs/replace"));
+            assertThat(GitRepository.open(repo.dir()).historyCache()).isNotNull();
+        } finally {
+            if (before == null) {
+                System.clearProperty("riskgate.cache.dir");
+            } else {
+                System.setProperty("riskgate.cache.dir", before);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
     void theConfiguredDirectoryOrOff() {
         String before = System.getProperty("riskgate.cache.dir");
         try {
