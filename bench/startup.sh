@@ -20,7 +20,9 @@ jar=cli/target/riskgate.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 [ -f cli/target/riskgate.jsa ] || echo "note: cli/target/riskgate.jsa is missing: cli/bin/riskgate runs without it" >&2
 repo=$(mktemp -d /tmp/riskgate-startup.XXXXXX)
-trap 'rm -rf "$repo"' EXIT
+# the history cache of these runs (each assess after the first reads it) stays beside the repository
+export RISKGATE_CACHE_DIR="$repo.cache"
+trap 'rm -rf "$repo" "$repo.cache"' EXIT
 (
   cd "$repo"
   git init -q && git config user.email dev@example.com && git config user.name Dev
