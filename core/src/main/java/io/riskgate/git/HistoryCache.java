@@ -82,7 +82,54 @@ final class HistoryCache {
      * the URL is only hashed (it may hold credentials).
      */
     static HistoryCache forRemote(String url) {
-        return named("remote:" + url);
+        return named("remote:" + remoteName(url));
+    }
+
+    /**
+     * The repository a remote URL names, the same for its spellings: without scheme, user, password
+     * and port, scp-like {@code host:path} as {@code host/path}, the host in lower case, without a
+     * trailing {@code /} or {@code .git} ({@code https://token@github.com/org/shop.git}, {@code
+     * git@github.com:org/shop} and {@code ssh://git@github.com:22/org/shop.git/} are all {@code
+     * github.com/org/shop}). Clones that share a name share a cache; that two repositories could share
+     * one is harmless, since a commit id names the same files in every repository that has it.
+     */
+    static String remoteName(String url) {
+        String u = url.strip();
+        boolean scheme = false;
+        int colonSlashes = u.indexOf("://");
+        if (colonSlashes > 0 && u.substring(0, colonSlashes).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            u = u.substring(colonSlashes + 3);
+            scheme = true;
+        }
+        int slash = u.indexOf('/');
+        int at = u.lastIndexOf('@', slash < 0 ? u.length() - 1 : slash);
+        if (at >= 0) {
+            u = u.substring(at + 1);
+        }
+        slash = u.indexOf('/');
+        int colon = u.indexOf(':');
+        String host;
+        String path;
+        if (colon >= 0 && (slash < 0 || colon < slash)) {
+            host = u.substring(0, colon);
+            path = u.substring(colon + 1);
+            if (scheme) {
+                path = path.replaceFirst("^\\d*", "");   // a port
+            }
+        } else if (slash >= 0) {
+            host = u.substring(0, slash);
+            path = u.substring(slash);
+        } else {
+            host = u;
+            path = "";
+        }
+        path = path.replaceAll("^/+", "").replaceAll("/+$", "");
+        if (path.endsWith(".git")) {
+            path = path.substring(0, path.length() - 4);
+        }
+        path = path.replaceAll("/+$", "");
+        host = host.toLowerCase(java.util.Locale.ROOT);
+        return host.isEmpty() ? "/" + path : host + "/" + path;
     }
 
     private static HistoryCache named(String name) {

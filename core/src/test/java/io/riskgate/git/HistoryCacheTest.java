@@ -297,6 +297,19 @@ class HistoryCacheTest {
     }
 
     @Test
+    void aRemoteIsNamedTheSameWhateverItsSpelling() {
+        for (String url : List.of("https://github.com/org/shop.git", "https://user:token@GitHub.com/org/shop", "git@github.com:org/shop.git",
+                "ssh://git@github.com:22/org/shop.git/", "ssh://github.com/org/shop", "git://github.com/org/shop.git")) {
+            assertThat(HistoryCache.remoteName(url)).as(url).isEqualTo("github.com/org/shop");
+        }
+        assertThat(HistoryCache.remoteName("file:///srv/git/shop.git")).isEqualTo(HistoryCache.remoteName("/srv/git/shop"));
+        assertThat(HistoryCache.remoteName("/srv/git/shop")).isEqualTo("/srv/git/shop");
+        assertThat(HistoryCache.remoteName("https://github.com/org/shop")).isNotEqualTo(HistoryCache.remoteName("https://github.com/org/shop-web"))
+                .isNotEqualTo(HistoryCache.remoteName("https://gitlab.com/org/shop"));
+        assertThat(HistoryCache.remoteName("../shop")).isEqualTo("../shop");
+    }
+
+    @Test
     void theConfiguredDirectoryOrOff() {
         String before = System.getProperty("riskgate.cache.dir");
         try {
