@@ -215,9 +215,7 @@ class HistoryCacheTest {
         Path b = tmp.resolve("workspace-b");
         TestRepo.runGit(tmp, Map.of(), "clone", "-q", "file://" + origin.dir(), a.toString());
         TestRepo.runGit(tmp, Map.of(), "clone", "-q", "file://" + origin.dir(), b.toString());
-        String before = System.getProperty("riskgate.cache.dir");
-        try {
-            System.setProperty("riskgate.cache.dir", tmp.resolve("shared").toString());
+        withCacheDirectory(tmp.resolve("shared").toString(), () -> {
             HistoryCache cacheA = GitRepository.open(a).historyCache();
             assertThat(cacheA.file()).isEqualTo(GitRepository.open(b).historyCache().file());
             assertThat(cacheA.file()).as("a repository without a remote has its own").isNotEqualTo(GitRepository.open(origin.dir()).historyCache().file());
@@ -236,22 +234,14 @@ class HistoryCacheTest {
             assertThat(inB.commitsRead()).isEqualTo(inA.commitsRead());
             assertThat(inB.priorChanges()).isZero();
             assertThat(inA.priorChanges()).isPositive();
-        } finally {
-            if (before == null) {
-                System.clearProperty("riskgate.cache.dir");
-            } else {
-                System.setProperty("riskgate.cache.dir", before);
-            }
-        }
+        });
     }
 
     @Test
     void replacedParentsTurnTheCacheOffAndTheUsersLogSettingsChangeNothing() throws Exception {
         TestRepo repo = TestRepo.init(tmp.resolve("r"));
         List<String> ids = randomHistory(repo, 13, 12);
-        String before = System.getProperty("riskgate.cache.dir");
-        try {
-            System.setProperty("riskgate.cache.dir", tmp.resolve("c").toString());
+        withCacheDirectory(tmp.resolve("c").toString(), () -> {
             assertThat(GitRepository.open(repo.dir()).historyCache()).isNotNull();
             // the root commit's files count whatever log.showRoot says, from git and from the cache alike
             TestRepo small = TestRepo.init(tmp.resolve("small"));
@@ -279,13 +269,7 @@ class HistoryCacheTest {
             repo.git("replace", "-d", ids.get(5));
             deleteTree(repo.dir().resolve(".git/refs/replace"));
             assertThat(GitRepository.open(repo.dir()).historyCache()).isNotNull();
-        } finally {
-            if (before == null) {
-                System.clearProperty("riskgate.cache.dir");
-            } else {
-                System.setProperty("riskgate.cache.dir", before);
-            }
-        }
+        });
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
@@ -310,10 +294,8 @@ class HistoryCacheTest {
     }
 
     @Test
-    void theConfiguredDirectoryOrOff() {
-        String before = System.getProperty("riskgate.cache.dir");
-        try {
-            System.setProperty("riskgate.cache.dir", tmp.resolve("c").toString());
+    void theConfiguredDirectoryOrOff() throws Exception {
+        withCacheDirectory(tmp.resolve("c").toString(), () -> {
             assertThat(HistoryCache.directory()).isEqualTo(tmp.resolve("c"));
             HistoryCache one = HistoryCache.of(tmp.resolve("one/.git"));
             assertThat(one.file().getParent()).isEqualTo(tmp.resolve("c"));
@@ -325,6 +307,15 @@ class HistoryCacheTest {
             assertThat(HistoryCache.directory()).isNull();
             assertThat(HistoryCache.of(tmp.resolve("one/.git"))).isNull();
             assertThat(HistoryCache.forRemote("https://example.com/shop.git")).isNull();
+        });
+    }
+
+    /** Runs {@code test} with the cache directory set to {@code dir} (a path or {@code off}), then puts the setting back. */
+    private static void withCacheDirectory(String dir, ThrowingRunnable test) throws Exception {
+        String before = System.getProperty("riskgate.cache.dir");
+        try {
+            System.setProperty("riskgate.cache.dir", dir);
+            test.run();
         } finally {
             if (before == null) {
                 System.clearProperty("riskgate.cache.dir");
@@ -332,5 +323,10 @@ class HistoryCacheTest {
                 System.setProperty("riskgate.cache.dir", before);
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }
