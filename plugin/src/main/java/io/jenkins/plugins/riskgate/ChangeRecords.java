@@ -212,6 +212,9 @@ public final class ChangeRecords {
     /** Moves what waits in the spools to the store and the change-management endpoint, off the caller's thread. */
     static void deliver() {
         WRITER.submit(() -> {
+            if (!JenkinsFacade.JENKINS.running()) {
+                return;   // queued before the controller stopped: the records wait in the spool for the next start
+            }
             try {
                 int written = writer().retry();
                 RecordSpool spool = spool();

@@ -158,6 +158,9 @@ public final class EventDelivery {
         if (QUEUED.compareAndSet(false, true)) {
             SENDER.submit(() -> {
                 QUEUED.set(false);
+                if (!JenkinsFacade.JENKINS.running()) {
+                    return;   // queued before the controller stopped: the events wait in the spool for the next start
+                }
                 EventSpool s = spool();
                 report(s, drain(s));
             });
