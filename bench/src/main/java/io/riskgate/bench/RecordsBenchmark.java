@@ -425,6 +425,8 @@ public final class RecordsBenchmark {
     }
 
     /** A plausible deployment: 50 pipelines, 3 environments, a year of history; failures likelier at higher risk. */
+    private static final boolean UUID_IDS = Boolean.getBoolean("bench.uuidIds");
+
     static ChangeRecord synthetic(int i, int n, Instant start, long span, SplittableRandom random) {
         long finished = start.toEpochMilli() + (long) ((double) i / n * span) + random.nextLong(60_000);
         int risk = (int) Math.min(100, Math.max(0, random.nextGaussian() * 18 + 30));
@@ -437,7 +439,9 @@ public final class RecordsBenchmark {
             case 1 -> "staging";
             default -> "production";
         };
-        return new ChangeRecord("r" + i, "team-" + (i % 50), env, Long.toHexString(random.nextLong()), Instant.ofEpochMilli(finished - lead),
+        // -Dbench.uuidIds=true: random ids, as the plugin gives its records, instead of ids in almost the order of writing
+        String id = UUID_IDS ? new java.util.UUID(random.nextLong(), random.nextLong()).toString() : "r" + i;
+        return new ChangeRecord(id, "team-" + (i % 50), env, Long.toHexString(random.nextLong()), Instant.ofEpochMilli(finished - lead),
                 Instant.ofEpochMilli(finished - 300_000), Instant.ofEpochMilli(finished), outcome, risk, level, "default", "ci",
                 "https://ci.example.com/job/team-" + (i % 50) + "/" + i + "/", i % 7 == 0 ? null : "https://runbooks.example.com/" + (i % 50),
                 outcome.failure() && random.nextBoolean() ? "https://pir.example.com/" + i : null, "./deploy.sh --rollback", null,
