@@ -37,22 +37,22 @@ public final class ChangeHistory {
     private final GitRepository repo;
     private final HistoryRules rules;
 
-    private final HistoryCache cache;
-    private final boolean configuredCache;
+    /** The history cache to use, or null for none: the configured one, or one a test gives. */
+    private final java.util.function.Supplier<HistoryCache> cache;
 
     public ChangeHistory(GitRepository repo, HistoryRules rules) {
-        this.repo = repo;
-        this.rules = rules;
-        this.cache = null;
-        this.configuredCache = true;
+        this(repo, rules, repo::historyCache);
     }
 
     /** With {@code cache} in place of the configured one (null: none). */
     ChangeHistory(GitRepository repo, HistoryRules rules, HistoryCache cache) {
+        this(repo, rules, () -> cache);
+    }
+
+    private ChangeHistory(GitRepository repo, HistoryRules rules, java.util.function.Supplier<HistoryCache> cache) {
         this.repo = repo;
         this.rules = rules;
         this.cache = cache;
-        this.configuredCache = false;
     }
 
     /** One file the change touches (under one or more paths, through renames). */
@@ -149,6 +149,10 @@ public final class ChangeHistory {
         }
     }
 
+    /** A commit of the look-back as its header gives it: id, author time, author e-mail (lower case). */
+    private record Header(String sha, long time, String email) {
+    }
+
     /** git's header of each commit the pass reads: record separator, id, author time, author e-mail. */
     private static final String FORMAT = "--format=%x1e%H%x1f%at%x1f%ae";
     /** Up to this many commits (or a quarter of the look-back, when more) missing from the cache are asked of git one by one. */
@@ -157,7 +161,7 @@ public final class ChangeHistory {
     private HistoryMeasures read(Change change, long reference, boolean fix, boolean shallow) {
         long since = reference - (long) rules.lookBackDays() * 86_400L;
         // a shallow clone's oldest commits look like root commits: what git lists for them changes when it is deepened
-        HistoryCache cache = shallow ? null : configuredCache ? repo.historyCache() : this.cache;
+        HistoryCache cache = shallow ? null : this.cache.get();
         String[] range = {"--since=" + Instant.ofEpochSecond(since), "--max-count=" + rules.maxCommits(), change.baseline(), "--"};
         List<String> changedPaths = new ArrayList<>();
         Map<String, HistoryCache.CommitFiles> cached = new HashMap<>();
@@ -204,26 +208,22 @@ public final class ChangeHistory {
      */
     private Tally fromCache(Change change, long reference, String[] range, HistoryCache cache, List<String> changedPaths,
                             Map<String, HistoryCache.CommitFiles> cached) {
-        List<String> shas = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        List<String> emails = new ArrayList<>();
+        List<Header> headers = new ArrayList<>();
         repo.git().streamBytes(reader -> {
             listChangedPaths(change, changedPaths);
             cached.putAll(cache.read());
             Entry entry = new Entry(reader);
             while (entry.next()) {
-                shas.add(entry.sha);
-                times.add(entry.time);
-                emails.add(entry.email);
+                headers.add(new Header(entry.sha, entry.time, entry.email));
             }
         }, concat(new String[] {"log", "--no-merges", "--no-color", "-z", FORMAT}, range));
         List<String> missing = new ArrayList<>();
-        for (String sha : shas) {
-            if (!cached.containsKey(sha)) {
-                missing.add(sha);
+        for (Header h : headers) {
+            if (!cached.containsKey(h.sha())) {
+                missing.add(h.sha());
             }
         }
-        if (missing.size() > Math.max(MAX_MISSING, shas.size() / 4)) {
+        if (missing.size() > Math.max(MAX_MISSING, headers.size() / 4)) {
             return null;
         }
         Map<String, HistoryCache.CommitFiles> read = new HashMap<>();
@@ -238,17 +238,17 @@ public final class ChangeHistory {
         }
         Tally tally = new Tally(change, reference, changedPaths);
         Map<String, HistoryCache.CommitFiles> current = missing.isEmpty() ? null : new LinkedHashMap<>();
-        for (int i = 0; i < shas.size(); i++) {
-            HistoryCache.CommitFiles files = cached.get(shas.get(i));
+        for (Header h : headers) {
+            HistoryCache.CommitFiles files = cached.get(h.sha());
             if (files == null) {
-                files = read.get(shas.get(i));
+                files = read.get(h.sha());
             }
             if (files == null) {
                 return null;   // git did not list it: read the pass as a whole
             }
-            tally.commit(times.get(i), emails.get(i), files.paths(), files.renamedFrom());
+            tally.commit(h.time(), h.email(), files.paths(), files.renamedFrom());
             if (current != null) {
-                current.put(shas.get(i), files);
+                current.put(h.sha(), files);
             }
         }
         if (current != null) {

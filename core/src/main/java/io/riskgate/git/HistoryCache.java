@@ -302,10 +302,10 @@ final class HistoryCache {
     }
 
     private static void intern(String path, Map<String, Integer> index, List<String> table) {
-        if (path.getBytes(StandardCharsets.UTF_8).length > 65_535) {
-            throw new IllegalArgumentException("a path too long to keep");   // writeUTF's limit: no cache this time
-        }
         index.computeIfAbsent(path, p -> {
+            if (p.getBytes(StandardCharsets.UTF_8).length > 65_535) {
+                throw new IllegalArgumentException("a path too long to keep");   // writeUTF's limit: no cache this time
+            }
             table.add(p);
             return table.size() - 1;
         });
