@@ -86,23 +86,12 @@ public final class GitRepository {
      * files depend on the repository, and the cache, which clones share, is not used.
      */
     private boolean replacesObjects() {
-        if (commonDir == null) {
+        if (commonDir == null || Files.exists(commonDir.resolve("info/grafts"))) {
             return true;
         }
-        if (Files.isDirectory(commonDir.resolve("refs/replace")) || Files.exists(commonDir.resolve("info/grafts"))) {
-            return true;
-        }
-        Path packed = commonDir.resolve("packed-refs");
-        try {
-            if (Files.isRegularFile(packed) && Files.size(packed) < (64L << 20)) {
-                try (var lines = Files.lines(packed, java.nio.charset.StandardCharsets.UTF_8)) {
-                    return lines.anyMatch(l -> l.contains(" refs/replace/"));
-                }
-            }
-            return Files.isRegularFile(packed);   // too large to read here: not cached
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return true;
-        }
+        // git reads its own refs, loose, packed or in a reftable
+        Git.Result replace = git.run("for-each-ref", "--count=1", "--format=%(refname)", "refs/replace/");
+        return !replace.ok() || !replace.stdout().isBlank();
     }
 
     /** Resolves a ref (branch, tag, sha, {@code HEAD~3}) to a full commit id, or empty if there is no such commit. */
