@@ -259,11 +259,6 @@ public final class RecordsBenchmark {
     }
 
     /**
-     * The baseline for ingest: the first {@code m} records of a history of {@code n} as plain batched
-     * INSERTs (transactions of {@code batch}) into the change_record table of schema V1-V3 with its
-     * indexes and no aggregates; records per second.
-     */
-    /**
      * What each secondary index of the records' table costs H2's ingest: plain batched INSERTs of
      * {@code n} records (transactions of 10,000) into the table of schema V1-V3 with all its indexes,
      * then with fewer (dropped in reverse name order), down to the primary key alone; {@code rounds}
@@ -289,6 +284,11 @@ public final class RecordsBenchmark {
         rates.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %d | %,.0f |%n", k, median(v)));
     }
 
+    /**
+     * The baseline for ingest: the first {@code m} records of a history of {@code n} as plain batched
+     * INSERTs (transactions of {@code batch}) into the change_record table of schema V1-V3 with its
+     * indexes and no aggregates; records per second.
+     */
     private static double plainIngest(String url, int n, int m, int batch) throws Exception {
         return plainIngest(url, n, m, batch, Integer.MAX_VALUE, new int[1]);
     }
@@ -424,9 +424,10 @@ public final class RecordsBenchmark {
         }
     }
 
-    /** A plausible deployment: 50 pipelines, 3 environments, a year of history; failures likelier at higher risk. */
+    /** -Dbench.uuidIds=true: random record ids, as the plugin gives its records, instead of ids in almost the order of writing. */
     private static final boolean UUID_IDS = Boolean.getBoolean("bench.uuidIds");
 
+    /** A plausible deployment: 50 pipelines, 3 environments, a year of history; failures likelier at higher risk. */
     static ChangeRecord synthetic(int i, int n, Instant start, long span, SplittableRandom random) {
         long finished = start.toEpochMilli() + (long) ((double) i / n * span) + random.nextLong(60_000);
         int risk = (int) Math.min(100, Math.max(0, random.nextGaussian() * 18 + 30));
@@ -439,7 +440,6 @@ public final class RecordsBenchmark {
             case 1 -> "staging";
             default -> "production";
         };
-        // -Dbench.uuidIds=true: random ids, as the plugin gives its records, instead of ids in almost the order of writing
         String id = UUID_IDS ? new java.util.UUID(random.nextLong(), random.nextLong()).toString() : "r" + i;
         return new ChangeRecord(id, "team-" + (i % 50), env, Long.toHexString(random.nextLong()), Instant.ofEpochMilli(finished - lead),
                 Instant.ofEpochMilli(finished - 300_000), Instant.ofEpochMilli(finished), outcome, risk, level, "default", "ci",
