@@ -1,5 +1,8 @@
 package io.riskgate.bench;
 
+import io.riskgate.git.ChangeHistory;
+import io.riskgate.git.GitRepository;
+import io.riskgate.git.HistoryMeasures;
 import io.riskgate.git.HistoryRules;
 import io.riskgate.risk.ChangeAssessor;
 import io.riskgate.risk.DetectionRules;
@@ -80,11 +83,29 @@ public class AssessBenchmark {
                 "--format=%x1e%H%x1f%at%x1f%ae", "--max-count=20000", change.base, "--");
     }
 
-    /** The assessment as on a first run in a repository: the history cache off, the whole look-back read from git. */
+    /**
+     * The assessment as on a first run in a repository: the history cache off, the whole look-back
+     * read from git (on this machine's two processors in one git log; see {@link #assessReaders}).
+     */
     @Benchmark
     public RiskAssessment assess() {
         System.setProperty("riskgate.cache.dir", "off");
         return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+    }
+
+    /**
+     * The first assessment with the history's tree diffs read by {@code readers} git processes
+     * ({@code riskgate.history.readers}; by default one per processor but one, so one here).
+     */
+    @Benchmark
+    public RiskAssessment assessReaders(Readers r) {
+        System.setProperty("riskgate.cache.dir", "off");
+        System.setProperty("riskgate.history.readers", Integer.toString(r.readers));
+        try {
+            return assessor.assess(Path.of(change.dir.toString()), change.base, change.head);
+        } finally {
+            System.clearProperty("riskgate.history.readers");
+        }
     }
 
     /**
@@ -108,6 +129,30 @@ public class AssessBenchmark {
     }
 
     static final int NEW_COMMITS = 100;
+
+    /** How many git processes read the history pass's tree diffs ({@code riskgate.history.readers}). */
+    @State(Scope.Benchmark)
+    public static class Readers {
+        @Param({"1", "2"})
+        int readers;
+    }
+
+    /**
+     * The history pass alone, as a first assessment reads it (no cache): the headers and the tree
+     * diffs of 20,000 commits by {@code readers} git processes (1: one git log), here with a core
+     * for each, as on a machine with a core more than readers beside the diff.
+     */
+    @Benchmark
+    public HistoryMeasures historyPass(Readers r) {
+        System.setProperty("riskgate.cache.dir", "off");
+        System.setProperty("riskgate.history.readers", Integer.toString(r.readers));
+        try {
+            GitRepository repo = GitRepository.open(Path.of(change.dir.toString()));
+            return new ChangeHistory(repo, HistoryRules.defaults()).measure(repo.change(change.base, change.head));
+        } finally {
+            System.clearProperty("riskgate.history.readers");
+        }
+    }
 
     /** A history cache filled by one assessment of the change. */
     @State(Scope.Benchmark)

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  *
  * <p>The files each commit changed are kept between assessments ({@link HistoryCache}): when the
  * cache has the look-back's commits but a few, git lists only the commits' headers and the tree
- * diffs of those few, and the measures are the same. Memory is bounded by the look-back (the
- * commits it allows and {@link HistoryCache#MAX_PATH_ENTRIES}), not by the repository's age.
+ * diffs of those few, and the measures are the same. Without a cache file (a first assessment) on
+ * more than two processors, git lists the headers and several git processes read the tree diffs of
+ * parts of the look-back side by side. Memory is bounded by the look-back (the commits it allows and
+ * {@link HistoryCache#MAX_PATH_ENTRIES}), not by the repository's age.
  *
  * <p>The files are the paths the change touches, at the baseline and at head, without rename
  * detection: a file the change renames is followed under its old path. A rename in the history of
@@ -40,6 +42,37 @@ public final class ChangeHistory {
     /** The history cache to use, or null for none: the configured one, or one a test gives. */
     private final java.util.function.Supplier<HistoryCache> cache;
 
+    /**
+     * How many git processes read the tree diffs of commits the cache lacks, side by side, when there
+     * are many (a first assessment): the system property {@code riskgate.history.readers}, else the
+     * environment variable {@code RISKGATE_HISTORY_READERS}, else one per processor but one (the
+     * assessment's diff and analysis take about one), at most four; 1 reads a first assessment's
+     * whole pass in one git log, as on two processors, where more readers only share the cores the
+     * diff needs.
+     */
+    static int readers() {
+        String configured = System.getProperty("riskgate.history.readers");
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv("RISKGATE_HISTORY_READERS");
+        }
+        if (configured != null && !configured.isBlank()) {
+            try {
+                return Math.max(1, Math.min(64, Integer.parseInt(configured.strip())));
+            } catch (NumberFormatException e) {
+                // not a number: the default
+            }
+        }
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+    }
+    /** Each reader takes at least this many commits: below, one process reads them all. */
+    static final int COMMITS_PER_READER = 1_000;
+
+    private int readers = readers();
+    private int commitsPerReader = COMMITS_PER_READER;
+    private long pathLimit = HistoryCache.MAX_PATH_ENTRIES;
+    /** How the last measure read the tree diffs: the number of git diff-tree processes, 0 for the whole pass in one git log (tests). */
+    int lastReaders = -1;
+
     public ChangeHistory(GitRepository repo, HistoryRules rules) {
         this(repo, rules, repo::historyCache);
     }
@@ -53,6 +86,19 @@ public final class ChangeHistory {
         this.repo = repo;
         this.rules = rules;
         this.cache = cache;
+    }
+
+    /** The same, with {@code readers} git processes of at least {@code commitsPerReader} commits each (tests). */
+    ChangeHistory readers(int readers, int commitsPerReader) {
+        this.readers = Math.max(1, readers);
+        this.commitsPerReader = Math.max(1, commitsPerReader);
+        return this;
+    }
+
+    /** The same, with at most {@code paths} paths of tree diffs held before the pass runs in one git log instead (tests). */
+    ChangeHistory pathLimit(long paths) {
+        this.pathLimit = paths;
+        return this;
     }
 
     /** One file the change touches (under one or more paths, through renames). */
@@ -165,10 +211,11 @@ public final class ChangeHistory {
         String[] range = {"--since=" + Instant.ofEpochSecond(since), "--max-count=" + rules.maxCommits(), change.baseline(), "--"};
         List<String> changedPaths = new ArrayList<>();
         Map<String, HistoryCache.CommitFiles> cached = new HashMap<>();
-        // without a cache file yet (a first assessment) the whole pass runs at once
-        Tally tally = cache == null || !java.nio.file.Files.isRegularFile(cache.file()) ? null
-                : fromCache(change, reference, range, cache, changedPaths, cached);
+        boolean filed = cache != null && java.nio.file.Files.isRegularFile(cache.file());
+        // without a cache file yet (a first assessment) and one processor, the whole pass runs at once in one git log
+        Tally tally = filed || readers > 1 ? fromHeaders(change, reference, range, cache, filed, changedPaths, cached) : null;
         if (tally == null) {
+            lastReaders = 0;
             tally = fromGit(change, reference, range, cache, changedPaths, cached);
         }
         double ageSum = 0;
@@ -201,17 +248,21 @@ public final class ChangeHistory {
     }
 
     /**
-     * The pass from the cache: the look-back's commit headers from git (no tree diffs), the files of
-     * each from the cache, and git's tree diffs of those the cache does not have, if they are few
-     * (new commits since the last assessment, usually); null when they are not (then the whole pass
-     * runs in git). The cache is written again only when something was added.
+     * The pass from the commits' headers: the look-back's commit headers from git (no tree diffs), the
+     * files of each from the cache (if {@code filed}), and git's tree diffs of those it does not have.
+     * Few missing (new commits since the last assessment, usually) are read by one git process; many
+     * (a first assessment) by {@link #readers()} side by side, each a contiguous part of the look-back,
+     * or, with one reader, by the whole pass in one git log instead (then this returns null, as it does
+     * when what git lists would hold more than {@link HistoryCache#MAX_PATH_ENTRIES} paths in memory). The cache, if any, is written again when something was added.
      */
-    private Tally fromCache(Change change, long reference, String[] range, HistoryCache cache, List<String> changedPaths,
-                            Map<String, HistoryCache.CommitFiles> cached) {
+    private Tally fromHeaders(Change change, long reference, String[] range, HistoryCache cache, boolean filed, List<String> changedPaths,
+                              Map<String, HistoryCache.CommitFiles> cached) {
         List<Header> headers = new ArrayList<>();
         repo.git().streamBytes(reader -> {
             listChangedPaths(change, changedPaths);
-            cached.putAll(cache.read());
+            if (filed) {
+                cached.putAll(cache.read());
+            }
             Entry entry = new Entry(reader);
             while (entry.next()) {
                 headers.add(new Header(entry.sha, entry.time, entry.email));
@@ -223,21 +274,15 @@ public final class ChangeHistory {
                 missing.add(h.sha());
             }
         }
-        if (missing.size() > Math.max(MAX_MISSING, headers.size() / 4)) {
+        if (readers == 1 && missing.size() > Math.max(MAX_MISSING, headers.size() / 4)) {
             return null;
         }
-        Map<String, HistoryCache.CommitFiles> read = new HashMap<>();
-        if (!missing.isEmpty()) {
-            byte[] input = (String.join("\n", missing) + "\n").getBytes(StandardCharsets.US_ASCII);
-            repo.git().streamBytes(input, reader -> {
-                Entry entry = new Entry(reader);
-                while (entry.next()) {
-                    read.put(entry.sha, entry.files(null));
-                }
-            }, "diff-tree", "--stdin", "--always", "--root", "--no-color", "-r", "-M", "--name-status", "-z", FORMAT);
+        Map<String, HistoryCache.CommitFiles> read = treeDiffs(missing);
+        if (read == null) {
+            return null;
         }
         Tally tally = new Tally(change, reference, changedPaths);
-        Map<String, HistoryCache.CommitFiles> current = missing.isEmpty() ? null : new LinkedHashMap<>();
+        Map<String, HistoryCache.CommitFiles> current = missing.isEmpty() || cache == null ? null : new LinkedHashMap<>();
         for (Header h : headers) {
             HistoryCache.CommitFiles files = cached.get(h.sha());
             if (files == null) {
@@ -255,6 +300,94 @@ public final class ChangeHistory {
             cache.write(current, cached);
         }
         return tally;
+    }
+
+    /** Thrown by a reader when the tree diffs read hold more paths than memory is given for them. */
+    private static final class TooManyPaths extends RuntimeException {
+        TooManyPaths() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The files of each of these commits ({@code git diff-tree --stdin}): in one git process, or in
+     * several side by side when there are enough commits for each; null if they hold more than
+     * {@link HistoryCache#MAX_PATH_ENTRIES} paths.
+     */
+    private Map<String, HistoryCache.CommitFiles> treeDiffs(List<String> shas) {
+        if (shas.isEmpty()) {
+            lastReaders = 0;
+            return Map.of();
+        }
+        int parts = (int) Math.max(1, Math.min(readers, shas.size() / (long) commitsPerReader));
+        lastReaders = parts;
+        java.util.concurrent.atomic.AtomicLong entries = new java.util.concurrent.atomic.AtomicLong();
+        List<Map<String, HistoryCache.CommitFiles>> results = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        RuntimeException[] failure = new RuntimeException[parts];
+        for (int i = 0; i < parts; i++) {
+            List<String> part = shas.subList((int) ((long) shas.size() * i / parts), (int) ((long) shas.size() * (i + 1) / parts));
+            Map<String, HistoryCache.CommitFiles> result = new HashMap<>();
+            results.add(result);
+            int index = i;
+            Runnable reader = () -> {
+                try {
+                    treeDiffs(part, result, entries);
+                } catch (RuntimeException e) {
+                    failure[index] = e;
+                }
+            };
+            if (i == parts - 1) {
+                reader.run();   // the last part on this thread
+            } else {
+                Thread thread = new Thread(reader, "riskgate-git-diff-tree");
+                thread.setDaemon(true);
+                thread.start();
+                threads.add(thread);
+            }
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                threads.forEach(Thread::interrupt);
+                Thread.currentThread().interrupt();
+                throw new GitException("interrupted while reading the history", e);
+            }
+        }
+        boolean tooMany = false;
+        for (RuntimeException e : failure) {
+            if (e instanceof TooManyPaths) {
+                tooMany = true;
+            } else if (e != null) {
+                throw e;
+            }
+        }
+        if (tooMany) {
+            return null;
+        }
+        if (results.size() == 1) {
+            return results.get(0);
+        }
+        Map<String, HistoryCache.CommitFiles> all = new HashMap<>(shas.size() * 2);
+        results.forEach(all::putAll);
+        return all;
+    }
+
+    /** One reader: the files of {@code shas} into {@code into}, counting their paths in {@code entries}. */
+    private void treeDiffs(List<String> shas, Map<String, HistoryCache.CommitFiles> into, java.util.concurrent.atomic.AtomicLong entries) {
+        byte[] input = (String.join("\n", shas) + "\n").getBytes(StandardCharsets.US_ASCII);
+        Map<String, String> paths = new HashMap<>();   // each path once in memory, however many commits name it
+        repo.git().streamBytes(input, reader -> {
+            Entry entry = new Entry(reader);
+            while (entry.next()) {
+                HistoryCache.CommitFiles files = entry.files(paths);
+                into.put(entry.sha, files);
+                if (entries.addAndGet(files.size()) > pathLimit) {
+                    throw new TooManyPaths();
+                }
+            }
+        }, "diff-tree", "--stdin", "--always", "--root", "--no-color", "-r", "-M", "--name-status", "-z", FORMAT);
     }
 
     /** The whole pass in git: {@code git log -M --name-status} of the look-back, streamed; kept for the cache when there is one. */

@@ -90,31 +90,78 @@ class HistoryCacheTest {
         return new ChangeHistory(git, HistoryRules.defaults(), cache).measure(git.change(base, head));
     }
 
+    /** Measured with {@code readers} git processes reading tree diffs, each of at least {@code perReader} commits. */
+    private static HistoryMeasures measure(Path dir, String base, String head, HistoryCache cache, int readers, int perReader) {
+        GitRepository git = GitRepository.open(dir);
+        return new ChangeHistory(git, HistoryRules.defaults(), cache).readers(readers, perReader).measure(git.change(base, head));
+    }
+
     @Test
     void measuresWithTheCacheEqualThoseFromGitOnRandomHistories() throws Exception {
         for (long seed = 1; seed <= 3; seed++) {
             TestRepo repo = TestRepo.init(tmp.resolve("r" + seed));
             List<String> ids = randomHistory(repo, seed, 40);
             HistoryCache cache = HistoryCache.at(tmp.resolve("cache" + seed + ".bin"));
+            HistoryCache parallelCache = HistoryCache.at(tmp.resolve("parallel" + seed + ".bin"));
             // bases in time order (each later one finds the newest commits missing), then back (all cached)
             List<Integer> bases = new ArrayList<>(List.of(5, 12, 20, 33, 38, 25, 14, 6));
             for (int b : bases) {
                 for (int span : new int[] {1, 2}) {
                     String base = ids.get(b);
                     String head = ids.get(Math.min(ids.size() - 1, b + span));
-                    HistoryMeasures fromGit = measure(repo.dir(), base, head, null);
-                    HistoryMeasures first = measure(repo.dir(), base, head, cache);
-                    HistoryMeasures again = measure(repo.dir(), base, head, cache);
+                    // one git log of the whole pass
+                    HistoryMeasures fromGit = measure(repo.dir(), base, head, null, 1, 1);
                     String what = "seed " + seed + ", change " + b + ".." + (b + span);
+                    // the headers, then three git processes reading the tree diffs of a third of the look-back each
+                    for (int[] readers : new int[][] {{3, 1}, {2, 7}}) {
+                        GitRepository git = GitRepository.open(repo.dir());
+                        ChangeHistory history = new ChangeHistory(git, HistoryRules.defaults(), null).readers(readers[0], readers[1]);
+                        assertThat(history.measure(git.change(base, head))).as(what + ", " + readers[0] + " readers").isEqualTo(fromGit);
+                        assertThat(history.lastReaders).as(what + ": the tree diffs were read side by side")
+                                .isEqualTo(Math.max(1, Math.min(readers[0], fromGit.commitsRead() / readers[1])));
+                    }
+                    // the cache filled and read by one reader, and by three
+                    HistoryMeasures first = measure(repo.dir(), base, head, cache, 1, 1);
+                    HistoryMeasures again = measure(repo.dir(), base, head, cache, 1, 1);
                     assertThat(first).as(what).isEqualTo(fromGit);
                     assertThat(again).as(what + ", from the cache").isEqualTo(fromGit);
+                    assertThat(measure(repo.dir(), base, head, parallelCache, 3, 1)).as(what + ", cache of three readers").isEqualTo(fromGit);
+                    assertThat(measure(repo.dir(), base, head, parallelCache, 3, 1)).as(what + ", cache of three readers, again")
+                            .isEqualTo(fromGit);
                     assertThat(fromGit.commitsRead()).as(what).isGreaterThan(0);
                 }
             }
             assertThat(Files.size(cache.file())).isPositive();
             // every commit on main up to the newest base but the merges is in the cache
             assertThat(cache.read()).hasSizeGreaterThanOrEqualTo(36);
+            assertThat(contents(parallelCache)).isEqualTo(contents(cache));
         }
+    }
+
+    /** What a cache holds, comparable: each commit's paths and the paths they were renamed from. */
+    private static Map<String, List<List<String>>> contents(HistoryCache cache) {
+        Map<String, List<List<String>>> all = new java.util.TreeMap<>();
+        cache.read().forEach((sha, files) -> all.put(sha, List.of(List.of(files.paths()), java.util.Arrays.asList(files.renamedFrom()))));
+        return all;
+    }
+
+    @Test
+    void treeDiffsTooManyToHoldAreReadByOneGitLogInstead() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 11, 30);
+        String base = ids.get(24);
+        String head = ids.get(26);
+        HistoryMeasures fromGit = measure(repo.dir(), base, head, null, 1, 1);
+        GitRepository git = GitRepository.open(repo.dir());
+        HistoryCache cache = HistoryCache.at(tmp.resolve("cache.bin"));
+        // three readers may hold 5 paths: the first to pass it stops them all, and the whole pass runs in one git log
+        ChangeHistory history = new ChangeHistory(git, HistoryRules.defaults(), cache).readers(3, 1).pathLimit(5);
+        HistoryMeasures limited = history.measure(git.change(base, head));
+        assertThat(history.lastReaders).as("one git log").isZero();
+        assertThat(limited).isEqualTo(fromGit);
+        assertThat(limited.commitsRead()).isGreaterThan(5);
+        // that git log filled the cache with every commit it read
+        assertThat(cache.read()).hasSize(fromGit.commitsRead());
     }
 
     @Test
