@@ -125,9 +125,9 @@ public final class RecordsBenchmark {
             }
             int batch = Integer.parseInt(b.strip());
             int m = Math.min(n, batch == 1 ? 2_000 : Math.max(20_000, 2 * batch));
-            String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000"
+            String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
                     : postgres.freshDatabase();
-            String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain" + batch) + ";LOCK_TIMEOUT=10000"
+            String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
                     : postgres.freshDatabase();
             double plain = plainIngest(plainUrl, n, m, batch);
             double rate;
@@ -166,12 +166,12 @@ public final class RecordsBenchmark {
         String url;
         if (database.equals("h2")) {
             // H2 reuses the results of repeated identical queries over unchanged tables: off, so that every round computes
-            url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("records") + ";LOCK_TIMEOUT=10000;OPTIMIZE_REUSE_RESULTS=FALSE";
+            url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("records") + ";LOCK_TIMEOUT=10000;OPTIMIZE_REUSE_RESULTS=FALSE" + H2_EXTRA;
         } else {
             url = postgres.freshDatabase();
         }
         System.out.printf(Locale.ROOT, "%n== %s, %,d records ==%n", database, n);
-        String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000"
+        String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000" + H2_EXTRA
                 : postgres.freshDatabase();
         // -Dbench.plainIngest=false leaves the baseline ingest out (it doubles the loading time)
         double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n, n, 10_000)
@@ -423,6 +423,9 @@ public final class RecordsBenchmark {
             }
         }
     }
+
+    /** -Dbench.h2Settings=;A=B;C=D: settings added to the URL of every H2 database of the harness (what a setting does to it). */
+    private static final String H2_EXTRA = System.getProperty("bench.h2Settings", "");
 
     /** -Dbench.uuidIds=true: random record ids, as the plugin gives its records, instead of ids in almost the order of writing. */
     private static final boolean UUID_IDS = Boolean.getBoolean("bench.uuidIds");
