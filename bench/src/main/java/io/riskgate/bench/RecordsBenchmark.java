@@ -124,7 +124,7 @@ public final class RecordsBenchmark {
                 continue;
             }
             int batch = Integer.parseInt(b.strip());
-            int m = Math.min(n, batch == 1 ? 2_000 : Math.max(20_000, 2 * batch));
+            int m = Math.min(n, batch == 1 ? Integer.getInteger("bench.singleWrites", 2_000) : Math.max(20_000, 2 * batch));
             String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
                     : postgres.freshDatabase();
             String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
