@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -53,12 +52,6 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
      * compaction could not read. {@link #compact()} shrinks the file.
      */
     static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;FILE_LOCK=SOCKET;WRITE_DELAY=0;LOCK_TIMEOUT=10000;MAX_COMPACT_TIME=0";
-
-    /**
-     * Added to every H2 URL that does not set it: each connection keeps this many parsed statements
-     * (H2's default is 8, fewer than one write uses, so every write parsed its statements again).
-     */
-    static final String H2_QUERY_CACHE = ";QUERY_CACHE_SIZE=64";
 
     static {
         // the process serving an embedded store listens on the loopback interface only (unless the JVM says otherwise)
@@ -144,9 +137,6 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
                     + "': use a directory (embedded H2), a jdbc:postgresql:// URL or a jdbc:h2: URL");
         }
         loadDriver(dialect);
-        if (dialect == Dialect.H2 && !url.toUpperCase(Locale.ROOT).contains(";QUERY_CACHE_SIZE=")) {
-            url = (url.endsWith(";") ? url.substring(0, url.length() - 1) : url) + H2_QUERY_CACHE;
-        }
         JdbcChangeRecordStore store = new JdbcChangeRecordStore(url, props, dialect, location, directory, wait);
         try {
             store.retrying("open", false, c -> SchemaMigrations.migrate(c, location, dialect == Dialect.POSTGRESQL));

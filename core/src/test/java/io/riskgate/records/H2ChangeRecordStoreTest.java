@@ -29,38 +29,6 @@ class H2ChangeRecordStoreTest extends ChangeRecordStoreContract {
         assertThat(dir.resolve("store/records.mv.db")).exists();
     }
 
-    /** The query cache size of the H2 database open at {@code url}, as H2 reports it. */
-    private static String queryCacheSize(String url) throws Exception {
-        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             var rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
-            return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    @Test
-    void everyH2StoreKeepsMoreParsedStatementsUnlessItsUrlSaysOtherwise() throws Exception {
-        // H2 keeps 8 by default, fewer than one write uses
-        try (var held = DriverManager.getConnection("jdbc:h2:mem:plain")) {
-            assertThat(queryCacheSize("jdbc:h2:mem:plain")).isEqualTo("8");
-        }
-        try (JdbcChangeRecordStore s = JdbcChangeRecordStore.connect("jdbc:h2:mem:defaulted;DB_CLOSE_DELAY=-1;", null, null)) {
-            s.saveAll(history());
-            assertThat(queryCacheSize("jdbc:h2:mem:defaulted")).isEqualTo("64");
-        }
-        try (JdbcChangeRecordStore s = JdbcChangeRecordStore.connect("jdbc:h2:mem:own;DB_CLOSE_DELAY=-1;query_cache_size=16", null, null)) {
-            s.saveAll(history());
-            assertThat(queryCacheSize("jdbc:h2:mem:own")).isEqualTo("16");
-        }
-        store.saveAll(history());
-        assertThat(store.count(RecordQuery.ALL)).isEqualTo(7);
-        try (var c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("store/records").toAbsolutePath() + JdbcChangeRecordStore.H2_SETTINGS);
-             Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).as("the embedded store, seen from a second connection").isEqualTo("64");
-        }
-    }
-
     @Test
     void aNewerSchemaIsRefusedNotWritten() throws Exception {
         store.close();
