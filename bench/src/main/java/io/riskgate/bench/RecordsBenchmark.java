@@ -125,9 +125,9 @@ public final class RecordsBenchmark {
             }
             int batch = Integer.parseInt(b.strip());
             int m = Math.min(n, batch == 1 ? Integer.getInteger("bench.singleWrites", 2_000) : Math.max(20_000, 2 * batch));
-            String url = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("batch" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
+            String url = database.equals("h2") ? h2(dir, "batch" + batch)
                     : postgres.freshDatabase();
-            String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain" + batch) + ";LOCK_TIMEOUT=10000" + H2_EXTRA
+            String plainUrl = database.equals("h2") ? h2(dir, "plain" + batch)
                     : postgres.freshDatabase();
             double plain = plainIngest(plainUrl, n, m, batch);
             double rate;
@@ -166,12 +166,12 @@ public final class RecordsBenchmark {
         String url;
         if (database.equals("h2")) {
             // H2 reuses the results of repeated identical queries over unchanged tables: off, so that every round computes
-            url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("records") + ";LOCK_TIMEOUT=10000;OPTIMIZE_REUSE_RESULTS=FALSE" + H2_EXTRA;
+            url = h2(dir, "records") + ";OPTIMIZE_REUSE_RESULTS=FALSE";
         } else {
             url = postgres.freshDatabase();
         }
         System.out.printf(Locale.ROOT, "%n== %s, %,d records ==%n", database, n);
-        String plainUrl = database.equals("h2") ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("plain") + ";LOCK_TIMEOUT=10000" + H2_EXTRA
+        String plainUrl = database.equals("h2") ? h2(dir, "plain")
                 : postgres.freshDatabase();
         // -Dbench.plainIngest=false leaves the baseline ingest out (it doubles the loading time)
         double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n, n, 10_000)
@@ -267,16 +267,19 @@ public final class RecordsBenchmark {
     private static void indexCost(int n, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("riskgate-index-cost");
         int[] all = {0};
-        System.out.printf(Locale.ROOT, "warm-up: %,.0f records/s%n",
-                plainIngest("jdbc:h2:file:" + dir.toAbsolutePath().resolve("warm-up") + ";LOCK_TIMEOUT=10000", n, n, 10_000, Integer.MAX_VALUE, all));
         java.util.Map<Integer, List<Double>> rates = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
-        for (int r = 1; r <= rounds; r++) {
-            for (int keep = all[0]; keep >= 0; keep--) {
-                String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("r" + r + "k" + keep) + ";LOCK_TIMEOUT=10000";
-                double rate = plainIngest(url, n, n, 10_000, keep, new int[1]);
-                rates.computeIfAbsent(keep, k -> new ArrayList<>()).add(rate);
-                System.out.printf(Locale.ROOT, "round %d, %d secondary indexes: %,.0f records/s%n", r, keep, rate);
+        try {
+            System.out.printf(Locale.ROOT, "warm-up: %,.0f records/s%n",
+                    plainIngest(h2(dir, "warm-up"), n, n, 10_000, Integer.MAX_VALUE, all));
+            for (int r = 1; r <= rounds; r++) {
+                for (int keep = all[0]; keep >= 0; keep--) {
+                    double rate = plainIngest(h2(dir, "r" + r + "k" + keep), n, n, 10_000, keep, new int[1]);
+                    rates.computeIfAbsent(keep, k -> new ArrayList<>()).add(rate);
+                    System.out.printf(Locale.ROOT, "round %d, %d secondary indexes: %,.0f records/s%n", r, keep, rate);
+                }
             }
+        } finally {
+            SyntheticChange.delete(dir);
         }
         System.out.println();
         System.out.println("| secondary indexes on change_record (of " + all[0] + ") | plain batched INSERTs, records/s (median) |");
@@ -426,6 +429,11 @@ public final class RecordsBenchmark {
 
     /** -Dbench.h2Settings=;A=B;C=D: settings added to the URL of every H2 database of the harness (what a setting does to it). */
     private static final String H2_EXTRA = System.getProperty("bench.h2Settings", "");
+
+    /** The URL of the harness's H2 database {@code name} in {@code dir}, with {@link #H2_EXTRA}. */
+    private static String h2(Path dir, String name) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve(name) + ";LOCK_TIMEOUT=10000" + H2_EXTRA;
+    }
 
     /** -Dbench.uuidIds=true: random record ids, as the plugin gives its records, instead of ids in almost the order of writing. */
     private static final boolean UUID_IDS = Boolean.getBoolean("bench.uuidIds");

@@ -50,7 +50,7 @@ public final class ChangeHistory {
      * whole pass in one git log, as on two processors, where more readers only share the cores the
      * diff needs.
      */
-    static int readers() {
+    static int configuredReaders() {
         String configured = System.getProperty("riskgate.history.readers");
         if (configured == null || configured.isBlank()) {
             configured = System.getenv("RISKGATE_HISTORY_READERS");
@@ -64,10 +64,11 @@ public final class ChangeHistory {
         }
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     }
+
     /** Each reader takes at least this many commits: below, one process reads them all. */
     static final int COMMITS_PER_READER = 1_000;
 
-    private int readers = readers();
+    private int readers = configuredReaders();
     private int commitsPerReader = COMMITS_PER_READER;
     private long pathLimit = HistoryCache.MAX_PATH_ENTRIES;
     /** How the last measure read the tree diffs: the number of git diff-tree processes, 0 for the whole pass in one git log (tests). */
@@ -251,9 +252,10 @@ public final class ChangeHistory {
      * The pass from the commits' headers: the look-back's commit headers from git (no tree diffs), the
      * files of each from the cache (if {@code filed}), and git's tree diffs of those it does not have.
      * Few missing (new commits since the last assessment, usually) are read by one git process; many
-     * (a first assessment) by {@link #readers()} side by side, each a contiguous part of the look-back,
-     * or, with one reader, by the whole pass in one git log instead (then this returns null, as it does
-     * when what git lists would hold more than {@link HistoryCache#MAX_PATH_ENTRIES} paths in memory). The cache, if any, is written again when something was added.
+     * (a first assessment) by {@link #configuredReaders()} side by side, each a contiguous part of the
+     * look-back, or, with one reader, by the whole pass in one git log instead (then this returns null,
+     * as it does when what git lists would hold more than {@link HistoryCache#MAX_PATH_ENTRIES} paths in
+     * memory). The cache, if any, is written again when something was added.
      */
     private Tally fromHeaders(Change change, long reference, String[] range, HistoryCache cache, boolean filed, List<String> changedPaths,
                               Map<String, HistoryCache.CommitFiles> cached) {
