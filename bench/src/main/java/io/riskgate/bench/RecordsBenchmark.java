@@ -67,14 +67,14 @@ public final class RecordsBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("index-cost")) {
-            indexCost(args.length > 1 ? Integer.parseInt(args[1]) : 100_000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+            indexCost(atLeastOne(args.length > 1 ? args[1] : "100000", "records"), atLeastOne(args.length > 2 ? args[2] : "3", "rounds"));
             return;
         }
         List<Integer> sizes = new ArrayList<>();
         for (String s : (args.length > 0 ? args[0] : "100000,1000000").split(",")) {
-            sizes.add(Integer.parseInt(s.strip()));
+            sizes.add(atLeastOne(s.strip(), "records"));
         }
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int rounds = atLeastOne(args.length > 1 ? args[1] : "7", "rounds");
         List<String> databases = List.of((args.length > 2 ? args[2] : "h2,postgresql").split(","));
         List<String> rows = new ArrayList<>();
         Postgres postgres = null;
@@ -464,6 +464,22 @@ public final class RecordsBenchmark {
             rs.next();
             return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)};
         }
+    }
+
+    /** A count from the command line: a whole number of at least 1 (the reports' medians need a round), else the usage and exit 2. */
+    private static int atLeastOne(String text, String what) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        System.err.println("RecordsBenchmark: " + what + " must be a whole number of at least 1 (got '" + text + "'); usage:"
+                + " RecordsBenchmark [records,records...] [rounds] [h2,postgresql] | index-cost [records] [rounds]");
+        System.exit(2);
+        return 0;
     }
 
     private static double median(List<Double> values) {

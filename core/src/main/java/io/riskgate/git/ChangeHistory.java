@@ -50,25 +50,62 @@ public final class ChangeHistory {
      * whole pass in one git log, as on two processors, where more readers only share the cores the
      * diff needs.
      */
-    static int configuredReaders() {
-        String configured = System.getProperty("riskgate.history.readers");
+    private static ReadersSetting configuredSetting() {
+        return readersSetting(System.getProperty("riskgate.history.readers"), System.getenv("RISKGATE_HISTORY_READERS"),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The number of history readers to use, and what was wrong with the setting it came from (null when nothing was). */
+    record ReadersSetting(int readers, String problem) {
+    }
+
+    /** Up to this many history readers can be configured. */
+    static final int MAX_READERS = 64;
+
+    /**
+     * The number of history readers from the system property's value (or, when it is unset or blank,
+     * the environment variable's) on a machine with {@code processors} processors: a whole number from
+     * 1 to {@value #MAX_READERS} is used as it is; a number outside that range counts as the nearest
+     * bound; anything else, or nothing, gives the default. A setting that was not used as it is comes
+     * with the problem in words, for the assessment's history note.
+     */
+    static ReadersSetting readersSetting(String property, String environment, int processors) {
+        int fallback = Math.max(1, Math.min(4, processors - 1));
+        String name = "riskgate.history.readers";
+        String configured = property;
         if (configured == null || configured.isBlank()) {
-            configured = System.getenv("RISKGATE_HISTORY_READERS");
+            name = "RISKGATE_HISTORY_READERS";
+            configured = environment;
         }
-        if (configured != null && !configured.isBlank()) {
-            try {
-                return Math.max(1, Math.min(64, Integer.parseInt(configured.strip())));
-            } catch (NumberFormatException e) {
-                // not a number: the default
-            }
+        if (configured == null || configured.isBlank()) {
+            return new ReadersSetting(fallback, null);
         }
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
+        String value = configured.strip();
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return new ReadersSetting(fallback, name + " is '" + (value.length() > 40 ? value.substring(0, 40) + "..." : value)
+                    + "', not a whole number from 1 to " + MAX_READERS + ": the history was read with the default of " + processes(fallback));
+        }
+        if (n < 1 || n > MAX_READERS) {
+            int used = n < 1 ? 1 : MAX_READERS;
+            return new ReadersSetting(used, name + " is " + value + ", outside 1 to " + MAX_READERS + ": the history was read with "
+                    + processes(used));
+        }
+        return new ReadersSetting((int) n, null);
+    }
+
+    private static String processes(int n) {
+        return n == 1 ? "1 git process" : n + " git processes";
     }
 
     /** Each reader takes at least this many commits: below, one process reads them all. */
     static final int COMMITS_PER_READER = 1_000;
 
-    private int readers = configuredReaders();
+    private int readers;
+    /** What was wrong with the configured number of readers, for the history note; null when nothing was. */
+    private String readersProblem;
     private int commitsPerReader = COMMITS_PER_READER;
     private long pathLimit = HistoryCache.MAX_PATH_ENTRIES;
     /** How the last measure read the tree diffs: the number of git diff-tree processes, 0 for the whole pass in one git log (tests). */
@@ -87,6 +124,14 @@ public final class ChangeHistory {
         this.repo = repo;
         this.rules = rules;
         this.cache = cache;
+        setting(configuredSetting());
+    }
+
+    /** The same, with the number of readers and its problem as {@code setting} gives them (tests). */
+    ChangeHistory setting(ReadersSetting setting) {
+        this.readers = setting.readers();
+        this.readersProblem = setting.problem();
+        return this;
     }
 
     /** The same, with {@code readers} git processes of at least {@code commitsPerReader} commits each (tests). */
@@ -238,7 +283,7 @@ public final class ChangeHistory {
         int n = Math.max(1, tally.authors.size());
         Instant oldestRead = tally.commitsRead == 0 ? null : Instant.ofEpochSecond(tally.oldest);
         return new HistoryMeasures(tally.developers.size(), aged == 0 ? 0 : ageSum / aged, tally.priorChanges, exp / n, rexp / n,
-                sexp / n, fix, tally.commitsRead, oldestRead, shallow, note(shallow, tally.commitsRead, oldestRead));
+                sexp / n, fix, tally.commitsRead, oldestRead, shallow, joined(note(shallow, tally.commitsRead, oldestRead), readersProblem));
     }
 
     /** The change's paths, listed while a git command starts and fills its pipe (once). */
@@ -252,7 +297,7 @@ public final class ChangeHistory {
      * The pass from the commits' headers: the look-back's commit headers from git (no tree diffs), the
      * files of each from the cache (if {@code filed}), and git's tree diffs of those it does not have.
      * Few missing (new commits since the last assessment, usually) are read by one git process; many
-     * (a first assessment) by {@link #configuredReaders()} side by side, each a contiguous part of the
+     * (a first assessment) by {@link #configuredSetting()} side by side, each a contiguous part of the
      * look-back, or, with one reader, by the whole pass in one git log instead (then this returns null,
      * as it does when what git lists would hold more than {@link HistoryCache#MAX_PATH_ENTRIES} paths in
      * memory). The cache, if any, is written again when something was added.
@@ -422,6 +467,10 @@ public final class ChangeHistory {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    private static String joined(String note, String more) {
+        return note == null ? more : more == null ? note : note + "; " + more;
     }
 
     private String note(boolean shallow, int read, Instant oldest) {

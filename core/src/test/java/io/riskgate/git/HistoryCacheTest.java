@@ -146,6 +146,58 @@ class HistoryCacheTest {
     }
 
     @Test
+    void theNumberOfReadersComesFromThePropertyElseTheEnvironmentAndASettingNotUsedAsItIsIsSaid() {
+        // unset or blank: one per processor but one, at most four, no problem
+        assertThat(ChangeHistory.readersSetting(null, null, 2)).isEqualTo(new ChangeHistory.ReadersSetting(1, null));
+        assertThat(ChangeHistory.readersSetting(" ", "", 8)).isEqualTo(new ChangeHistory.ReadersSetting(4, null));
+        assertThat(ChangeHistory.readersSetting(null, null, 3).readers()).isEqualTo(2);
+        assertThat(ChangeHistory.readersSetting(null, null, 1).readers()).isEqualTo(1);
+        // the property wins over the environment; spaces around the number are fine
+        assertThat(ChangeHistory.readersSetting(" 3 ", "7", 2)).isEqualTo(new ChangeHistory.ReadersSetting(3, null));
+        assertThat(ChangeHistory.readersSetting(null, "7", 2)).isEqualTo(new ChangeHistory.ReadersSetting(7, null));
+        assertThat(ChangeHistory.readersSetting(null, "64", 2).problem()).isNull();
+        // not a number: the default, and the variable, the value and the default named
+        ChangeHistory.ReadersSetting word = ChangeHistory.readersSetting(null, "abc", 5);
+        assertThat(word.readers()).isEqualTo(4);
+        assertThat(word.problem()).isEqualTo("RISKGATE_HISTORY_READERS is 'abc', not a whole number from 1 to 64:"
+                + " the history was read with the default of 4 git processes");
+        assertThat(ChangeHistory.readersSetting("2.5", null, 2).problem())
+                .startsWith("riskgate.history.readers is '2.5', not a whole number").endsWith("the default of 1 git process");
+        assertThat(ChangeHistory.readersSetting(null, "x".repeat(500), 2).problem()).hasSizeLessThan(200);
+        // out of range: the nearest bound, said
+        assertThat(ChangeHistory.readersSetting(null, "0", 2))
+                .isEqualTo(new ChangeHistory.ReadersSetting(1, "RISKGATE_HISTORY_READERS is 0, outside 1 to 64: the history was read with 1 git process"));
+        assertThat(ChangeHistory.readersSetting("-3", null, 2).readers()).isEqualTo(1);
+        assertThat(ChangeHistory.readersSetting(null, "100", 2).readers()).isEqualTo(64);
+        assertThat(ChangeHistory.readersSetting(null, "99999999999999999999", 2).problem()).contains("not a whole number");
+    }
+
+    @Test
+    void aReadersSettingNotUsedAsItIsIsInTheHistoryNoteAndTheMeasuresStayTheSame() throws Exception {
+        TestRepo repo = TestRepo.init(tmp.resolve("r"));
+        List<String> ids = randomHistory(repo, 5, 24);
+        String base = ids.get(20);
+        String head = ids.get(22);
+        HistoryMeasures plain = measure(repo.dir(), base, head, null, 1, 1);
+        assertThat(plain.note()).isNull();
+        GitRepository git = GitRepository.open(repo.dir());
+        ChangeHistory history = new ChangeHistory(git, HistoryRules.defaults(), null)
+                .setting(ChangeHistory.readersSetting(null, "lots", 2)).readers(1, 1);
+        HistoryMeasures warned = history.measure(git.change(base, head));
+        assertThat(warned.note()).isEqualTo("RISKGATE_HISTORY_READERS is 'lots', not a whole number from 1 to 64:"
+                + " the history was read with the default of 1 git process");
+        assertThat(new HistoryMeasures(warned.developers(), warned.age(), warned.priorChanges(), warned.authorExperience(),
+                warned.recentExperience(), warned.subsystemExperience(), warned.fix(), warned.commitsRead(), warned.since(),
+                warned.shallow(), null)).isEqualTo(plain);
+        // with the look-back's own note, both are said
+        ChangeHistory limited = new ChangeHistory(git, new HistoryRules(HistoryRules.defaults().lookBackDays(), 5,
+                HistoryRules.defaults().fixPatterns()), null).setting(ChangeHistory.readersSetting("0", null, 2));
+        assertThat(limited.measure(git.change(base, head)).note())
+                .startsWith("history measures from the last 5 commits")
+                .endsWith("; riskgate.history.readers is 0, outside 1 to 64: the history was read with 1 git process");
+    }
+
+    @Test
     void treeDiffsTooManyToHoldAreReadByOneGitLogInstead() throws Exception {
         TestRepo repo = TestRepo.init(tmp.resolve("r"));
         List<String> ids = randomHistory(repo, 11, 30);
