@@ -190,6 +190,8 @@ public final class ChangeHistory {
         int priorChanges;
         int commitsRead;
         long oldest = Long.MAX_VALUE;
+        /** Why the history cache could not be written, or null. */
+        String cacheProblem;
 
         Tally(Change change, long reference, List<String> changedPaths) {
             this.reference = reference;
@@ -283,7 +285,7 @@ public final class ChangeHistory {
         int n = Math.max(1, tally.authors.size());
         Instant oldestRead = tally.commitsRead == 0 ? null : Instant.ofEpochSecond(tally.oldest);
         return new HistoryMeasures(tally.developers.size(), aged == 0 ? 0 : ageSum / aged, tally.priorChanges, exp / n, rexp / n,
-                sexp / n, fix, tally.commitsRead, oldestRead, shallow, joined(note(shallow, tally.commitsRead, oldestRead), readersProblem));
+                sexp / n, fix, tally.commitsRead, oldestRead, shallow, joined(joined(note(shallow, tally.commitsRead, oldestRead), readersProblem), tally.cacheProblem));
     }
 
     /** The change's paths, listed while a git command starts and fills its pipe (once). */
@@ -344,7 +346,7 @@ public final class ChangeHistory {
             }
         }
         if (current != null) {
-            cache.write(current, cached);
+            tally.cacheProblem = cache.write(current, cached);
         }
         return tally;
     }
@@ -458,7 +460,7 @@ public final class ChangeHistory {
             }
         }, concat(new String[] {"log", "--no-merges", "--no-color", "-M", "--name-status", "-z", FORMAT}, range));
         if (current != null) {
-            cache.write(current, cached);
+            tally[0].cacheProblem = cache.write(current, cached);
         }
         return tally[0];
     }

@@ -219,10 +219,12 @@ final class HistoryCache {
 
     /**
      * Writes {@code current} (the look-back just read, newest first) and, after it, as many of {@code
-     * earlier}'s other entries as the bounds allow; replaces the file at once. Failures are left
-     * silent: the cache only saves time.
+     * earlier}'s other entries as the bounds allow; replaces the file at once. A failure never fails
+     * the assessment (the cache only saves time): it is returned in words, for the history note.
+     *
+     * @return null when the file was written, else why not
      */
-    void write(Map<String, CommitFiles> current, Map<String, CommitFiles> earlier) {
+    String write(Map<String, CommitFiles> current, Map<String, CommitFiles> earlier) {
         Map<String, CommitFiles> kept = new LinkedHashMap<>();
         int total = 0;
         for (Map.Entry<String, CommitFiles> e : current.entrySet()) {
@@ -259,8 +261,11 @@ final class HistoryCache {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            return null;
         } catch (IOException | RuntimeException e) {
             // no cache this time: the next assessment reads the history from git again
+            return "the history cache was not written (" + problem(e) + "): the next assessment reads the history from git"
+                    + " again; RISKGATE_CACHE_DIR names a writable directory for it, or off turns it off";
         } finally {
             if (tmp != null) {
                 try {
@@ -270,6 +275,23 @@ final class HistoryCache {
                 }
             }
         }
+    }
+
+    /** What went wrong, in a few words: the kind of failure and the file it was about, bounded. */
+    private static String problem(Exception e) {
+        String text;
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            text = "not a directory: " + f.getFile();   // a file where the directory, or one above it, would be
+        } else if (e instanceof java.nio.file.AccessDeniedException f) {
+            text = "permission denied: " + f.getFile();
+        } else if (e instanceof java.nio.file.FileSystemException f) {
+            String reason = f.getReason() == null || f.getReason().isEmpty() ? "cannot write"
+                    : Character.toLowerCase(f.getReason().charAt(0)) + f.getReason().substring(1);   // the system's words
+            text = reason + (f.getFile() == null ? "" : ": " + f.getFile());
+        } else {
+            text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 
     private static void write(DataOutputStream out, Map<String, CommitFiles> entries) throws IOException {

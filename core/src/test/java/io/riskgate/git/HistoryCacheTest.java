@@ -186,9 +186,7 @@ class HistoryCacheTest {
         HistoryMeasures warned = history.measure(git.change(base, head));
         assertThat(warned.note()).isEqualTo("RISKGATE_HISTORY_READERS is 'lots', not a whole number from 1 to 64:"
                 + " the history was read with the default of 1 git process");
-        assertThat(new HistoryMeasures(warned.developers(), warned.age(), warned.priorChanges(), warned.authorExperience(),
-                warned.recentExperience(), warned.subsystemExperience(), warned.fix(), warned.commitsRead(), warned.since(),
-                warned.shallow(), null)).isEqualTo(plain);
+        assertThat(withNote(warned, null)).isEqualTo(plain);
         // with the look-back's own note, both are said
         ChangeHistory limited = new ChangeHistory(git, new HistoryRules(HistoryRules.defaults().lookBackDays(), 5,
                 HistoryRules.defaults().fixPatterns()), null).setting(ChangeHistory.readersSetting("0", null, 2));
@@ -303,7 +301,21 @@ class HistoryCacheTest {
 
         Files.writeString(tmp.resolve("a-file"), "x");
         HistoryCache unwritable = HistoryCache.at(tmp.resolve("a-file/cache.bin"));
-        assertThat(measure(repo.dir(), ids.get(9), ids.get(11), unwritable)).isEqualTo(measure(repo.dir(), ids.get(9), ids.get(11), null));
+        HistoryMeasures without = measure(repo.dir(), ids.get(9), ids.get(11), null);
+        HistoryMeasures unwritten = measure(repo.dir(), ids.get(9), ids.get(11), unwritable);
+        // the same measures; the note says why the cache is not there and what to do
+        assertThat(without.note()).isNull();
+        assertThat(withNote(unwritten, null)).isEqualTo(without);
+        assertThat(unwritten.note()).isEqualTo("the history cache was not written (not a directory: " + tmp.resolve("a-file")
+                + "): the next assessment reads the history from git again; RISKGATE_CACHE_DIR names a writable directory"
+                + " for it, or off turns it off");
+        // written where it can be: no note
+        assertThat(measure(repo.dir(), ids.get(9), ids.get(11), HistoryCache.at(tmp.resolve("ok/cache.bin"))).note()).isNull();
+    }
+
+    private static HistoryMeasures withNote(HistoryMeasures m, String note) {
+        return new HistoryMeasures(m.developers(), m.age(), m.priorChanges(), m.authorExperience(), m.recentExperience(),
+                m.subsystemExperience(), m.fix(), m.commitsRead(), m.since(), m.shallow(), note);
     }
 
     @Test
