@@ -113,6 +113,35 @@ class OpenMetricsOutputTest {
     }
 
     @Test
+    void aWindowNamesExactlyTheEnvironmentsOfItsDeploymentsEvenOnItsEdgeDays() throws Exception {
+        String store = tmp.resolve("store").toString();
+        Path csv = tmp.resolve("edges.csv");
+        // staging deploys on the window's first and last days, but only outside it; qa only inside it
+        Files.writeString(csv, "pipeline,environment,commit,startedAt,finishedAt,outcome\n"
+                + "shop,production,c1,2026-11-02T09:00:00Z,2026-11-02T09:10:00Z,SUCCEEDED\n"
+                + "shop,staging,c1,2026-11-02T07:00:00Z,2026-11-02T07:10:00Z,SUCCEEDED\n"
+                + "shop,staging,c2,2026-11-04T20:00:00Z,2026-11-04T20:10:00Z,FAILED\n"
+                + "shop,qa,c2,2026-11-03T12:00:00Z,2026-11-03T12:10:00Z,FAILED\n"
+                + "shop,production,c3,2026-11-04T10:00:00Z,2026-11-04T10:10:00Z,FAILED\n");
+        assertThat(riskgate("import", csv.toString(), "--store", store).exit()).isZero();
+        RiskGateCliTest.Run run = riskgate("report", "--store", store, "--format", "openmetrics",
+                "--since", "2026-11-02T08:30:00Z", "--until", "2026-11-04T12:00:00Z");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode families = parse(run.out());
+        assertThat(value(families, "riskgate_deployments", "environment", "production")).isEqualTo(2);
+        assertThat(value(families, "riskgate_deployment_failures", "environment", "production")).isEqualTo(1);
+        assertThat(value(families, "riskgate_deployments", "environment", "qa")).isEqualTo(1);
+        assertThat(run.out()).doesNotContain("environment=\"staging\"");
+        // the whole history: staging too
+        JsonNode all = parse(riskgate("report", "--store", store, "--format", "openmetrics").out());
+        assertThat(value(all, "riskgate_deployments", "environment", "staging")).isEqualTo(2);
+        // one environment asked for by name gets its series, deployments or not
+        RiskGateCliTest.Run named = riskgate("report", "--store", store, "--format", "openmetrics", "--environment", "staging",
+                "--since", "2026-11-02T08:30:00Z", "--until", "2026-11-04T12:00:00Z");
+        assertThat(value(parse(named.out()), "riskgate_deployments", "environment", "staging")).isZero();
+    }
+
+    @Test
     void labelValuesWithQuotesBackslashesAndLineBreaksAreEscaped() throws Exception {
         String store = tmp.resolve("store").toString();
         Path csv = tmp.resolve("odd.csv");

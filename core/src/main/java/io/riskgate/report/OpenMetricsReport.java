@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -35,18 +37,17 @@ public final class OpenMetricsReport {
     private OpenMetricsReport() {
     }
 
-    /** The metrics of each environment of the query's records (or of the query's environment), and readiness per pipeline. */
+    /**
+     * The metrics of each environment of the query's records (or of the query's environment), and readiness per pipeline.
+     * The environments come from the store's {@link ChangeRecordStore#environments} (the aggregates, never a read of every
+     * record), which may also name one whose only deployment on the window's first or last day fell outside the window: an
+     * environment without a deployment the query selects gets no series, so the report names exactly the environments of
+     * the query's records.
+     */
     public static String of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
-        TreeSet<String> environments = new TreeSet<>();
-        if (query.environment() != null) {
-            environments.add(query.environment());
-        } else {
-            store.forEach(query, r -> {
-                if (environments.size() < MAX_ENVIRONMENTS) {
-                    environments.add(r.environment());
-                }
-            });
-        }
+        SortedSet<String> environments = query.environment() != null ? new TreeSet<>(Set.of(query.environment()))
+                : store.environments(query, MAX_ENVIRONMENTS);
+        boolean named = query.environment() != null;
         IncidentStore incidents;
         try {
             incidents = store.incidents();
@@ -63,7 +64,11 @@ public final class OpenMetricsReport {
             if (query.pipeline() != null) {
                 labels.put("pipeline", query.pipeline());
             }
-            out.environment(labels, store.dora(q), incidents == null ? null : incidents.metrics(q),
+            DoraMetrics dora = store.dora(q);
+            if (!named && dora.deployments() == 0) {
+                continue;   // named by a day of the window's edges only
+            }
+            out.environment(labels, dora, incidents == null ? null : incidents.metrics(q),
                     incidents == null ? null : (long) incidents.awaitingReview(q, 100_000).size());
         }
         for (Readiness.PipelineReadiness r : DeliveryReport.of(store, query, now, productionEnvironment).readiness()) {
