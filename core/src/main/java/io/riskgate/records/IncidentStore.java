@@ -80,6 +80,15 @@ public interface IncidentStore {
      */
     List<AwaitingReview> awaitingReview(RecordQuery query, int limit);
 
+    /**
+     * How many deployments of the query need a review and have none (those {@link #awaitingReview}
+     * lists, all of them). This default lists them; stores with aggregates count them from those, the
+     * reviews and the incidents, without reading the selection's records.
+     */
+    default long awaitingReviewCount(RecordQuery query) {
+        return awaitingReview(query, Integer.MAX_VALUE).size();
+    }
+
     /** A failed, rolled-back or incident-linked deployment without a review. */
     record AwaitingReview(String deploymentId, String pipeline, String environment, String commit, Instant finishedAt,
                           Outcome outcome, int incidents) {

@@ -417,8 +417,7 @@ final class JdbcIncidentStore implements IncidentStore {
         }
         Where w = Where.records(query, "r.");
         String incidents = "(SELECT COUNT(*) FROM incident i WHERE i.deployment_id = r.id)";
-        String awaiting = "r.pir_url IS NULL AND NOT EXISTS (SELECT 1 FROM deployment_review v WHERE v.deployment_id = r.id)"
-                + " AND (r.outcome <> 'SUCCEEDED' OR EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id))";
+        String awaiting = AWAITING;
         return store.withConnection("read", false, c -> {
             // the finish time of the last one listed, read in index order up to it (the id that breaks ties is not in the
             // index: ordered by both, the database would sort every record of the selection) ...
@@ -450,6 +449,48 @@ final class JdbcIncidentStore implements IncidentStore {
             }
             return result;
         });
+    }
+
+    /**
+     * Exact, from the aggregates: the selection's failures without a {@code pirUrl} (failures less the
+     * failures with one, both kept per day), less those of them with a review, plus the successful
+     * deployments linked to an incident without a {@code pirUrl} or a review; the last two are read
+     * from the reviews' and the incidents' deployment ids into the records' primary key, so the read is
+     * bounded by the reviews and incidents, never by the selection's records. A query by outcome or
+     * risk level, which the aggregates do not count apart, counts the records.
+     */
+    @Override
+    public long awaitingReviewCount(RecordQuery query) {
+        if (query.selectsNothing()) {
+            return 0;
+        }
+        Where w = Where.records(query, "r.");
+        if (query.outcome() != null || query.riskLevel() != null) {
+            return store.withConnection("read", false, c -> count(c, "SELECT COUNT(*) FROM change_record r" + w.and(AWAITING), w));
+        }
+        return store.withConnection("read", false, c -> {
+            DayAggregate totals = store.totals(c, query);
+            long reviewedFailures = count(c, "SELECT COUNT(*) FROM change_record r" + w.and("r.id IN (SELECT v.deployment_id FROM"
+                    + " deployment_review v) AND r.pir_url IS NULL AND r.outcome <> 'SUCCEEDED'"), w);
+            long linkedSuccesses = count(c, "SELECT COUNT(*) FROM change_record r" + w.and("r.id IN (SELECT i.deployment_id FROM"
+                    + " incident i) AND r.outcome = 'SUCCEEDED' AND r.pir_url IS NULL AND NOT EXISTS (SELECT 1 FROM deployment_review v"
+                    + " WHERE v.deployment_id = r.id)"), w);
+            return totals.failures() - totals.reviewed - reviewedFailures + linkedSuccesses;
+        });
+    }
+
+    /** Which records await a review: failed, rolled back or linked to an incident, without a {@code pirUrl} or a review. */
+    private static final String AWAITING = "r.pir_url IS NULL AND NOT EXISTS (SELECT 1 FROM deployment_review v WHERE v.deployment_id"
+            + " = r.id) AND (r.outcome <> 'SUCCEEDED' OR EXISTS (SELECT 1 FROM incident i WHERE i.deployment_id = r.id))";
+
+    private static long count(Connection c, String sql, Where w) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            w.bind(p, 1);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static Incident map(ResultSet rs) throws SQLException {

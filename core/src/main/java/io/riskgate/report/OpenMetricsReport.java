@@ -69,7 +69,7 @@ public final class OpenMetricsReport {
                 continue;   // named by a day of the window's edges only
             }
             out.environment(labels, dora, incidents == null ? null : incidents.metrics(q),
-                    incidents == null ? null : (long) incidents.awaitingReview(q, 100_000).size());
+                    incidents == null ? null : incidents.awaitingReviewCount(q));
         }
         for (Readiness.PipelineReadiness r : DeliveryReport.of(store, query, now, productionEnvironment).readiness()) {
             Map<String, String> labels = Map.of("pipeline", r.pipeline());

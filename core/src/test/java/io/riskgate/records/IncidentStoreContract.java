@@ -241,6 +241,73 @@ abstract class IncidentStoreContract {
     }
 
     @Test
+    void theCountAwaitingAReviewEqualsTheRecordsThatDoOverAnyWindow() {
+        // five days of deployments: some failures carry their pirUrl, some have a review, some successes are linked to an
+        // incident (one of them reviewed), some failures are linked too; records written again later change their outcome
+        java.util.Random random = new java.util.Random(11);
+        java.util.Map<String, ChangeRecord> records = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) {
+            Instant finished = at(DAY1, 0, 0).plusSeconds(random.nextInt(5 * 86_400));
+            Outcome outcome = random.nextInt(3) == 0 ? Outcome.SUCCEEDED : random.nextBoolean() ? Outcome.FAILED : Outcome.ROLLED_BACK;
+            String pir = outcome != Outcome.SUCCEEDED && random.nextInt(4) == 0 ? "https://wiki.example.com/pir/r" + i : null;
+            records.put("r" + i, new ChangeRecord("r" + i, random.nextBoolean() ? "shop" : "cart", random.nextInt(3) == 0 ? "staging"
+                    : "production", "c" + i, finished.minusSeconds(3600), finished.minusSeconds(60), finished, outcome, 10, "LOW", null,
+                    null, null, null, pir, null, null, null, null, null, ChangeRecord.Metrics.NONE));
+        }
+        store.saveAll(List.copyOf(records.values()));
+        java.util.Set<String> reviewed = new java.util.HashSet<>();
+        java.util.Set<String> linked = new java.util.HashSet<>();
+        List<ChangeRecord> all = List.copyOf(records.values());
+        for (int i = 0; i < all.size(); i++) {
+            ChangeRecord r = all.get(i);
+            if (i % 5 == 0) {
+                incidents.open(new IncidentReport("I" + i, "test", "errors", null, null, null, r.finishedAt().plusSeconds(10), null, r.id(), null));
+                linked.add(r.id());
+            }
+            if (i % 3 == 0 && (r.outcome() != Outcome.SUCCEEDED || i % 15 == 0)) {
+                incidents.review(new Review(r.id(), "https://wiki.example.com/review/" + i, "alice", at(DAY2, 9, 0), null));
+                reviewed.add(r.id());
+            }
+        }
+        // written again: a success becomes a failure, a failure loses its pirUrl
+        for (int i = 1; i < all.size(); i += 37) {
+            ChangeRecord r = all.get(i);
+            ChangeRecord again = new ChangeRecord(r.id(), r.pipeline(), r.environment(), r.commit(), r.commitTime(), r.startedAt(),
+                    r.finishedAt(), r.outcome() == Outcome.SUCCEEDED ? Outcome.FAILED : r.outcome(), 10, "LOW", null, null, null, null, null,
+                    null, null, null, null, null, ChangeRecord.Metrics.NONE);
+            records.put(r.id(), again);
+            store.save(again);
+        }
+        List<RecordQuery> queries = new java.util.ArrayList<>(List.of(RecordQuery.ALL, new RecordQuery("production", null, null, null),
+                new RecordQuery(null, "shop", null, null), new RecordQuery("staging", "cart", null, null),
+                RecordQuery.ALL.withPipelines(List.of("cart")), RecordQuery.ALL.withPipelines(List.of()),
+                new RecordQuery(null, null, at(DAY2, 0, 0), at(DAY2, 0, 0).plus(Duration.ofDays(2))),
+                new RecordQuery(null, null, null, null, Outcome.ROLLED_BACK, null, null)));
+        for (int k = 0; k < 12; k++) {
+            Instant since = at(DAY1, 0, 0).plusSeconds(random.nextInt(4 * 86_400));
+            Instant until = since.plusSeconds(random.nextInt(3 * 86_400));
+            queries.add(new RecordQuery(random.nextBoolean() ? "production" : null, random.nextBoolean() ? "shop" : null,
+                    random.nextInt(4) == 0 ? null : since, random.nextInt(4) == 0 ? null : until));
+        }
+        int nonZero = 0;
+        for (RecordQuery q : queries) {
+            long expected = records.values().stream()
+                    .filter(r -> q.environment() == null || q.environment().equals(r.environment()))
+                    .filter(r -> q.pipeline() == null || q.pipeline().equals(r.pipeline()))
+                    .filter(r -> q.pipelines() == null || q.pipelines().contains(r.pipeline()))
+                    .filter(r -> q.outcome() == null || q.outcome() == r.outcome())
+                    .filter(r -> q.since() == null || !r.finishedAt().isBefore(q.since()))
+                    .filter(r -> q.until() == null || r.finishedAt().isBefore(q.until()))
+                    .filter(r -> r.pirUrl() == null && !reviewed.contains(r.id()) && (r.outcome() != Outcome.SUCCEEDED || linked.contains(r.id())))
+                    .count();
+            nonZero += expected > 0 ? 1 : 0;
+            assertThat(incidents.awaitingReviewCount(q)).as("%s", q).isEqualTo(expected);
+            assertThat(incidents.awaitingReview(q, 1000)).as("%s", q).hasSize((int) expected);
+        }
+        assertThat(nonZero).as("most windows hold some").isGreaterThan(queries.size() / 2);
+    }
+
+    @Test
     void theOldestAwaitingAReviewAreListedInFinishTimeAndIdOrderWhateverTheLimitCutsThrough() {
         // many failures on few distinct finish times, in two pipelines and environments; some reviewed, some succeeded with an incident
         java.util.Random random = new java.util.Random(7);
