@@ -363,33 +363,59 @@ public final class History {
         }
         throw new RiskGateException("history " + source + " row " + row + " (line " + line + "), column '" + column
                 + "': " + io.riskgate.records.RecordTimes.quote(text) + " is not a time from the years 1900 to 9999: use epoch seconds or"
-                + " milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+                + " milliseconds, ISO-8601 (2026-11-24T10:15:00Z, 2026-11-24 10:15:00+00:00) or git's date (Tue Nov 24 10:15:00 2026 +0000)");
     }
 
+    /**
+     * A date and time as history files write them: the date, optionally a time of day (seconds and their fraction
+     * optional) after a space or a T, optionally a zone: Z, UTC, GMT or an offset (+01:00, +0100, +01), after
+     * the time or a space; without one, UTC.
+     */
+    private static final java.util.regex.Pattern DATE_TIME = java.util.regex.Pattern.compile(
+            "(\\d{4})[-/](\\d{2})[-/](\\d{2})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,9})?)?)? ?"
+                    + "(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** git's default date format (git log, Commit Guru's author_date): {@code Wed Mar 1 11:23:15 2017 +0000}. */
+    private static final java.time.format.DateTimeFormatter GIT_DATE = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive().appendPattern("EEE MMM d HH:mm:ss yyyy Z").toFormatter(Locale.ENGLISH);
+
     /** Epoch milliseconds, or Long.MIN_VALUE when the text is not a time. */
-    private static long parseTime(String text) {
-        String v = text.trim();
+    static long parseTime(String text) {
+        String v = text.trim().replaceAll("\\s+", " ");
         try {
-            if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0 && v.indexOf('/') < 0) {
+            if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0 && v.indexOf('/') < 0 && v.indexOf(' ') < 0) {
                 double number = Double.parseDouble(v);
                 if (Double.isFinite(number)) {
                     // epoch milliseconds pass 10^11 in 1973; epoch seconds reach it in the year 5138
                     return Math.abs(number) >= 1e15 ? Long.MIN_VALUE : Math.abs(number) >= 1e11 ? Math.round(number) : Math.round(number * 1000);
                 }
-            } else if (v.length() == 10) {
-                return LocalDate.parse(v.replace('/', '-')).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            } else if (v.endsWith("Z") || v.endsWith("z")) {
-                return Instant.parse(v.toUpperCase(Locale.ROOT)).toEpochMilli();
-            } else if (v.length() > 19 && (v.charAt(v.length() - 3) == ':' && (v.charAt(v.length() - 6) == '+' || v.charAt(v.length() - 6) == '-'))) {
-                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
-            } else if (!v.isEmpty()) {
-                String iso = v.replace('/', '-').replace(' ', 'T');
-                return LocalDateTime.parse(iso.length() == 16 ? iso + ":00" : iso).toInstant(ZoneOffset.UTC).toEpochMilli();
+                return Long.MIN_VALUE;
+            }
+            java.util.regex.Matcher m = DATE_TIME.matcher(v);
+            if (m.matches()) {
+                LocalDateTime local = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))
+                        .atTime(m.group(4) == null ? 0 : Integer.parseInt(m.group(4)), m.group(5) == null ? 0 : Integer.parseInt(m.group(5)),
+                                m.group(6) == null ? 0 : Integer.parseInt(m.group(6)),
+                                m.group(7) == null ? 0 : Integer.parseInt((m.group(7).substring(1) + "00000000").substring(0, 9)));
+                return local.toInstant(offset(m.group(8))).toEpochMilli();
+            }
+            if (!v.isEmpty() && Character.isLetter(v.charAt(0))) {
+                java.time.format.DateTimeFormatter format = v.indexOf(',') > 0 ? java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME : GIT_DATE;
+                return OffsetDateTime.parse(v, format).toInstant().toEpochMilli();
             }
         } catch (NumberFormatException | DateTimeException | ArithmeticException e) {
             // not a time
         }
         return Long.MIN_VALUE;
+    }
+
+    private static ZoneOffset offset(String zone) {
+        if (zone == null || zone.equalsIgnoreCase("Z") || zone.equalsIgnoreCase("UTC") || zone.equalsIgnoreCase("GMT")) {
+            return ZoneOffset.UTC;
+        }
+        String digits = zone.substring(1).replace(":", "");
+        int hours = Integer.parseInt(digits.substring(0, 2));
+        int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
+        return ZoneOffset.ofHoursMinutes(zone.charAt(0) == '-' ? -hours : hours, zone.charAt(0) == '-' ? -minutes : minutes);
     }
 
     /** A feature: a number, or a yes/no column (true/false, yes/no) read as 1/0. */

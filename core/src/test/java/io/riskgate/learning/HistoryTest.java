@@ -135,6 +135,29 @@ class HistoryTest {
     }
 
     @Test
+    void theTimesOfPublicHistoriesAndOfGitAreRead() {
+        long t = Instant.parse("2017-03-01T11:23:15Z").toEpochMilli();
+        for (String text : List.of("2017-03-01T11:23:15Z", "2017-03-01T11:23:15z", "2017-03-01 11:23:15", "2017-03-01 11:23:15+00:00",
+                "2017-03-01 11:23:15 +0000", "2017-03-01T12:23:15+01:00", "2017-03-01T12:23:15+0100", "2017-03-01T12:23:15+01",
+                "2017-03-01T06:23:15-05:00", "2017-03-01 06:23:15 -0500", "2017/03/01 11:23:15", "2017-03-01 11:23:15 UTC",
+                "2017-03-01T11:23:15 GMT", "1488367395", "1488367395000", "1488367395.0", " 2017-03-01  11:23:15 ",
+                "Wed Mar 1 11:23:15 2017 +0000", "Wed Mar 01 12:23:15 2017 +0100", "wed mar  1 06:23:15 2017 -0500",
+                "Wed, 1 Mar 2017 11:23:15 +0000", "Wed, 01 Mar 2017 11:23:15 GMT")) {
+            assertThat(History.parseTime(text)).as(text).isEqualTo(t);
+        }
+        assertThat(History.parseTime("2017-03-01T11:23:15.250Z")).isEqualTo(t + 250);
+        assertThat(History.parseTime("2017-03-01 11:23:15.5+00:00")).isEqualTo(t + 500);
+        assertThat(History.parseTime("2017-03-01 11:23")).isEqualTo(t - 15_000);
+        assertThat(History.parseTime("2017-03-01")).isEqualTo(Instant.parse("2017-03-01T00:00:00Z").toEpochMilli());
+        assertThat(History.parseTime("2017/03/01")).isEqualTo(Instant.parse("2017-03-01T00:00:00Z").toEpochMilli());
+        for (String bad : List.of("", "n/a", "01/03/2017", "2017-13-01", "2017-02-30 10:00", "2017-03-01T25:00:00Z",
+                "2017-03-01 11:23:15 +2500", "Wed Mar 1 11:23:15 2017", "Mon Mar 1 11:23:15 2017 +0000", "2017-03-01 11:23:15 EST",
+                "1e400", "2017-03-01Tnoon")) {
+            assertThat(History.parseTime(bad)).as(bad).isEqualTo(Long.MIN_VALUE);
+        }
+    }
+
+    @Test
     void quotedFieldsMayHoldCommasQuotesAndLineBreaks() throws IOException {
         Path file = tmp.resolve("quoted.csv");
         Files.writeString(file, "id,\"note, free text\",outcome,finishedAt,linesAdded\r\n"
@@ -200,7 +223,8 @@ class HistoryTest {
         Path time = csv("outcome,finishedAt,linesAdded", "true,yesterday,2");
         assertThatThrownBy(() -> History.read(time, HistoryColumns.defaults(), null))
                 .hasMessage("history " + time + " row 1 (line 2), column 'finishedAt': 'yesterday' is not a time from the years 1900 to 9999: "
-                        + "use epoch seconds or milliseconds, or ISO-8601 (2026-11-24T10:15:00Z)");
+                        + "use epoch seconds or milliseconds, ISO-8601 (2026-11-24T10:15:00Z, 2026-11-24 10:15:00+00:00) or git's date"
+                        + " (Tue Nov 24 10:15:00 2026 +0000)");
         Path shortRow = csv("outcome,finishedAt,linesAdded", "true,1");
         assertThatThrownBy(() -> History.read(shortRow, HistoryColumns.defaults(), null))
                 .hasMessage("history " + shortRow + " row 1 (line 2) has 2 fields but the header has 3: fix or remove the row");
