@@ -160,7 +160,7 @@ public final class History {
             data.failed[r] = outcome;
             data.time[r] = time(row[timeAt], rowNumber, csv.recordLine(), header.get(timeAt), source);
             for (int m = 0; m < metricAt.length; m++) {
-                boolean present = metricAt[m] >= 0 && !row[metricAt[m]].isBlank();
+                boolean present = metricAt[m] >= 0 && !missing(row[metricAt[m]]);
                 metricSeen[m] |= present;
                 metricMissing[m] |= metricAt[m] >= 0 && !present;
                 data.metrics[m][r] = !present ? Double.NaN : m == FIX
@@ -168,7 +168,7 @@ public final class History {
                         : number(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source);
             }
             if (riskScoreAt >= 0) {
-                data.riskScore[r] = row[riskScoreAt].isBlank() ? Double.NaN
+                data.riskScore[r] = missing(row[riskScoreAt]) ? Double.NaN
                         : number(row[riskScoreAt], rowNumber, csv.recordLine(), header.get(riskScoreAt), source);
             }
             for (int f = 0; f < featureAt.length; f++) {
@@ -416,6 +416,14 @@ public final class History {
         int hours = Integer.parseInt(digits.substring(0, 2));
         int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
         return ZoneOffset.ofHoursMinutes(zone.charAt(0) == '-' ? -hours : hours, zone.charAt(0) == '-' ? -minutes : minutes);
+    }
+
+    /** Markers of a missing value that data tools write (R and pandas: NA, NaN; JSON and SQL: null; Python: None). */
+    private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null", "none");
+
+    /** Whether a metric cell holds no value: empty, or one of {@link #MISSING} (any case). */
+    static boolean missing(String cell) {
+        return MISSING.contains(cell.strip().toLowerCase(Locale.ROOT));
     }
 
     /** A feature: a number, or a yes/no column (true/false, yes/no) read as 1/0. */

@@ -48,6 +48,35 @@ class HistoryMeasuresLearningTest {
     }
 
     @Test
+    void theMissingValueMarkersOfDataToolsAreEmptyCells() throws IOException {
+        String[] rows = {"t,bug,la,ld,ndev,nuc,age", "1,0,10,NA,2,3,1.5", "2,1,NaN,4,nan,7,2", "3,0,2,1,4,null,N/A", "4,1,3,None,1,2,0",
+                "5,0, na ,2,3,4,1"};
+        Path file = tmp.resolve("na.csv");
+        Files.writeString(file, String.join("\n", rows) + "\n");
+        Path empty = tmp.resolve("empty.csv");
+        Files.writeString(empty, String.join("\n", rows).replaceAll("(?i)\\b(NA|NaN|null|None)\\b|N/A| na ", "") + "\n");
+        assertThat(Files.readString(empty)).contains("2,1,,4,,7,2").doesNotContain("NA");
+        HistoryColumns columns = new HistoryColumns("bug", "t", Map.of(), List.of());
+        History h = History.read(file, columns, null);
+        History e = History.read(empty, columns, null);
+        // read as the same cells left empty: the size measures' defaults, the history measures left out with a note
+        assertThat(h.metricColumns()).isEqualTo(e.metricColumns()).containsKeys("linesAdded", "linesDeleted")
+                .doesNotContainKeys("developers", "priorChanges", "age");
+        assertThat(h.notes()).isEqualTo(e.notes()).hasSize(3);
+        for (int m = 0; m < HistoryColumns.METRICS.size(); m++) {
+            for (int r = 0; r < h.size(); r++) {
+                assertThat(Double.valueOf(h.metric(m, r))).as("%s row %d", HistoryColumns.METRICS.get(m), r).isEqualTo(Double.valueOf(e.metric(m, r)));
+            }
+        }
+        assertThat(h.metric(HistoryColumns.METRICS.indexOf("linesAdded"), 0)).isEqualTo(10);
+        // anything else is still bad input
+        Path bad = tmp.resolve("bad.csv");
+        Files.writeString(bad, "t,bug,la\n1,0,lots\n2,1,3\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> History.read(bad, new HistoryColumns("bug", "t", Map.of(), List.of()), null))
+                .hasMessageContaining("column 'la': 'lots' is not a number");
+    }
+
+    @Test
     void commitGuruAndKameiLayoutsNeedOnlyTheirOutcomeAndTimeColumns() throws IOException {
         Path file = tmp.resolve("guru.csv");
         Files.writeString(file, String.join("\n", "commit_hash,contains_bug,author_date_unix_timestamp,fix,ns,nd,nf,entrophy,la,ld,lt,ndev,age,nuc,exp,rexp,sexp",
