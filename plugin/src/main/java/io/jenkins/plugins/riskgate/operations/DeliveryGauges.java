@@ -85,7 +85,7 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
                 set(e + "time_to_restore_median_seconds", d.timeToRestoreMedian());
                 set(e + "incident_time_to_restore_median_seconds", i.timeToRestoreMedian());
                 set(e + "incidents_open", i.open());
-                set(e + "awaiting_review", store.incidents().awaitingReview(q, 10_000).size());
+                set(e + "awaiting_review", store.incidents().awaitingReviewCount(q));
             }
         }
     }
