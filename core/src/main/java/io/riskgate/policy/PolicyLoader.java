@@ -15,7 +15,9 @@ import io.riskgate.risk.ScoringRules;
 import io.riskgate.risk.Thresholds;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -66,12 +68,49 @@ public final class PolicyLoader {
         if (repositoryTop != null) {
             for (String name : FILE_NAMES) {
                 Path candidate = repositoryTop.resolve(name);
-                if (Files.isRegularFile(candidate)) {
-                    return fromFile(candidate);
+                if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                    return parse(readRepositoryFile(candidate, candidate.toString()), candidate.toString());
                 }
             }
         }
         return RiskPolicy.defaults();
+    }
+
+    /**
+     * The text of a policy file found in a repository (where whoever can push a branch writes it): a
+     * regular file, not a symbolic link (whose target could be any file the reader may read, quoted in
+     * errors), of at most {@link #MAX_BYTES}, never read beyond that, in UTF-8.
+     *
+     * @param source how errors name the file
+     */
+    public static String readRepositoryFile(Path file, String source) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                throw PolicyException.at(source, "", "is a symbolic link: a policy file in the repository must be a regular file");
+            }
+            if (!attributes.isRegularFile()) {
+                throw PolicyException.at(source, "", "is not a regular file");
+            }
+            if (attributes.size() > MAX_BYTES) {
+                throw tooLarge(source, attributes.size());
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);
+            }
+            if (bytes.length > MAX_BYTES) {
+                throw tooLarge(source, bytes.length);   // it grew while read
+            }
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw PolicyException.at(source, "", "is not UTF-8 text");
+        } catch (IOException e) {
+            throw new PolicyException("cannot read policy file " + source + ": " + e.getMessage(), e);
+        }
     }
 
     public static RiskPolicy fromFile(Path file) {

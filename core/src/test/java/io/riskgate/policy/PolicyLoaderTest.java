@@ -66,6 +66,45 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aRepositoryFileIsARegularFileOfAtMostOneMebibyteInUtf8NotALink() throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "weights: {lines: 99}\n");
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        // a link committed as the policy file is refused, whatever it points to; given explicitly, a link is the user's own choice
+        Files.createSymbolicLink(repo.resolve(".riskgate.yml"), secret);
+        assertThatThrownBy(() -> PolicyLoader.load(repo, null)).isInstanceOf(PolicyException.class)
+                .hasMessage("invalid policy " + repo.resolve(".riskgate.yml") + ": is a symbolic link: a policy file in the repository must be"
+                        + " a regular file")
+                .hasMessageNotContaining("99");
+        assertThat(PolicyLoader.load(repo, repo.resolve(".riskgate.yml")).scoring().weight("lines")).isEqualTo(99.0);
+        Files.delete(repo.resolve(".riskgate.yml"));
+        // a dangling link, or a directory, in its place is refused too, not taken for an absent file
+        Files.createSymbolicLink(repo.resolve(".riskgate.yml"), tmp.resolve("nowhere"));
+        assertThatThrownBy(() -> PolicyLoader.load(repo, null)).hasMessageContaining("is a symbolic link");
+        Files.delete(repo.resolve(".riskgate.yml"));
+        Files.createDirectory(repo.resolve(".riskgate.yml"));
+        assertThatThrownBy(() -> PolicyLoader.load(repo, null)).hasMessageContaining("is not a regular file");
+        Files.delete(repo.resolve(".riskgate.yml"));
+        // too large: refused from its size, before it is read
+        Path large = repo.resolve(".riskgate.yml");
+        try (var out = Files.newOutputStream(large)) {
+            out.write(("# " + "x".repeat(1000) + "\n").repeat(1100).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> PolicyLoader.readRepositoryFile(large, ".riskgate.yml")).isInstanceOf(PolicyException.class)
+                .hasMessage("invalid policy .riskgate.yml: the file has " + Files.size(large) + " bytes; a policy file may have at most 1048576"
+                        + " bytes (1 MiB)");
+        // not UTF-8
+        Files.write(large, new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+        assertThatThrownBy(() -> PolicyLoader.readRepositoryFile(large, ".riskgate.yml")).hasMessage("invalid policy .riskgate.yml: is not"
+                + " UTF-8 text");
+        // the usual case, and .riskgate.yaml
+        Files.delete(large);
+        Files.writeString(repo.resolve(".riskgate.yaml"), "weights: {lines: 41}\n");
+        assertThat(PolicyLoader.readRepositoryFile(repo.resolve(".riskgate.yaml"), "x")).isEqualTo("weights: {lines: 41}\n");
+        assertThat(PolicyLoader.load(repo, null).scoring().weight("lines")).isEqualTo(41.0);
+    }
+
+    @Test
     void theHistorySectionSetsTheLookBackAndAddsFixPatterns() {
         RiskPolicy p = PolicyLoader.parse("history:\n  lookBackDays: 90\n  maxCommits: 500\n  fixPatterns: ['^OPS-\\d+']\n", "h.yml");
         assertThat(p.detection().history().lookBackDays()).isEqualTo(90);

@@ -2,29 +2,57 @@ package io.jenkins.plugins.riskgate;
 
 import hudson.FilePath;
 import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import jenkins.MasterToSlaveFileCallable;
 
 /** The policy in force for a build: the global one, tightened by the repository's {@code .riskgate.yml} in the workspace. */
 final class Policies {
     private Policies() {
     }
 
-    /** The repository's policy file text and name, or null when the workspace has none. */
+    /**
+     * The repository's policy file text and name, or null when the workspace has none. The file is
+     * read where the workspace is, bounded there (a regular file of at most 1 MiB, not a symbolic
+     * link): only its text comes to the controller.
+     */
     static String[] repositoryPolicy(FilePath workspace) throws IOException, InterruptedException {
         if (workspace == null) {
             return null;
         }
-        for (String name : PolicyLoader.FILE_NAMES) {
-            FilePath file = workspace.child(name);
-            if (file.exists()) {
-                return new String[] {file.readToString(), name};
-            }
+        String[] found = workspace.act(new ReadPolicy());
+        if (found != null && found[2] != null) {
+            throw new io.riskgate.policy.PolicyException(found[2]);
         }
-        return null;
+        return found == null ? null : new String[] {found[0], found[1]};
+    }
+
+    /** On the workspace's machine: {text, name, null}, or {null, name, the error} when the file may not be read, or null. */
+    private static final class ReadPolicy extends MasterToSlaveFileCallable<String[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String[] invoke(File dir, VirtualChannel channel) {
+            for (String name : PolicyLoader.FILE_NAMES) {
+                Path file = dir.toPath().resolve(name);
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        return new String[] {PolicyLoader.readRepositoryFile(file, name), name, null};
+                    } catch (io.riskgate.policy.PolicyException e) {
+                        return new String[] {null, name, e.getMessage()};
+                    }
+                }
+            }
+            return null;
+        }
     }
 
     /** Combines the global policy text and a repository policy text (either may be null); prints what was ignored. */
