@@ -100,6 +100,20 @@ public final class EventSpool {
      * not taken (null when all went).
      */
     public record Drain(int sent, int pending, String failure) {
+        private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("\\bHTTP (\\d{3})\\b");
+
+        /**
+         * The failure as a build's log may show it to whoever reads the build: the HTTP status the
+         * endpoint answered, else that it did not answer, never the endpoint's reply or address (they
+         * go to the controller's log); null without a failure.
+         */
+        public String brief() {
+            if (failure == null) {
+                return null;
+            }
+            java.util.regex.Matcher m = STATUS.matcher(failure);
+            return (m.find() ? "the webhook answered HTTP " + m.group(1) : "the webhook did not answer") + "; the controller's log has the details";
+        }
     }
 
     /** Sends the waiting events in order, as the class describes; never runs two drains at once. */

@@ -16,6 +16,8 @@ import java.time.Duration;
  */
 public final class HttpRecordExporter {
     private final URI endpoint;
+    /** The endpoint as messages name it: without user, password, path or query, which may hold its secret. */
+    private final String shown;
     private final String authorization;
     private final int attempts;
     private final Duration pause;
@@ -29,9 +31,10 @@ public final class HttpRecordExporter {
     public HttpRecordExporter(URI endpoint, String authorization, int attempts, Duration pause, Duration timeout) {
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new RecordStoreException("the change-management endpoint must be an http(s) URL (got '" + endpoint + "')");
+            throw new RecordStoreException("the change-management endpoint must be an http(s) URL (got '" + shown(endpoint) + "')");
         }
         this.endpoint = endpoint;
+        this.shown = shown(endpoint);
         this.authorization = authorization;
         this.attempts = Math.max(1, attempts);
         this.pause = pause;
@@ -64,7 +67,7 @@ public final class HttpRecordExporter {
                 }
                 reason = "HTTP " + status + firstLine(response.body());
                 if (status / 100 == 4 && status != 408 && status != 429) {
-                    throw new Refused("the endpoint " + endpoint + " refused " + what + ": " + reason);
+                    throw new Refused("the endpoint " + shown + " refused " + what + ": " + reason);
                 }
             } catch (Refused e) {
                 throw e;
@@ -78,7 +81,7 @@ public final class HttpRecordExporter {
                 sleep(pause.multipliedBy(1L << (attempt - 1)));
             }
         }
-        throw new IOException("the endpoint " + endpoint + " did not take " + what + " after " + attempts + " attempts: " + reason);
+        throw new IOException("the endpoint " + shown + " did not take " + what + " after " + attempts + " attempts: " + reason);
     }
 
     /** A client error: retrying would not help. */
@@ -88,6 +91,17 @@ public final class HttpRecordExporter {
         Refused(String message) {
             super(message);
         }
+    }
+
+    /**
+     * An endpoint as errors and logs may show it: scheme, host and port, with {@code /...} for a path or
+     * query (webhook URLs often carry their token in the path or query, credentials before the host).
+     */
+    public static String shown(URI endpoint) {
+        String host = endpoint.getHost() == null ? "?" : endpoint.getHost();
+        String rest = (endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty() && !endpoint.getRawPath().equals("/"))
+                || endpoint.getRawQuery() != null ? "/..." : "";
+        return endpoint.getScheme() + "://" + host + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + rest;
     }
 
     private static String firstLine(String body) {

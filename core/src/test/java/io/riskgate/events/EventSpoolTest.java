@@ -82,4 +82,14 @@ class EventSpoolTest {
         Files.writeString(dir.resolve(".event123.tmp"), "half");
         assertThat(new EventSpool(dir).pending()).isZero();
     }
+
+    @Test
+    void aDrainsFailureForABuildsLogHasTheStatusOnly() {
+        assertThat(new EventSpool.Drain(0, 3, "the endpoint https://hooks.example.com/... refused event e1: HTTP 403 (token t0ken is wrong)")
+                .brief()).isEqualTo("the webhook answered HTTP 403; the controller's log has the details");
+        assertThat(new EventSpool.Drain(0, 3, "the endpoint https://hooks.example.com/... did not take event e1 after 4 attempts:"
+                + " ConnectException: Connection refused").brief())
+                .isEqualTo("the webhook did not answer; the controller's log has the details");
+        assertThat(new EventSpool.Drain(2, 0, null).brief()).isNull();
+    }
 }

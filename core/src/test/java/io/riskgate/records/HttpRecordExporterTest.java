@@ -83,8 +83,20 @@ class HttpRecordExporterTest {
         assertThatThrownBy(() -> exporter(uri).send(RecordWriterTest.record("c1")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("refused record")
-                .hasMessageContaining("HTTP 401 (status 401)");
+                .hasMessageContaining("HTTP 401 (status 401)")
+                .hasMessageContaining("the endpoint http://127.0.0.1:" + uri.getPort() + "/... refused")
+                .hasMessageNotContaining("/changes");
         assertThat(keys).hasSize(1);
+    }
+
+    @Test
+    void messagesNameTheEndpointWithoutItsCredentialsPathOrQuery() {
+        assertThat(HttpRecordExporter.shown(URI.create("https://user:s3cret@hooks.example.com/services/T0/B1/t0ken?key=k3y")))
+                .isEqualTo("https://hooks.example.com/...");
+        assertThat(HttpRecordExporter.shown(URI.create("http://cm.example.com:8443/"))).isEqualTo("http://cm.example.com:8443");
+        assertThat(HttpRecordExporter.shown(URI.create("http://cm.example.com?token=x"))).isEqualTo("http://cm.example.com/...");
+        assertThatThrownBy(() -> new HttpRecordExporter(URI.create("ftp://me:pw@files.example.com/drop"), null, 1, Duration.ZERO,
+                Duration.ofSeconds(1))).hasMessageContaining("got 'ftp://files.example.com/...'").hasMessageNotContaining("pw");
     }
 
     @Test

@@ -110,7 +110,7 @@ public final class EventDelivery {
             if (sent || drain == null || drain.failure() != null) {
                 WATCHED.remove(w.getKey());
                 printTo(w.getValue().listener(), "[riskgate] " + (sent ? Messages.EventDelivery_Sent(w.getKey())
-                        : Messages.EventDelivery_Spooled(w.getKey(), drain == null || drain.failure() == null ? "" : drain.failure())));
+                        : Messages.EventDelivery_Spooled(w.getKey(), drain == null || drain.failure() == null ? "" : drain.brief())));
             }
         }
     }
