@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 
 /**
  * Writes a change record for every finished promotion into the configured store (embedded H2 in
@@ -40,6 +42,7 @@ import java.util.logging.Logger;
  * write the store refuses is spooled in {@code JENKINS_HOME/riskgate/spool} and retried every five
  * minutes and before every later write: records are never dropped.
  */
+@Restricted(NoExternalUse.class)
 public final class ChangeRecords {
     private static final Logger LOGGER = Logger.getLogger(ChangeRecords.class.getName());
     /** One writer thread keeps records in order and never blocks a build. */

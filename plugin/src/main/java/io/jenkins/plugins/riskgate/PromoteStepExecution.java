@@ -16,6 +16,8 @@ import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 
 /**
  * The running {@code promote} step: gather the inputs and evaluate the gate
@@ -30,6 +32,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * the {@link PromotionRecord} of the run. Slow work (the gate, the verification, the rollback) runs
  * off the Pipeline's thread, and a wait holds no executor.
  */
+@Restricted(NoExternalUse.class)
 public class PromoteStepExecution extends GeneralNonBlockingStepExecution {
     private static final long serialVersionUID = 2L;
     static final Logger LOGGER = Logger.getLogger(PromoteStepExecution.class.getName());

@@ -19,6 +19,8 @@ import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.jenkinsci.plugins.workflow.flow.FlowExecutionOwner;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
@@ -60,6 +62,7 @@ public class PromotionAction implements RunAction2 {
         return new ArrayList<>(records);
     }
 
+    @Restricted(NoExternalUse.class)
     public PromotionRecord get(String id) {
         return records.stream().filter(r -> r.getId().equals(id)).findFirst().orElse(null);
     }

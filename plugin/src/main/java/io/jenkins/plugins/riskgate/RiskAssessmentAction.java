@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.RunAction2;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -26,6 +28,7 @@ public class RiskAssessmentAction implements RunAction2 {
     private transient Assessment assessment;
     private transient Run<?, ?> run;
 
+    @Restricted(NoExternalUse.class)
     public RiskAssessmentAction(String json) {
         this(json, null);
     }

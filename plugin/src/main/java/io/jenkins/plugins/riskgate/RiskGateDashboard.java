@@ -147,6 +147,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     }
 
     /** The filters of a request, checked. */
+    @Restricted(NoExternalUse.class)
     public record Filters(String job, String environment, String since, String until, String outcome, String level, int page) {
         static Filters of(StaplerRequest2 req) {
             return of(req::getParameter);
@@ -213,6 +214,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
     }
 
     /** What one page shows: the report, a page of changes and the waiting promotions; or the error that prevents it. */
+    @Restricted(NoExternalUse.class)
     public record View(Filters filters, DeliveryReport report, List<ChangeRecord> changes, long total, List<Waiting> waiting, String error,
                        String chartData, StoreModels.Choice model, StoreModels.StoreBacktest backtest) {
         public boolean hasNext() {
@@ -229,6 +231,7 @@ public class RiskGateDashboard implements RootAction, StaplerProxy {
      * A promotion waiting for approval, with the build it belongs to; {@code approvable} when the user
      * holds Approve on its job (the page shows the buttons then; the build's endpoints check it again).
      */
+    @Restricted(NoExternalUse.class)
     public record Waiting(Run<?, ?> run, PromotionRecord record, boolean approvable) {
     }
 

@@ -5,6 +5,8 @@ import io.riskgate.rollback.RollbackPlan;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 
 /** The rollback plans this build declared, one per environment (the last declaration wins). */
 public class RollbackPlansAction extends InvisibleAction {
@@ -53,11 +55,13 @@ public class RollbackPlansAction extends InvisibleAction {
 
     private final Map<String, Plan> plans = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
+    @Restricted(NoExternalUse.class)
     public synchronized void declare(RollbackPlan plan) {
         declare(plan, null, null);
     }
 
     /** Declares a plan, and where it was declared: the rollback runs there when the promotion holds no workspace. */
+    @Restricted(NoExternalUse.class)
     public synchronized void declare(RollbackPlan plan, String node, String workspace) {
         plans.put(plan.environment(), new Plan(plan.command(), plan.runbook(),
                 plan.lastExercised() == null ? null : plan.lastExercised().toString(), node, workspace));
