@@ -16,6 +16,8 @@ import java.time.Duration;
  */
 public final class HttpRecordExporter {
     private final URI endpoint;
+    /** At most this much of an endpoint's reply is read. */
+    static final int MAX_REPLY_BYTES = 4096;
     /** The endpoint as messages name it: without user, password, path or query, which may hold its secret. */
     private final String shown;
     private final String authorization;
@@ -60,12 +62,17 @@ public final class HttpRecordExporter {
         String reason = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<java.io.InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
+                String body;
+                try (java.io.InputStream in = response.body()) {
+                    // only the reply's start is shown; closing the stream leaves the rest unread
+                    body = new String(in.readNBytes(MAX_REPLY_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+                }
                 if (status / 100 == 2 || status == 409) {
                     return;   // 409: the endpoint already has this one (an earlier attempt got through)
                 }
-                reason = "HTTP " + status + firstLine(response.body());
+                reason = "HTTP " + status + firstLine(body);
                 if (status / 100 == 4 && status != 408 && status != 429) {
                     throw new Refused("the endpoint " + shown + " refused " + what + ": " + reason);
                 }

@@ -90,6 +90,33 @@ class HttpRecordExporterTest {
     }
 
     @Test
+    void onlyTheStartOfAnEndlessReplyIsRead() throws Exception {
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CompletableFuture<Boolean> cutOff = new java.util.concurrent.CompletableFuture<>();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/changes", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(400, 0);   // chunked, no length
+            byte[] chunk = ("no such record type\n" + "x".repeat(65_000) + "\n").getBytes(StandardCharsets.UTF_8);
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 4_000; i++) {   // 260 MB if read to the end
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                }
+                cutOff.complete(false);
+            } catch (IOException e) {
+                cutOff.complete(true);
+            }
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/changes");
+        assertThatThrownBy(() -> exporter(uri).send(RecordWriterTest.record("c1"))).isInstanceOf(IOException.class)
+                .hasMessageEndingWith("HTTP 400 (no such record type)");
+        assertThat(cutOff.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the reply was not read to its end").isTrue();
+        assertThat(written.get()).isLessThan(100_000_000L);
+    }
+
+    @Test
     void messagesNameTheEndpointWithoutItsCredentialsPathOrQuery() {
         assertThat(HttpRecordExporter.shown(URI.create("https://user:s3cret@hooks.example.com/services/T0/B1/t0ken?key=k3y")))
                 .isEqualTo("https://hooks.example.com/...");
