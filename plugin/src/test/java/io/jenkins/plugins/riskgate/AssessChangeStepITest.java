@@ -60,6 +60,28 @@ class AssessChangeStepITest {
     }
 
     @Test
+    void aRepositoryPolicyThatIsALinkOrTooLargeIsRefusedWhereTheWorkspaceIs(JenkinsRule r) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, "policy-link");
+        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') {\n"
+                + "  writeFile file: '../target.yml', text: 'weights: {lines: 77}\\n'\n"
+                + "  sh 'ln -s ../target.yml .riskgate.yml'\n"
+                + "  assessChange(baseline: 'base')\n"
+                + "}\n}", true));
+        WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
+        r.assertLogContains("invalid policy .riskgate.yml: is a symbolic link: a policy file in the repository must be a regular file", run);
+        r.assertLogNotContains("lines: 77", run);
+        WorkflowJob large = r.createProject(WorkflowJob.class, "policy-large");
+        large.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
+                + "dir('app') {\n"
+                + "  writeFile file: '.riskgate.yml', text: '#' * 1100000\n"
+                + "  assessChange(baseline: 'base')\n"
+                + "}\n}", false));
+        r.assertLogContains("invalid policy .riskgate.yml: the file has 1100000 bytes; a policy file may have at most 1048576 bytes",
+                r.buildAndAssertStatus(Result.FAILURE, large));
+    }
+
+    @Test
     void anEnvironmentBaselineIsItsLastSuccessfulDeployment(JenkinsRule r) throws Exception {
         WorkflowJob job = r.createProject(WorkflowJob.class, "env-baseline");
         // the repository is made once and grows by one commit in the second build

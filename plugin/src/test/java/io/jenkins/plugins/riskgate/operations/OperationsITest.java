@@ -173,5 +173,7 @@ class OperationsITest {
         assertThat(((Number) MetricsBridge.gauges().get("riskgate.dora.production.lead_time_median_seconds").getValue()).doubleValue())
                 .isEqualTo(3600.0);
         assertThat(((Number) MetricsBridge.gauges().get("riskgate.promotions.waiting").getValue()).intValue()).isZero();
+        assertThat(((Number) MetricsBridge.gauges().get("riskgate.dora.production.awaiting_review").getValue()).longValue())
+                .as("dddd failed without a review").isEqualTo(1);
     }
 }
