@@ -89,12 +89,22 @@ public final class ChangeRecords {
                         return JdbcChangeRecordStore.embedded(home().resolve("records"));
                     }
                     Secret password = config.getStorePassword();
-                    return JdbcChangeRecordStore.connect(url, config.getStoreUser(), password == null ? null : password.getPlainText());
+                    return JdbcChangeRecordStore.connect(url, config.getStoreUser(), password == null ? null : password.getPlainText(),
+                            storeWait());
                 });
             }
             store = shared;
         }
         return store.view();
+    }
+
+    /** The system property that sets how long a busy or unreachable database store is waited for, in seconds. */
+    static final String STORE_WAIT_PROPERTY = ChangeRecords.class.getName() + ".storeWaitSeconds";
+
+    /** How long to wait for a busy or unreachable database store: {@link #STORE_WAIT_PROPERTY} (0 to 86,400 s), else 30 s. */
+    static java.time.Duration storeWait() {
+        Integer seconds = jenkins.util.SystemProperties.getInteger(STORE_WAIT_PROPERTY);
+        return seconds == null || seconds < 0 || seconds > 86_400 ? JdbcChangeRecordStore.DEFAULT_WAIT : java.time.Duration.ofSeconds(seconds);
     }
 
     static RecordWriter writer() {

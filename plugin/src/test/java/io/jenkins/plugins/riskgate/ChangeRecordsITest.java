@@ -68,14 +68,19 @@ class ChangeRecordsITest {
 
     @Test
     void recordsTheStoreRefusesAreSpooledAndDeliveredLater(JenkinsRule r) throws Exception {
-        RiskGateConfiguration.get().setStoreUrl("jdbc:postgresql://127.0.0.1:1/nowhere");
-        r.buildAndAssertSuccess(promoting(r, "spooled"));
-        ChangeRecords.drain();
-        assertThat(ChangeRecords.writer().retry()).as("still unreachable").isZero();
-        RiskGateConfiguration.get().setStoreUrl(null);
-        assertThat(ChangeRecords.writer().retry()).isEqualTo(3);
-        try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            assertThat(store.count(RecordQuery.ALL)).isEqualTo(3);
+        System.setProperty(ChangeRecords.STORE_WAIT_PROPERTY, "2");   // an unreachable server is given up on after 2 s, not 30
+        try {
+            RiskGateConfiguration.get().setStoreUrl("jdbc:postgresql://127.0.0.1:1/nowhere");
+            r.buildAndAssertSuccess(promoting(r, "spooled"));
+            ChangeRecords.drain();
+            assertThat(ChangeRecords.writer().retry()).as("still unreachable").isZero();
+            RiskGateConfiguration.get().setStoreUrl(null);
+            assertThat(ChangeRecords.writer().retry()).isEqualTo(3);
+            try (ChangeRecordStore store = ChangeRecords.openStore()) {
+                assertThat(store.count(RecordQuery.ALL)).isEqualTo(3);
+            }
+        } finally {
+            System.clearProperty(ChangeRecords.STORE_WAIT_PROPERTY);
         }
     }
     @Test
