@@ -64,15 +64,11 @@ public final class HttpRecordExporter {
             try {
                 HttpResponse<java.io.InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
-                String body;
-                try (java.io.InputStream in = response.body()) {
-                    // only the reply's start is shown; closing the stream leaves the rest unread
-                    body = new String(in.readNBytes(MAX_REPLY_BYTES), java.nio.charset.StandardCharsets.UTF_8);
-                }
                 if (status / 100 == 2 || status == 409) {
+                    response.body().close();   // the status says it all; the reply is left unread
                     return;   // 409: the endpoint already has this one (an earlier attempt got through)
                 }
-                reason = "HTTP " + status + firstLine(body);
+                reason = "HTTP " + status + replyStart(response.body());
                 if (status / 100 == 4 && status != 408 && status != 429) {
                     throw new Refused("the endpoint " + shown + " refused " + what + ": " + reason);
                 }
@@ -109,6 +105,45 @@ public final class HttpRecordExporter {
         String rest = (endpoint.getRawPath() != null && !endpoint.getRawPath().isEmpty() && !endpoint.getRawPath().equals("/"))
                 || endpoint.getRawQuery() != null ? "/..." : "";
         return endpoint.getScheme() + "://" + host + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + rest;
+    }
+
+    /** How long the start of a reply may take to arrive once its headers have: the request's timeout covers only the headers. */
+    private Duration replyWait = Duration.ofSeconds(30);
+
+    /** The same, waiting at most {@code wait} for the start of a reply (tests). */
+    HttpRecordExporter replyWait(Duration wait) {
+        this.replyWait = wait;
+        return this;
+    }
+
+    /** Closes reply streams that take too long: a reply that trickles or stalls must not hold the sending thread. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "riskgate endpoint reply watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** The first line of the reply's first {@value #MAX_REPLY_BYTES} bytes, for an error; the rest is left unread. */
+    private String replyStart(java.io.InputStream in) throws IOException {
+        java.util.concurrent.ScheduledFuture<?> cut = WATCHDOG.schedule(() -> {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // closing is all it can do
+            }
+        }, replyWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (in) {
+            return firstLine(new String(in.readNBytes(MAX_REPLY_BYTES), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            if (cut.isDone()) {
+                return " (the reply did not arrive within " + (replyWait.toMillis() < 1000 ? replyWait.toMillis() + " ms"
+                        : replyWait.toSeconds() + " s") + ")";
+            }
+            throw e;
+        } finally {
+            cut.cancel(false);
+        }
     }
 
     private static String firstLine(String body) {

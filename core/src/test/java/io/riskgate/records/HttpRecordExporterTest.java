@@ -117,6 +117,38 @@ class HttpRecordExporterTest {
     }
 
     @Test
+    void aReplyThatStallsAfterItsHeadersDoesNotHoldTheSender() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/changes", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, 0);
+            exchange.getResponseBody().write("overloa".getBytes(StandardCharsets.UTF_8));   // and then nothing
+            exchange.getResponseBody().flush();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.start();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/changes");
+        HttpRecordExporter exporter = new HttpRecordExporter(uri, null, 2, Duration.ofMillis(10), Duration.ofSeconds(5))
+                .replyWait(Duration.ofMillis(500));
+        long started = System.nanoTime();
+        try {
+            assertThatThrownBy(() -> exporter.send(RecordWriterTest.record("c1"))).isInstanceOf(IOException.class)
+                    .hasMessageEndingWith("after 2 attempts: HTTP 503 (the reply did not arrive within 500 ms)");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("two attempts of half a second, not a minute")
+                    .isLessThan(Duration.ofSeconds(20));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void messagesNameTheEndpointWithoutItsCredentialsPathOrQuery() {
         assertThat(HttpRecordExporter.shown(URI.create("https://user:s3cret@hooks.example.com/services/T0/B1/t0ken?key=k3y")))
                 .isEqualTo("https://hooks.example.com/...");
