@@ -65,27 +65,44 @@ public final class PolicyLoader {
             }
             return fromFile(explicitFile);
         }
-        if (repositoryTop != null) {
-            for (String name : FILE_NAMES) {
-                Path candidate = repositoryTop.resolve(name);
-                if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                    return parse(readRepositoryFile(candidate, candidate.toString()), candidate.toString());
-                }
-            }
-        }
-        return RiskPolicy.defaults();
+        RepositoryFile file = repositoryTop == null ? null : repositoryFile(repositoryTop, true);
+        return file == null ? RiskPolicy.defaults() : parse(file.text(), file.source());
+    }
+
+    /** A repository's policy file: how errors name it, and its text. */
+    public record RepositoryFile(String source, String text) {
     }
 
     /**
-     * The text of a policy file found in a repository (where whoever can push a branch writes it): a
-     * regular file, not a symbolic link (whose target could be any file the reader may read, quoted in
-     * errors), of at most {@link #MAX_BYTES}, never read beyond that, in UTF-8.
+     * The repository's own policy file in {@code top} (the first of {@link #FILE_NAMES} there), or null
+     * when it has none. It is where whoever can push a branch writes it, so it must be a regular file,
+     * not a symbolic link (whose target could be any file the reader may read, quoted in errors), nor
+     * a directory; of at most {@link #MAX_BYTES}, never read beyond that; in UTF-8.
      *
-     * @param source how errors name the file
+     * @param byPath whether errors name the file by its path (else by its name alone)
      */
-    public static String readRepositoryFile(Path file, String source) {
+    public static RepositoryFile repositoryFile(Path top, boolean byPath) {
+        for (String name : FILE_NAMES) {
+            Path file = top.resolve(name);
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                String source = byPath ? file.toString() : name;
+                return new RepositoryFile(source, read(file, source, LinkOption.NOFOLLOW_LINKS));
+            }
+        }
+        return null;
+    }
+
+    public static RiskPolicy fromFile(Path file) {
+        return parse(read(file, file.toString()), file.toString());
+    }
+
+    /**
+     * A policy file's text: a regular file (with {@link LinkOption#NOFOLLOW_LINKS}, not a link) of at
+     * most {@link #MAX_BYTES}, never read beyond that, in UTF-8.
+     */
+    private static String read(Path file, String source, LinkOption... links) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, links);
             if (attributes.isSymbolicLink()) {
                 throw PolicyException.at(source, "", "is a symbolic link: a policy file in the repository must be a regular file");
             }
@@ -96,7 +113,7 @@ public final class PolicyLoader {
                 throw tooLarge(source, attributes.size());
             }
             byte[] bytes;
-            try (java.io.InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            try (java.io.InputStream in = Files.newInputStream(file, links)) {
                 bytes = in.readNBytes(MAX_BYTES + 1);
             }
             if (bytes.length > MAX_BYTES) {
@@ -111,20 +128,6 @@ public final class PolicyLoader {
         } catch (IOException e) {
             throw new PolicyException("cannot read policy file " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    public static RiskPolicy fromFile(Path file) {
-        String text;
-        try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw tooLarge(file.toString(), size);
-            }
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new PolicyException("cannot read policy file " + file + ": " + e.getMessage(), e);
-        }
-        return parse(text, file.toString());
     }
 
     /**

@@ -90,17 +90,19 @@ class PolicyLoaderTest {
         try (var out = Files.newOutputStream(large)) {
             out.write(("# " + "x".repeat(1000) + "\n").repeat(1100).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertThatThrownBy(() -> PolicyLoader.readRepositoryFile(large, ".riskgate.yml")).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(() -> PolicyLoader.repositoryFile(repo, false)).isInstanceOf(PolicyException.class)
                 .hasMessage("invalid policy .riskgate.yml: the file has " + Files.size(large) + " bytes; a policy file may have at most 1048576"
                         + " bytes (1 MiB)");
         // not UTF-8
         Files.write(large, new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
-        assertThatThrownBy(() -> PolicyLoader.readRepositoryFile(large, ".riskgate.yml")).hasMessage("invalid policy .riskgate.yml: is not"
+        assertThatThrownBy(() -> PolicyLoader.repositoryFile(repo, false)).hasMessage("invalid policy .riskgate.yml: is not"
                 + " UTF-8 text");
         // the usual case, and .riskgate.yaml
         Files.delete(large);
         Files.writeString(repo.resolve(".riskgate.yaml"), "weights: {lines: 41}\n");
-        assertThat(PolicyLoader.readRepositoryFile(repo.resolve(".riskgate.yaml"), "x")).isEqualTo("weights: {lines: 41}\n");
+        assertThat(PolicyLoader.repositoryFile(repo, false)).isEqualTo(new PolicyLoader.RepositoryFile(".riskgate.yaml", "weights: {lines: 41}\n"));
+        assertThat(PolicyLoader.repositoryFile(repo, true).source()).isEqualTo(repo.resolve(".riskgate.yaml").toString());
+        assertThat(PolicyLoader.repositoryFile(tmp.resolve("secret.txt").getParent().resolve("empty-" + System.nanoTime()), false)).isNull();
         assertThat(PolicyLoader.load(repo, null).scoring().weight("lines")).isEqualTo(41.0);
     }
 

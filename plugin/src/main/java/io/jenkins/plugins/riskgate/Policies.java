@@ -7,9 +7,6 @@ import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.RiskPolicy;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.MasterToSlaveFileCallable;
@@ -29,29 +26,24 @@ final class Policies {
             return null;
         }
         String[] found = workspace.act(new ReadPolicy());
-        if (found != null && found[2] != null) {
-            throw new io.riskgate.policy.PolicyException(found[2]);
+        if (found != null && found[1] == null) {
+            throw new io.riskgate.policy.PolicyException(found[0]);
         }
-        return found == null ? null : new String[] {found[0], found[1]};
+        return found;
     }
 
-    /** On the workspace's machine: {text, name, null}, or {null, name, the error} when the file may not be read, or null. */
+    /** On the workspace's machine ({@link PolicyLoader#repositoryFile}): {text, name}, {the error, null} when it may not be read, or null. */
     private static final class ReadPolicy extends MasterToSlaveFileCallable<String[]> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public String[] invoke(File dir, VirtualChannel channel) {
-            for (String name : PolicyLoader.FILE_NAMES) {
-                Path file = dir.toPath().resolve(name);
-                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        return new String[] {PolicyLoader.readRepositoryFile(file, name), name, null};
-                    } catch (io.riskgate.policy.PolicyException e) {
-                        return new String[] {null, name, e.getMessage()};
-                    }
-                }
+            try {
+                PolicyLoader.RepositoryFile file = PolicyLoader.repositoryFile(dir.toPath(), false);
+                return file == null ? null : new String[] {file.text(), file.source()};
+            } catch (io.riskgate.policy.PolicyException e) {
+                return new String[] {e.getMessage(), null};
             }
-            return null;
         }
     }
 
