@@ -41,7 +41,15 @@ public final class RecordStores {
 
     /** {@value #WAIT_VARIABLE} seconds, or {@link JdbcChangeRecordStore#DEFAULT_WAIT}. */
     public static Duration waitFromEnvironment() {
-        String v = System.getenv(WAIT_VARIABLE);
+        return waitOf(System.getenv(WAIT_VARIABLE), WAIT_VARIABLE);
+    }
+
+    /**
+     * How long to wait for a busy or unreachable store, from a setting's value ({@code name} names the
+     * setting in the error): a number of seconds from 0 to 86400, or {@link JdbcChangeRecordStore#DEFAULT_WAIT}
+     * when unset or blank; anything else is refused.
+     */
+    public static Duration waitOf(String v, String name) {
         if (v == null || v.isBlank()) {
             return JdbcChangeRecordStore.DEFAULT_WAIT;
         }
@@ -53,6 +61,6 @@ public final class RecordStores {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new RecordStoreException(WAIT_VARIABLE + " must be a number of seconds from 0 to 86400 (got '" + v + "')");
+        throw new RecordStoreException(name + " must be a number of seconds from 0 to 86400 (got '" + v + "')");
     }
 }

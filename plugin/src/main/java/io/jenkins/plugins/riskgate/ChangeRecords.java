@@ -101,10 +101,9 @@ public final class ChangeRecords {
     /** The system property that sets how long a busy or unreachable database store is waited for, in seconds. */
     static final String STORE_WAIT_PROPERTY = ChangeRecords.class.getName() + ".storeWaitSeconds";
 
-    /** How long to wait for a busy or unreachable database store: {@link #STORE_WAIT_PROPERTY} (0 to 86,400 s), else 30 s. */
+    /** How long to wait for a busy or unreachable database store: {@link #STORE_WAIT_PROPERTY}, read as the command line reads RISKGATE_STORE_WAIT. */
     static java.time.Duration storeWait() {
-        Integer seconds = jenkins.util.SystemProperties.getInteger(STORE_WAIT_PROPERTY);
-        return seconds == null || seconds < 0 || seconds > 86_400 ? JdbcChangeRecordStore.DEFAULT_WAIT : java.time.Duration.ofSeconds(seconds);
+        return io.riskgate.records.RecordStores.waitOf(jenkins.util.SystemProperties.getString(STORE_WAIT_PROPERTY), STORE_WAIT_PROPERTY);
     }
 
     static RecordWriter writer() {
