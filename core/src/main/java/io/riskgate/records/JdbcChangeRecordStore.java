@@ -686,7 +686,7 @@ public final class JdbcChangeRecordStore implements ChangeRecordStore {
     }
 
     /** Whether the query selects by outcome or risk level, which the aggregates do not count apart. */
-    private static boolean narrowed(RecordQuery q) {
+    static boolean narrowed(RecordQuery q) {
         return q.outcome() != null || q.riskLevel() != null;
     }
 

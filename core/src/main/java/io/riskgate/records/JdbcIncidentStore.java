@@ -417,12 +417,11 @@ final class JdbcIncidentStore implements IncidentStore {
         }
         Where w = Where.records(query, "r.");
         String incidents = "(SELECT COUNT(*) FROM incident i WHERE i.deployment_id = r.id)";
-        String awaiting = AWAITING;
         return store.withConnection("read", false, c -> {
             // the finish time of the last one listed, read in index order up to it (the id that breaks ties is not in the
             // index: ordered by both, the database would sort every record of the selection) ...
             Long boundary;
-            try (PreparedStatement p = c.prepareStatement("SELECT r.finished_at FROM change_record r" + w.and(awaiting) + " ORDER BY "
+            try (PreparedStatement p = c.prepareStatement("SELECT r.finished_at FROM change_record r" + w.and(AWAITING) + " ORDER BY "
                     + Where.finishOrderPrefix(query, "r.", "") + "r.finished_at LIMIT 1 OFFSET ?")) {
                 int n = w.bind(p, 1);
                 p.setInt(n, limit - 1);
@@ -432,7 +431,7 @@ final class JdbcIncidentStore implements IncidentStore {
             }
             // ... then those finished at or before it, in full order
             String sql = "SELECT r.id, r.pipeline, r.environment, r.commit_sha, r.finished_at, r.outcome, " + incidents + " FROM change_record r"
-                    + w.and(awaiting + (boundary == null ? "" : " AND r.finished_at <= ?")) + " ORDER BY r.finished_at, r.id LIMIT ?";
+                    + w.and(AWAITING + (boundary == null ? "" : " AND r.finished_at <= ?")) + " ORDER BY r.finished_at, r.id LIMIT ?";
             List<AwaitingReview> result = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int n = w.bind(p, 1);
@@ -465,7 +464,7 @@ final class JdbcIncidentStore implements IncidentStore {
             return 0;
         }
         Where w = Where.records(query, "r.");
-        if (query.outcome() != null || query.riskLevel() != null) {
+        if (JdbcChangeRecordStore.narrowed(query)) {
             return store.withConnection("read", false, c -> count(c, "SELECT COUNT(*) FROM change_record r" + w.and(AWAITING), w));
         }
         return store.withConnection("read", false, c -> {
