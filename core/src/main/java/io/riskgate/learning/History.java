@@ -378,9 +378,11 @@ public final class History {
     private static final java.time.format.DateTimeFormatter GIT_DATE = new java.time.format.DateTimeFormatterBuilder()
             .parseCaseInsensitive().appendPattern("EEE MMM d HH:mm:ss yyyy Z").toFormatter(Locale.ENGLISH);
 
+    private static final java.util.regex.Pattern RUNS_OF_SPACE = java.util.regex.Pattern.compile("\\s+");
+
     /** Epoch milliseconds, or Long.MIN_VALUE when the text is not a time. */
     static long parseTime(String text) {
-        String v = text.trim().replaceAll("\\s+", " ");
+        String v = RUNS_OF_SPACE.matcher(text.trim()).replaceAll(" ");
         try {
             if (!v.isEmpty() && v.indexOf('-', 1) < 0 && v.indexOf(':') < 0 && v.indexOf('/') < 0 && v.indexOf(' ') < 0) {
                 double number = Double.parseDouble(v);
@@ -423,7 +425,8 @@ public final class History {
 
     /** Whether a metric cell holds no value: empty, or one of {@link #MISSING} (any case). */
     static boolean missing(String cell) {
-        return MISSING.contains(cell.strip().toLowerCase(Locale.ROOT));
+        String v = cell.strip();
+        return v.isEmpty() || v.length() <= 4 && MISSING.contains(v.toLowerCase(Locale.ROOT));   // no marker is longer; numbers seldom are
     }
 
     /** A feature: a number, or a yes/no column (true/false, yes/no) read as 1/0. */
