@@ -45,9 +45,8 @@ public final class OpenMetricsReport {
      * the query's records.
      */
     public static String of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
-        SortedSet<String> environments = query.environment() != null ? new TreeSet<>(Set.of(query.environment()))
-                : store.environments(query, MAX_ENVIRONMENTS);
         boolean named = query.environment() != null;
+        SortedSet<String> environments = named ? new TreeSet<>(Set.of(query.environment())) : store.environments(query, MAX_ENVIRONMENTS);
         IncidentStore incidents;
         try {
             incidents = store.incidents();
