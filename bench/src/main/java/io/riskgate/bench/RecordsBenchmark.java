@@ -177,7 +177,7 @@ public final class RecordsBenchmark {
         double plainIngest = Boolean.parseBoolean(System.getProperty("bench.plainIngest", "true")) ? plainIngest(plainUrl, n, n, 10_000)
                 : Double.NaN;
         System.out.printf(Locale.ROOT, "baseline ingest: plain INSERTs of the same records into the table without aggregates"
-                + " (schema V1-V3, its indexes): %,.0f records/s%n", plainIngest);
+                + " (%s): %,.0f records/s%n", PLAIN_NAME, plainIngest);
         try (JdbcChangeRecordStore store = JdbcChangeRecordStore.connect(url, null, null)) {
             // -Dbench.dropIndexes=a,b: the store without these indexes of its records (what each costs the ingest)
             for (String index : System.getProperty("bench.dropIndexes", "").split(",")) {
@@ -288,6 +288,19 @@ public final class RecordsBenchmark {
     }
 
     /**
+     * The schema of the plain-INSERT baseline: the records table before the aggregates (V1-V3), or with
+     * {@code -Dbench.plainSchema=latest} the store's table as it is now (V1-V6: its indexes and columns,
+     * the aggregate tables left empty), so that the difference to the store's ingest is the aggregates' work alone.
+     */
+    static final List<String> PLAIN_SCRIPTS = System.getProperty("bench.plainSchema", "V3").equals("latest")
+            ? List.of("V1__change_records.sql", "V2__restore_order_index.sql", "V3__history_measures.sql", "V4__aggregates.sql",
+                    "V5__incidents_and_reviews.sql", "V6__verification.sql")
+            : List.of("V1__change_records.sql", "V2__restore_order_index.sql", "V3__history_measures.sql");
+
+    /** How the baseline's table is named in the output. */
+    static final String PLAIN_NAME = PLAIN_SCRIPTS.size() == 3 ? "schema V1-V3, its indexes" : "the store's schema V1-V6, its indexes, no aggregates kept";
+
+    /**
      * The baseline for ingest: the first {@code m} records of a history of {@code n} as plain batched
      * INSERTs (transactions of {@code batch}) into the change_record table of schema V1-V3 with its
      * indexes and no aggregates; records per second.
@@ -303,7 +316,7 @@ public final class RecordsBenchmark {
                 + " approvals, recorded_at";
         try (Connection c = DriverManager.getConnection(url)) {
             try (Statement s = c.createStatement()) {
-                for (String script : List.of("V1__change_records.sql", "V2__restore_order_index.sql", "V3__history_measures.sql")) {
+                for (String script : PLAIN_SCRIPTS) {
                     try (var in = JdbcChangeRecordStore.class.getResourceAsStream("migrations/" + script)) {
                         for (String sql : new String(in.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
                             String statement = sql.lines().filter(l -> !l.strip().startsWith("--")).reduce("", (a, b) -> a + "\n" + b).strip();
