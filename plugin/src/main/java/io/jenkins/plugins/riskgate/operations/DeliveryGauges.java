@@ -5,10 +5,7 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.riskgate.ChangeRecords;
 import io.riskgate.records.ChangeRecordStore;
-import io.riskgate.records.DoraMetrics;
-import io.riskgate.records.IncidentMetrics;
-import io.riskgate.records.RecordQuery;
-import java.time.Duration;
+import io.riskgate.metrics.EnvironmentGauges;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +21,8 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 @Extension
 @Restricted(NoExternalUse.class)
 public final class DeliveryGauges extends AsyncPeriodicWork {
-    static final Duration WINDOW = Duration.ofDays(30);
-    /** The most environments that get gauges of their own. */
-    static final int MAX_ENVIRONMENTS = 100;
+    /** The environments that have gauges: they are computed again on every run, also once they stop deploying. */
+    private static final java.util.Set<String> SHOWN = ConcurrentHashMap.newKeySet();
     /** The values the gauges read, by gauge name. */
     static final Map<String, Number> VALUES = new ConcurrentHashMap<>();
     private static final java.util.logging.Logger LOGGER = java.util.logging.Logger.getLogger(DeliveryGauges.class.getName());
@@ -72,21 +68,11 @@ public final class DeliveryGauges extends AsyncPeriodicWork {
         set("promotions.waiting", waitingPromotions());
         Instant now = Instant.now();
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
-            // the environments come from the store's day aggregates: no read of the window's records
-            for (String env : store.environments(new RecordQuery(null, null, now.minus(WINDOW), null), MAX_ENVIRONMENTS)) {
-                RecordQuery q = new RecordQuery(env, null, now.minus(WINDOW), null);
-                DoraMetrics d = store.dora(q);
-                IncidentMetrics i = store.incidents().metrics(q);
-                String e = "dora." + Telemetry.part(env) + ".";
-                set(e + "deployment_frequency_per_day", d.deploymentFrequency());
-                set(e + "lead_time_median_seconds", d.leadTimeMedian());
-                set(e + "change_failure_ratio", d.changeFailureRate());
-                set(e + "incident_change_failure_ratio", i.changeFailureRate());
-                set(e + "time_to_restore_median_seconds", d.timeToRestoreMedian());
-                set(e + "incident_time_to_restore_median_seconds", i.timeToRestoreMedian());
-                set(e + "incidents_open", i.open());
-                set(e + "awaiting_review", store.incidents().awaitingReviewCount(q));
-            }
+            // the environments and values come from the store's aggregates: no read of the window's records
+            EnvironmentGauges.values(store, now, SHOWN).forEach((env, gauges) -> {
+                SHOWN.add(env);
+                gauges.forEach((name, value) -> set("dora." + Telemetry.part(env) + "." + name, value));
+            });
         }
     }
 
