@@ -142,6 +142,29 @@ class OpenMetricsOutputTest {
     }
 
     @Test
+    void aWindowWithAStartAndNoEndEndsNowSoTheFrequencyIsOverItsDays() throws Exception {
+        String store = tmp.resolve("store").toString();
+        Path csv = tmp.resolve("early.csv");
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        java.time.Instant early = now.minus(java.time.Duration.ofDays(29));
+        StringBuilder rows = new StringBuilder("pipeline,environment,commit,startedAt,finishedAt,outcome\n");
+        for (int i = 0; i < 3; i++) {
+            // three successful deployments within twenty minutes, 29 days ago, none since
+            rows.append("shop,production,c").append(i).append(',').append(early.plusSeconds(600L * i - 300)).append(',')
+                    .append(early.plusSeconds(600L * i)).append(",SUCCEEDED\n");
+        }
+        Files.writeString(csv, rows);
+        assertThat(riskgate("import", csv.toString(), "--store", store).exit()).isZero();
+        RiskGateCliTest.Run run = riskgate("report", "--store", store, "--format", "openmetrics", "--since",
+                now.minus(java.time.Duration.ofDays(30)).toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode families = parse(run.out());
+        assertThat(value(families, "riskgate_deployments", "environment", "production")).isEqualTo(3);
+        assertThat(value(families, "riskgate_deployments_per_day", "environment", "production")).as("3 in 30 days")
+                .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
     void labelValuesWithQuotesBackslashesAndLineBreaksAreEscaped() throws Exception {
         String store = tmp.resolve("store").toString();
         Path csv = tmp.resolve("odd.csv");

@@ -42,9 +42,15 @@ public final class OpenMetricsReport {
      * The environments come from the store's {@link ChangeRecordStore#environments} (the aggregates, never a read of every
      * record), which may also name one whose only deployment on the window's first or last day fell outside the window: an
      * environment without a deployment the query selects gets no series, so the report names exactly the environments of
-     * the query's records.
+     * the query's records. A window with a start and no end ends at {@code now}.
      */
     public static String of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
+        if (query.since() != null && query.until() == null && now.isAfter(query.since())) {
+            // the text is a reading as of now ("the last 30 days"): a window with a start and no end ends now, so that the deployments
+            // per day are over the days up to now, not up to the last deployment (three on the window's first day are not three a day)
+            query = new RecordQuery(query.environment(), query.pipeline(), query.since(), now, query.outcome(), query.riskLevel(),
+                    query.pipelines());
+        }
         boolean named = query.environment() != null;
         SortedSet<String> environments = named ? new TreeSet<>(Set.of(query.environment())) : store.environments(query, MAX_ENVIRONMENTS);
         IncidentStore incidents;
