@@ -25,9 +25,12 @@ public final class RecordTimes {
             return null;
         }
         String t = text.strip();
-        Instant i;
+        Instant i = canonical(t);
+        if (i != null) {
+            return i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
+        }
         try {
-            if (t.matches("\\d{9,11}")) {
+            if (t.length() >= 9 && t.length() <= 11 && digits(t, 0, t.length())) {
                 i = Instant.ofEpochSecond(Long.parseLong(t));
             } else if (t.length() == 10) {
                 i = LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -40,6 +43,49 @@ public final class RecordTimes {
             return null;
         }
         return i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
+    }
+
+    /**
+     * The form every export and most tools write, {@code 2026-11-24T10:15:30Z}, read without the
+     * general parser (an import reads millions of them); null for any other text, which the general
+     * parser then reads or refuses as before.
+     */
+    private static Instant canonical(String t) {
+        if (t.length() != 20 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(19) != 'Z' || !digits(t, 0, 4) || !digits(t, 5, 7) || !digits(t, 8, 10)
+                || !digits(t, 11, 13) || !digits(t, 14, 16) || !digits(t, 17, 19)) {
+            return null;
+        }
+        int hour = number(t, 11, 13);
+        int minute = number(t, 14, 16);
+        int second = number(t, 17, 19);
+        if (hour > 23 || minute > 59 || second > 59) {
+            return null;   // the general parser's rules (a leap second, 24:00) apply
+        }
+        try {
+            return java.time.LocalDateTime.of(number(t, 0, 4), number(t, 5, 7), number(t, 8, 10), hour, minute, second)
+                    .toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;   // no such day: the general parser refuses it
+        }
+    }
+
+    private static boolean digits(String t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(String t, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n = n * 10 + (t.charAt(i) - '0');
+        }
+        return n;
     }
 
     /** The time to the millisecond, as the store keeps it (null stays null). */

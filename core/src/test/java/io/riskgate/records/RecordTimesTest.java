@@ -1,0 +1,69 @@
+package io.riskgate.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RecordTimesTest {
+    /** The times as read through the general parsers alone: what every text must still read as. */
+    static Instant general(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.strip();
+        Instant i;
+        try {
+            if (t.matches("\\d{9,11}")) {
+                i = Instant.ofEpochSecond(Long.parseLong(t));
+            } else if (t.length() == 10) {
+                i = LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else if (t.endsWith("Z") || t.endsWith("z")) {
+                i = Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
+            } else {
+                i = java.time.OffsetDateTime.parse(t).toInstant();
+            }
+        } catch (DateTimeException | NumberFormatException e) {
+            return null;
+        }
+        return i.isBefore(RecordTimes.EARLIEST) || !i.isBefore(RecordTimes.LATEST) ? null : i;
+    }
+
+    @Test
+    void theCommonFormReadsAsTheGeneralParserReadsIt() {
+        String[] cases = {"2026-11-24T10:15:30Z", "2026-11-24T10:15:30z", " 2026-11-24T10:15:30Z ", "2024-02-29T23:59:59Z",
+            "2023-02-29T10:00:00Z", "2026-04-31T10:00:00Z", "2026-13-01T10:00:00Z", "2026-00-10T10:00:00Z", "2026-11-00T10:00:00Z",
+            "2026-11-24T24:00:00Z", "2026-11-24T23:60:00Z", "2026-11-24T23:59:60Z", "1899-12-31T23:59:59Z", "1900-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "2026-11-24 10:15:30Z", "2026-11-24T10:15:3aZ", "2026-11-24T10:15:30+01:00",
+            "2026-11-24T10:15:30.5Z", "2026-11-24", "1764000000", "17640000000", "176400000", "12345678", "١٢٣٤٥٦٧٨٩٠", "", "Z"};
+        for (String c : cases) {
+            assertThat(RecordTimes.parseOrNull(c)).as(c).isEqualTo(general(c));
+        }
+        assertThat(RecordTimes.parseOrNull("2026-11-24T10:15:30Z")).isEqualTo(Instant.parse("2026-11-24T10:15:30Z"));
+        assertThat(RecordTimes.parseOrNull("2023-02-29T10:00:00Z")).as("no such day").isNull();
+    }
+
+    @Test
+    void randomTextsOfTheCommonShapeReadAsTheGeneralParserReadsThem() {
+        SplittableRandom random = new SplittableRandom(11);
+        String alphabet = "0123456789-:TZz +.";
+        int times = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder t = new StringBuilder(String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+                    random.nextInt(10_000), random.nextInt(14), random.nextInt(33), random.nextInt(26), random.nextInt(62), random.nextInt(62)));
+            if (random.nextInt(4) == 0) {
+                // a character replaced: separators, digits and letters out of place
+                t.setCharAt(random.nextInt(t.length()), alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = t.toString();
+            Instant expected = general(text);
+            times += expected == null ? 0 : 1;
+            assertThat(RecordTimes.parseOrNull(text)).as(text).isEqualTo(expected);
+        }
+        assertThat(times).as("enough of them are times").isGreaterThan(50_000);
+    }
+}
