@@ -26,23 +26,28 @@ public final class RecordTimes {
         }
         String t = text.strip();
         Instant i = canonical(t);
-        if (i != null) {
-            return i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
-        }
+        return within(i != null ? i : general(t));
+    }
+
+    /** The general parsers alone (the text stripped), for every form; null when it is none. */
+    static Instant general(String t) {
         try {
             if (t.length() >= 9 && t.length() <= 11 && digits(t, 0, t.length())) {
-                i = Instant.ofEpochSecond(Long.parseLong(t));
+                return Instant.ofEpochSecond(Long.parseLong(t));
             } else if (t.length() == 10) {
-                i = LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else if (t.endsWith("Z") || t.endsWith("z")) {
-                i = Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
+                return Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
             } else {
-                i = java.time.OffsetDateTime.parse(t).toInstant();
+                return java.time.OffsetDateTime.parse(t).toInstant();
             }
         } catch (DateTimeException | NumberFormatException e) {
             return null;
         }
-        return i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
+    }
+
+    private static Instant within(Instant i) {
+        return i == null || i.isBefore(EARLIEST) || !i.isBefore(LATEST) ? null : i;
     }
 
     /**

@@ -2,35 +2,15 @@ package io.riskgate.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RecordTimesTest {
-    /** The times as read through the general parsers alone: what every text must still read as. */
+    /** The text as the general parsers alone read it (within the years the records allow): what every text must still read as. */
     static Instant general(String text) {
-        if (text == null) {
-            return null;
-        }
-        String t = text.strip();
-        Instant i;
-        try {
-            if (t.matches("\\d{9,11}")) {
-                i = Instant.ofEpochSecond(Long.parseLong(t));
-            } else if (t.length() == 10) {
-                i = LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } else if (t.endsWith("Z") || t.endsWith("z")) {
-                i = Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
-            } else {
-                i = java.time.OffsetDateTime.parse(t).toInstant();
-            }
-        } catch (DateTimeException | NumberFormatException e) {
-            return null;
-        }
-        return i.isBefore(RecordTimes.EARLIEST) || !i.isBefore(RecordTimes.LATEST) ? null : i;
+        Instant i = RecordTimes.general(text.strip());
+        return i == null || i.isBefore(RecordTimes.EARLIEST) || !i.isBefore(RecordTimes.LATEST) ? null : i;
     }
 
     @Test
@@ -45,6 +25,10 @@ class RecordTimesTest {
         }
         assertThat(RecordTimes.parseOrNull("2026-11-24T10:15:30Z")).isEqualTo(Instant.parse("2026-11-24T10:15:30Z"));
         assertThat(RecordTimes.parseOrNull("2023-02-29T10:00:00Z")).as("no such day").isNull();
+        assertThat(RecordTimes.parseOrNull("1764000000")).isEqualTo(Instant.ofEpochSecond(1_764_000_000L));
+        assertThat(RecordTimes.parseOrNull(" 176400000 ")).isEqualTo(Instant.ofEpochSecond(176_400_000L));
+        assertThat(RecordTimes.parseOrNull("12345678")).as("too few digits for epoch seconds").isNull();
+        assertThat(RecordTimes.parseOrNull("2026-11-24")).isEqualTo(Instant.parse("2026-11-24T00:00:00Z"));
     }
 
     @Test
