@@ -57,7 +57,13 @@ final class ImportCommand implements Callable<Integer> {
         TerminalProgress progress = TerminalProgress.forStream(spec.commandLine().getErr());
         PrintWriter out = spec.commandLine().getOut();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            ChangeRecordCsv.read(in, file.toString(), r -> { });   // the whole file is checked first: bad input writes nothing
+            int[] checked = {0};
+            // the whole file is checked first: bad input writes nothing
+            ChangeRecordCsv.read(in, file.toString(), r -> {
+                if (++checked[0] % BATCH == 0 && progress != null) {
+                    progress.show("checked " + checked[0] + " records of " + file.getFileName());
+                }
+            });
         } catch (IOException e) {
             throw new RiskGateException("cannot read " + file + ": " + io.riskgate.AtomicFiles.cause(e));
         }
