@@ -329,8 +329,11 @@ public final class RecordsBenchmark {
             }
             List<String> indexes = new ArrayList<>();
             try (Statement s = c.createStatement();
-                 var rs = s.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'CHANGE_RECORD'"
-                         + " AND INDEX_TYPE_NAME <> 'PRIMARY KEY' ORDER BY INDEX_NAME")) {
+                 var rs = s.executeQuery(url.startsWith("jdbc:postgresql:")
+                         ? "SELECT indexname FROM pg_indexes WHERE tablename = 'change_record' AND indexname <> 'change_record_pkey'"
+                                 + " ORDER BY indexname COLLATE \"C\""
+                         : "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'CHANGE_RECORD'"
+                                 + " AND INDEX_TYPE_NAME <> 'PRIMARY KEY' ORDER BY INDEX_NAME")) {
                 while (rs.next()) {
                     indexes.add(rs.getString(1));
                 }
