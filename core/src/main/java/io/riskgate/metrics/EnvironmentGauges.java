@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The values of the per-environment delivery gauges a monitoring registry shows (docs/telemetry.md):
@@ -18,11 +17,11 @@ import java.util.TreeSet;
  * deployments of the last 30 days over 30 days (a window without an end would end at the last
  * deployment, and five deployments on the window's first day would read as five a day).
  *
- * <p>Which environments: those with a deployment in the window, and those that have gauges already
- * (an environment that stopped deploying shows no deployments, not the values of the last time it
- * did). An environment the aggregates name only for a day at the window's start, whose deployments
- * on that day finished before the window, gets no gauges of its own, as the OpenMetrics report leaves
- * it out.
+ * <p>Which environments ({@link EnvironmentMeasures}): those with a deployment in the window, and
+ * those that have gauges already (an environment that stopped deploying shows no deployments, not
+ * the values of the last time it did). An environment the aggregates name only for a day at the
+ * window's start, whose deployments on that day finished before the window, gets no gauges of its
+ * own, as the OpenMetrics report leaves it out.
  */
 public final class EnvironmentGauges {
     /** The window the gauges measure. */
@@ -44,32 +43,20 @@ public final class EnvironmentGauges {
      * successful deployment, no failure restored).
      */
     public static Map<String, Map<String, Number>> values(ChangeRecordStore store, Instant now, Collection<String> shown) {
-        Instant since = now.minus(WINDOW);
-        TreeSet<String> environments = new TreeSet<>(store.environments(new RecordQuery(null, null, since, now), MAX_ENVIRONMENTS));
-        for (String env : shown) {
-            if (environments.size() >= 2 * MAX_ENVIRONMENTS) {
-                break;
-            }
-            environments.add(env);
-        }
         Map<String, Map<String, Number>> result = new LinkedHashMap<>();
-        for (String env : environments) {
-            RecordQuery q = new RecordQuery(env, null, since, now);
-            DoraMetrics d = store.dora(q);
-            if (d.deployments() == 0 && !shown.contains(env)) {
-                continue;
-            }
-            IncidentMetrics i = store.incidents().metrics(q);
+        for (EnvironmentMeasures.Of m : EnvironmentMeasures.of(store, new RecordQuery(null, null, now.minus(WINDOW), now), MAX_ENVIRONMENTS, shown)) {
+            DoraMetrics d = m.dora();
+            IncidentMetrics i = m.incidents();
             Map<String, Number> gauges = new LinkedHashMap<>();
             gauges.put(NAMES[0], d.deploymentFrequency());
             gauges.put(NAMES[1], d.leadTimeMedian());
             gauges.put(NAMES[2], d.changeFailureRate());
-            gauges.put(NAMES[3], i.changeFailureRate());
+            gauges.put(NAMES[3], i == null ? null : i.changeFailureRate());
             gauges.put(NAMES[4], d.timeToRestoreMedian());
-            gauges.put(NAMES[5], i.timeToRestoreMedian());
-            gauges.put(NAMES[6], i.open());
-            gauges.put(NAMES[7], store.incidents().awaitingReviewCount(q));
-            result.put(env, gauges);
+            gauges.put(NAMES[5], i == null ? null : i.timeToRestoreMedian());
+            gauges.put(NAMES[6], i == null ? null : i.open());
+            gauges.put(NAMES[7], m.awaitingReview());
+            result.put(m.environment(), gauges);
         }
         return result;
     }

@@ -1,10 +1,10 @@
 package io.riskgate.report;
 
+import io.riskgate.metrics.EnvironmentMeasures;
 import io.riskgate.metrics.Readiness;
 import io.riskgate.records.ChangeRecordStore;
 import io.riskgate.records.DoraMetrics;
 import io.riskgate.records.IncidentMetrics;
-import io.riskgate.records.IncidentStore;
 import io.riskgate.records.RecordQuery;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * The delivery metrics as OpenMetrics text (application/openmetrics-text; version=1.0.0): one gauge
@@ -38,11 +36,8 @@ public final class OpenMetricsReport {
     }
 
     /**
-     * The metrics of each environment of the query's records (or of the query's environment), and readiness per pipeline.
-     * The environments come from the store's {@link ChangeRecordStore#environments} (the aggregates, never a read of every
-     * record), which may also name one whose only deployment on the window's first or last day fell outside the window: an
-     * environment without a deployment the query selects gets no series, so the report names exactly the environments of
-     * the query's records. A window with a start and no end ends at {@code now}.
+     * The metrics of each environment of the query's records (or of the query's environment, {@link EnvironmentMeasures}),
+     * and readiness per pipeline. A window with a start and no end ends at {@code now}.
      */
     public static String of(ChangeRecordStore store, RecordQuery query, Instant now, String productionEnvironment) {
         if (query.since() != null && query.until() == null && now.isAfter(query.since())) {
@@ -51,30 +46,15 @@ public final class OpenMetricsReport {
             query = new RecordQuery(query.environment(), query.pipeline(), query.since(), now, query.outcome(), query.riskLevel(),
                     query.pipelines());
         }
-        boolean named = query.environment() != null;
-        SortedSet<String> environments = named ? new TreeSet<>(Set.of(query.environment())) : store.environments(query, MAX_ENVIRONMENTS);
-        IncidentStore incidents;
-        try {
-            incidents = store.incidents();
-        } catch (UnsupportedOperationException e) {
-            incidents = null;
-        }
         OpenMetricsReport out = new OpenMetricsReport();
         out.declare();
-        for (String env : environments) {
-            RecordQuery q = new RecordQuery(env, query.pipeline(), query.since(), query.until(), query.outcome(), query.riskLevel(),
-                    query.pipelines());
+        for (EnvironmentMeasures.Of m : EnvironmentMeasures.of(store, query, MAX_ENVIRONMENTS, Set.of())) {
             Map<String, String> labels = new LinkedHashMap<>();
-            labels.put("environment", env);
+            labels.put("environment", m.environment());
             if (query.pipeline() != null) {
                 labels.put("pipeline", query.pipeline());
             }
-            DoraMetrics dora = store.dora(q);
-            if (!named && dora.deployments() == 0) {
-                continue;   // named by a day of the window's edges only
-            }
-            out.environment(labels, dora, incidents == null ? null : incidents.metrics(q),
-                    incidents == null ? null : incidents.awaitingReviewCount(q));
+            out.environment(labels, m.dora(), m.incidents(), m.awaitingReview());
         }
         for (Readiness.PipelineReadiness r : DeliveryReport.of(store, query, now, productionEnvironment).readiness()) {
             Map<String, String> labels = Map.of("pipeline", r.pipeline());
