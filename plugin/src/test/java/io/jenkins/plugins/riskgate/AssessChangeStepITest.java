@@ -18,12 +18,9 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 class AssessChangeStepITest {
     @Test
     void assessesTheWorkspaceAndReturnsAPlainMap(JenkinsRule r) throws Exception {
-        WorkflowJob job = r.createProject(WorkflowJob.class, "assess");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
-                + "dir('app') {\n"
-                + "  def risk = assessChange(baseline: 'base')\n"
-                + "  echo \"score=${risk.score} level=${risk.level} files=${risk.metrics.files} kind=${risk.reversibility[0].kind}\"\n"
-                + "}\n}", true));
+        WorkflowJob job = PipelineFixtures.inRepository(r, "assess", PipelineFixtures.DROP_COLUMN,
+                "  def risk = assessChange(baseline: 'base')\n"
+                + "  echo \"score=${risk.score} level=${risk.level} files=${risk.metrics.files} kind=${risk.reversibility[0].kind}\"", true);
         WorkflowRun run = r.buildAndAssertSuccess(job);
         r.assertLogContains("level=HIGH files=1 kind=DESTRUCTIVE_MIGRATION", run);
         r.assertLogContains("[riskgate] risk ", run);
@@ -38,9 +35,8 @@ class AssessChangeStepITest {
 
     @Test
     void failAboveFailsTheStepAfterRecording(JenkinsRule r) throws Exception {
-        WorkflowJob job = r.createProject(WorkflowJob.class, "fail-above");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
-                + "dir('app') { assessChange(baseline: 'base', failAbove: 40) }\n}", true));
+        WorkflowJob job = PipelineFixtures.inRepository(r, "fail-above", PipelineFixtures.DROP_COLUMN,
+                "assessChange(baseline: 'base', failAbove: 40)", true);
         WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
         r.assertLogContains("is above failAbove: 40", run);
         assertThat(run.getAction(RiskAssessmentAction.class)).isNotNull();
@@ -48,35 +44,26 @@ class AssessChangeStepITest {
 
     @Test
     void badInputFailsWithOneClearMessage(JenkinsRule r) throws Exception {
-        WorkflowJob job = r.createProject(WorkflowJob.class, "bad");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
-                + "dir('app') { assessChange(baseline: 'v9.9') }\n}", true));
+        WorkflowJob job = PipelineFixtures.inRepository(r, "bad", PipelineFixtures.SMALL_CHANGE, "assessChange(baseline: 'v9.9')", true);
         WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
         r.assertLogContains("baseline 'v9.9' is not a commit", run);
-        WorkflowJob env = r.createProject(WorkflowJob.class, "first-deployment");
-        env.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
-                + "dir('app') { assessChange(baseline: 'production') }\n}", true));
+        WorkflowJob env = PipelineFixtures.inRepository(r, "first-deployment", PipelineFixtures.SMALL_CHANGE,
+                "assessChange(baseline: 'production')", true);
         r.assertLogContains("has no successful deployment to it yet", r.buildAndAssertStatus(Result.FAILURE, env));
     }
 
     @Test
     void aRepositoryPolicyThatIsALinkOrTooLargeIsRefusedWhereTheWorkspaceIs(JenkinsRule r) throws Exception {
-        WorkflowJob job = r.createProject(WorkflowJob.class, "policy-link");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
-                + "dir('app') {\n"
-                + "  writeFile file: '../target.yml', text: 'weights: {lines: 77}\\n'\n"
+        WorkflowJob job = PipelineFixtures.inRepository(r, "policy-link", PipelineFixtures.SMALL_CHANGE,
+                "  writeFile file: '../target.yml', text: 'weights: {lines: 77}\\n'\n"
                 + "  sh 'ln -s ../target.yml .riskgate.yml'\n"
-                + "  assessChange(baseline: 'base')\n"
-                + "}\n}", true));
+                + "  assessChange(baseline: 'base')", true);
         WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
         r.assertLogContains("invalid policy .riskgate.yml: is a symbolic link: a policy file in the repository must be a regular file", run);
         r.assertLogNotContains("lines: 77", run);
-        WorkflowJob large = r.createProject(WorkflowJob.class, "policy-large");
-        large.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
-                + "dir('app') {\n"
-                + "  writeFile file: '.riskgate.yml', text: '#' * 1100000\n"
-                + "  assessChange(baseline: 'base')\n"
-                + "}\n}", false));
+        WorkflowJob large = PipelineFixtures.inRepository(r, "policy-large", PipelineFixtures.SMALL_CHANGE,
+                "  writeFile file: '.riskgate.yml', text: '#' * 1100000\n"
+                + "  assessChange(baseline: 'base')", false);
         r.assertLogContains("invalid policy .riskgate.yml: the file has 1100000 bytes; a policy file may have at most 1048576 bytes",
                 r.buildAndAssertStatus(Result.FAILURE, large));
     }
@@ -102,14 +89,11 @@ class AssessChangeStepITest {
         try (ChangeRecordStore store = ChangeRecords.openStore()) {
             store.saveAll(TestRecords.sized(300, "production", Instant.now().minus(Duration.ofDays(100)), Duration.ofHours(6), 1));
         }
-        WorkflowJob job = r.createProject(WorkflowJob.class, "learned");
-        job.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.DROP_COLUMN)
-                + "dir('app') {\n"
-                + "  def risk = assessChange(baseline: 'base')\n"
+        WorkflowJob job = PipelineFixtures.inRepository(r, "learned", PipelineFixtures.DROP_COLUMN,
+                "  def risk = assessChange(baseline: 'base')\n"
                 + "  echo \"model=${risk.model} level=${risk.level}\"\n"
                 + "  def plain = assessChange(baseline: 'base', model: 'default')\n"
-                + "  echo \"plain=${plain.model}\"\n"
-                + "}\n}", true));
+                + "  echo \"plain=${plain.model}\"", true);
         WorkflowRun run = r.buildAndAssertSuccess(job);
         r.assertLogContains("[riskgate] model learned-", run);
         r.assertLogContains("learned from 300 deployments since", run);
@@ -123,9 +107,8 @@ class AssessChangeStepITest {
         assertThat(r.createWebClient().getPage(run).getWebResponse().getContentAsString())
                 .contains("Model: " + learned.getModel(), "learned.baseline");
 
-        WorkflowJob bad = r.createProject(WorkflowJob.class, "bad-model");
-        bad.setDefinition(new CpsFlowDefinition("node {\n" + PipelineFixtures.repository(PipelineFixtures.SMALL_CHANGE)
-                + "dir('app') { assessChange(baseline: 'base', model: 'smart') }\n}", true));
+        WorkflowJob bad = PipelineFixtures.inRepository(r, "bad-model", PipelineFixtures.SMALL_CHANGE,
+                "assessChange(baseline: 'base', model: 'smart')", true);
         r.assertLogContains("model: 'smart' is not a model: use 'auto'", r.buildAndAssertStatus(Result.FAILURE, bad));
     }
 }

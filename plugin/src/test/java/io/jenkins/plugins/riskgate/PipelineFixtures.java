@@ -1,5 +1,9 @@
 package io.jenkins.plugins.riskgate;
 
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jvnet.hudson.test.JenkinsRule;
+
 /** Pipeline script fragments shared by the integration tests: a demo repository and a recorded test report. */
 final class PipelineFixtures {
     private PipelineFixtures() {
@@ -17,6 +21,14 @@ final class PipelineFixtures {
                 + "writeFile file: 'app/reports/TEST-AppTest.xml', text: '<testsuite name=\"AppTest\" tests=\"2\">"
                 + "<testcase classname=\"AppTest\" name=\"a\"/><testcase classname=\"AppTest\" name=\"b\"/></testsuite>'\n"
                 + "junit 'app/reports/*.xml'\n";
+    }
+
+    /** A Pipeline job {@code name} that makes {@link #repository} with {@code change} on a node and runs {@code body} in {@code app/}. */
+    static WorkflowJob inRepository(JenkinsRule r, String name, String change, String body, boolean sandbox) throws Exception {
+        WorkflowJob job = r.createProject(WorkflowJob.class, name);
+        job.setDefinition(new CpsFlowDefinition("node {\n" + repository(change) + "dir('app') {\n" + body
+                + "\n}\n}", sandbox));
+        return job;
     }
 
     static final String SMALL_CHANGE = "echo 'class App { int x; }' > App.java";
