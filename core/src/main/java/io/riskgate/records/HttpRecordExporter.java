@@ -126,7 +126,10 @@ public final class HttpRecordExporter {
 
     /** The first line of the reply's first {@value #MAX_REPLY_BYTES} bytes, for an error; the rest is left unread. */
     private String replyStart(java.io.InputStream in) throws IOException {
+        // set before the stream is closed: the reader's failure may arrive before the watchdog's task has returned
+        java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ScheduledFuture<?> cut = WATCHDOG.schedule(() -> {
+            cutOff.set(true);
             try {
                 in.close();
             } catch (IOException e) {
@@ -136,7 +139,7 @@ public final class HttpRecordExporter {
         try (in) {
             return firstLine(new String(in.readNBytes(MAX_REPLY_BYTES), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
-            if (cut.isDone()) {
+            if (cutOff.get()) {
                 return " (the reply did not arrive within " + (replyWait.toMillis() < 1000 ? replyWait.toMillis() + " ms"
                         : replyWait.toSeconds() + " s") + ")";
             }
