@@ -75,7 +75,7 @@ class PolicyLoaderTest {
         assertThatThrownBy(() -> PolicyLoader.load(repo, null)).isInstanceOf(PolicyException.class)
                 .hasMessage("invalid policy " + repo.resolve(".riskgate.yml") + ": is a symbolic link: a policy file in the repository must be"
                         + " a regular file")
-                .hasMessageNotContaining("99");
+                .hasMessageNotContaining("lines: 99");   // the target's text (the temporary directory's name may hold "99")
         assertThat(PolicyLoader.load(repo, repo.resolve(".riskgate.yml")).scoring().weight("lines")).isEqualTo(99.0);
         Files.delete(repo.resolve(".riskgate.yml"));
         // a dangling link, or a directory, in its place is refused too, not taken for an absent file
