@@ -455,7 +455,8 @@ final class Aggregates {
 
     /**
      * For each lookup {cell, time}: the finish time of the cell's last stored success before the time
-     * ({@code after} false) or first after it, or null; in one statement, an index seek per lookup.
+     * ({@code after} false) or first after it, or null; in one statement: per lookup an index seek and
+     * the cell's records from there in finish order up to the first success (failures are a minority).
      */
     private List<Long> successes(Connection c, List<Object[]> lookups, boolean after) throws SQLException {
         Long[] found = new Long[lookups.size()];
@@ -463,8 +464,9 @@ final class Aggregates {
             Cell cell = (Cell) lookups.get(0)[0];
             found[0] = success(c, cell, (Long) lookups.get(0)[1], after);
         } else if (!lookups.isEmpty()) {
-            String order = after ? "r.pipeline, r.environment, r.outcome, r.finished_at"
-                    : "r.pipeline DESC, r.environment DESC, r.outcome DESC, r.finished_at DESC";
+            // the order of change_record_pipeline_env_finished (backwards for the last before): the database reads that
+            // index from the time on and stops at the first success, where a shorter order would sort the cell's records
+            String order = after ? "r.pipeline, r.environment, r.finished_at" : "r.pipeline DESC, r.environment DESC, r.finished_at DESC";
             try (PreparedStatement p = c.prepareStatement("SELECT k.i, (SELECT r.finished_at FROM change_record r WHERE r.pipeline = k.p"
                     + " AND r.environment = k.e AND r.outcome = 'SUCCEEDED' AND r.finished_at " + (after ? ">" : "<") + " k.t ORDER BY "
                     + order + " LIMIT 1) FROM " + unnest("INTEGER", "VARCHAR", "VARCHAR", "BIGINT") + " AS k(i, p, e, t)")) {
@@ -594,7 +596,7 @@ final class Aggregates {
 
     /** The finish time of the cell's last success before {@code t} ({@code after} false) or first success after it, or null. */
     private static Long success(Connection c, Cell cell, long t, boolean after) throws SQLException {
-        String order = after ? "pipeline, environment, outcome, finished_at" : "pipeline DESC, environment DESC, outcome DESC, finished_at DESC";
+        String order = after ? "pipeline, environment, finished_at" : "pipeline DESC, environment DESC, finished_at DESC";
         try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record WHERE pipeline = ? AND environment = ?"
                 + " AND outcome = 'SUCCEEDED' AND finished_at " + (after ? ">" : "<") + " ? ORDER BY " + order + " LIMIT 1")) {
             p.setString(1, cell.pipeline());

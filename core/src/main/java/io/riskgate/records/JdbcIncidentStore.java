@@ -161,11 +161,17 @@ final class JdbcIncidentStore implements IncidentStore {
                 }
             }
         }
+        // the last success's finish time read backwards along change_record_pipeline_env_finished, then the greatest id
+        // of the successes that finished at that moment
         try (PreparedStatement p = c.prepareStatement("SELECT id FROM change_record WHERE pipeline = ? AND environment = ?"
-                + " AND outcome = 'SUCCEEDED' AND finished_at <= ? ORDER BY finished_at DESC, id DESC LIMIT 1")) {
+                + " AND outcome = 'SUCCEEDED' AND finished_at = (SELECT finished_at FROM change_record WHERE pipeline = ? AND environment = ?"
+                + " AND outcome = 'SUCCEEDED' AND finished_at <= ? ORDER BY pipeline DESC, environment DESC, finished_at DESC LIMIT 1)"
+                + " ORDER BY id DESC LIMIT 1")) {
             p.setString(1, i.pipeline());
             p.setString(2, i.environment());
-            p.setLong(3, i.startedAt().toEpochMilli());
+            p.setString(3, i.pipeline());
+            p.setString(4, i.environment());
+            p.setLong(5, i.startedAt().toEpochMilli());
             try (ResultSet rs = p.executeQuery()) {
                 return rs.next() ? i.withLink(rs.getString(1), Incident.Link.LIVE) : i.withLink(null, Incident.Link.NONE);
             }

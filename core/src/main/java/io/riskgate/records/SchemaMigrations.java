@@ -26,7 +26,8 @@ final class SchemaMigrations {
      * applied once and recorded: a version added between others later is applied then.
      */
     static final List<String> SCRIPTS = List.of("V1__change_records.sql", "V2__restore_order_index.sql",
-            "V3__history_measures.sql", "V4__aggregates.sql", "V5__incidents_and_reviews.sql", "V6__verification.sql");
+            "V3__history_measures.sql", "V4__aggregates.sql", "V5__incidents_and_reviews.sql", "V6__verification.sql",
+            "V7__restore_index_dropped.sql");
     /** The newest schema version. */
     static final int LATEST = SCRIPTS.stream().mapToInt(SchemaMigrations::version).max().orElse(0);
 

@@ -74,6 +74,16 @@ class H2ChangeRecordStoreTest extends ChangeRecordStoreContract {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(SchemaMigrations.LATEST);
         }
+        try (var c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'CHANGE_RECORD'"
+                     + " AND INDEX_NAME LIKE 'CHANGE_RECORD_%' ORDER BY INDEX_NAME")) {
+            List<String> indexes = new java.util.ArrayList<>();
+            while (rs.next()) {
+                indexes.add(rs.getString(1));
+            }
+            assertThat(indexes).as("version 7 dropped the outcome index that version 1 made")
+                    .contains("CHANGE_RECORD_PIPELINE_ENV_FINISHED").doesNotContain("CHANGE_RECORD_RESTORE");
+        }
     }
 
     @Test
