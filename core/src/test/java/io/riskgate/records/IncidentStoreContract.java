@@ -100,6 +100,21 @@ abstract class IncidentStoreContract {
     }
 
     @Test
+    void ofSuccessesFinishedAtTheSameMomentTheGreatestIdIsTheLiveOneAndALaterFailureIsNot() {
+        store.saveAll(history);
+        ChangeRecord first = ChangeRecordStoreContract.deploy("production", "t1", at(DAY2, 14, 0), at(DAY2, 15, 0), Outcome.SUCCEEDED, 10, "LOW");
+        ChangeRecord second = ChangeRecordStoreContract.deploy("production", "t2", at(DAY2, 14, 5), at(DAY2, 15, 0), Outcome.SUCCEEDED, 10, "LOW");
+        ChangeRecord failed = ChangeRecordStoreContract.deploy("production", "t3", at(DAY2, 15, 10), at(DAY2, 15, 30), Outcome.FAILED, 70, "HIGH");
+        store.saveAll(List.of(second, failed, first));
+        String greatest = first.id().compareTo(second.id()) > 0 ? first.id() : second.id();
+        assertThat(incidents.open(report("T", "production", at(DAY2, 16, 0))).incident().deploymentId()).isEqualTo(greatest);
+        assertThat(incidents.open(report("U", "production", at(DAY2, 14, 59))).incident().deploymentId())
+                .as("a minute before the two finished: c6").isEqualTo(deployment(5));
+        assertThat(incidents.open(report("V", "staging", at(DAY2, 16, 0))).incident().deploymentId())
+                .as("another environment's newest success").isEqualTo(deployment(6));
+    }
+
+    @Test
     void incidentChangeFailureRateAndTimeToRestoreMatchHandComputedValues() {
         incidentHistory();
         IncidentMetrics prod = incidents.metrics(new RecordQuery("production", null, null, null));
