@@ -464,9 +464,7 @@ final class Aggregates {
             Cell cell = (Cell) lookups.get(0)[0];
             found[0] = success(c, cell, (Long) lookups.get(0)[1], after);
         } else if (!lookups.isEmpty()) {
-            // the order of change_record_pipeline_env_finished (backwards for the last before): the database reads that
-            // index from the time on and stops at the first success, where a shorter order would sort the cell's records
-            String order = after ? "r.pipeline, r.environment, r.finished_at" : "r.pipeline DESC, r.environment DESC, r.finished_at DESC";
+            String order = cellOrder("r.", after);
             try (PreparedStatement p = c.prepareStatement("SELECT k.i, (SELECT r.finished_at FROM change_record r WHERE r.pipeline = k.p"
                     + " AND r.environment = k.e AND r.outcome = 'SUCCEEDED' AND r.finished_at " + (after ? ">" : "<") + " k.t ORDER BY "
                     + order + " LIMIT 1) FROM " + unnest("INTEGER", "VARCHAR", "VARCHAR", "BIGINT") + " AS k(i, p, e, t)")) {
@@ -594,11 +592,21 @@ final class Aggregates {
         }
     }
 
+    /**
+     * The order of {@code change_record_pipeline_env_finished} (its columns prefixed by {@code alias}), forwards
+     * or, for the last record before a time, backwards. A read of one pipeline and environment in this order
+     * walks that index from the time on and stops at its first match; a shorter order (finish time alone)
+     * makes H2 sort the cell's records first.
+     */
+    static String cellOrder(String alias, boolean forwards) {
+        String direction = forwards ? "" : " DESC";
+        return alias + "pipeline" + direction + ", " + alias + "environment" + direction + ", " + alias + "finished_at" + direction;
+    }
+
     /** The finish time of the cell's last success before {@code t} ({@code after} false) or first success after it, or null. */
     private static Long success(Connection c, Cell cell, long t, boolean after) throws SQLException {
-        String order = after ? "pipeline, environment, finished_at" : "pipeline DESC, environment DESC, finished_at DESC";
         try (PreparedStatement p = c.prepareStatement("SELECT finished_at FROM change_record WHERE pipeline = ? AND environment = ?"
-                + " AND outcome = 'SUCCEEDED' AND finished_at " + (after ? ">" : "<") + " ? ORDER BY " + order + " LIMIT 1")) {
+                + " AND outcome = 'SUCCEEDED' AND finished_at " + (after ? ">" : "<") + " ? ORDER BY " + cellOrder("", after) + " LIMIT 1")) {
             p.setString(1, cell.pipeline());
             p.setString(2, cell.environment());
             p.setLong(3, t);

@@ -165,7 +165,7 @@ final class JdbcIncidentStore implements IncidentStore {
         // of the successes that finished at that moment
         try (PreparedStatement p = c.prepareStatement("SELECT id FROM change_record WHERE pipeline = ? AND environment = ?"
                 + " AND outcome = 'SUCCEEDED' AND finished_at = (SELECT finished_at FROM change_record WHERE pipeline = ? AND environment = ?"
-                + " AND outcome = 'SUCCEEDED' AND finished_at <= ? ORDER BY pipeline DESC, environment DESC, finished_at DESC LIMIT 1)"
+                + " AND outcome = 'SUCCEEDED' AND finished_at <= ? ORDER BY " + Aggregates.cellOrder("", false) + " LIMIT 1)"
                 + " ORDER BY id DESC LIMIT 1")) {
             p.setString(1, i.pipeline());
             p.setString(2, i.environment());
