@@ -31,7 +31,9 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
     public static final int FIRST_HISTORY_METRIC = 8;
     /**
      * Column names that stand for a metric when no column has the metric's own name: Kamei et al.'s
-     * and ApacheJIT's ({@code la, ld, nf, nd, ns, ent, ndev, age, nuc, exp/aexp, rexp/arexp, sexp/asexp, fix}).
+     * and ApacheJIT's ({@code la, ld, nf, nd, ns, ent, ndev, age, nuc, exp/aexp, rexp/arexp, sexp/asexp, fix}), and
+     * the names of Yang et al.'s replication data ({@code nm} for the directories, {@code pd} for the age,
+     * {@code npt} for the prior changes).
      */
     public static final Map<String, List<String>> ALIASES = aliases();
 
@@ -40,11 +42,12 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
         a.put("linesAdded", List.of("la"));
         a.put("linesDeleted", List.of("ld"));
         a.put("files", List.of("nf"));
-        a.put("directories", List.of("nd"));
+        a.put("directories", List.of("nd", "nm"));
         a.put("subsystems", List.of("ns"));
         a.put("entropy", List.of("ent", "entrophy", "entropy_bits"));
         a.put("developers", List.of("ndev"));
-        a.put("priorChanges", List.of("nuc"));
+        a.put("age", List.of("pd"));
+        a.put("priorChanges", List.of("nuc", "npt"));
         a.put("authorExperience", List.of("aexp", "exp"));
         a.put("recentExperience", List.of("arexp", "rexp"));
         a.put("subsystemExperience", List.of("asexp", "sexp"));
