@@ -465,6 +465,10 @@ public final class Backtest {
                 for (int i = 0; i < n; i++) {
                     raw[i] = history.metric(m, i);
                 }
+                if (!fillEmpty(raw, from, to)) {
+                    notes.add(metric + " (" + column + ") is empty in every row the model is fitted on: left out of the learned model");
+                    continue;
+                }
                 Input in = new Input(metric, column, raw);
                 in.order = m;
                 boolean logged = scaling == Scaling.LOG1P || scaling == Scaling.LOG1P_SIZE && m < HistoryColumns.FIRST_HISTORY_METRIC;
@@ -525,6 +529,30 @@ public final class Backtest {
             inputs.add(in);
         }
         return inputs;
+    }
+
+    /**
+     * Gives the empty values of a measure (NaN: a history measure empty in a few rows, {@link History#MAX_FILLED_SHARE})
+     * its median in rows {@code [from, to)}, in every row; false when it is empty in all of those rows.
+     */
+    static boolean fillEmpty(double[] v, int from, int to) {
+        boolean empty = false;
+        for (double x : v) {
+            empty |= Double.isNaN(x);
+        }
+        if (!empty) {
+            return true;
+        }
+        double[] present = java.util.Arrays.stream(v, from, to).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (present.length == 0) {
+            return false;
+        }
+        int h = present.length / 2;
+        double median = present.length % 2 == 1 ? present[h] : (present[h - 1] + present[h]) / 2;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Double.isNaN(v[i]) ? median : v[i];
+        }
+        return true;
     }
 
     /**

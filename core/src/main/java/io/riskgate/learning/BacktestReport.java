@@ -103,7 +103,7 @@ public final class BacktestReport {
         out.append("Backtest of ").append(r.source()).append(": ").append(fmt(r.rows())).append(" changes, ")
                 .append(fmt(r.positives())).append(" failed (").append(pct(r.positives() / (double) r.rows())).append(")");
         if (r.skipped() > 0) {
-            out.append("; ").append(fmt(r.skipped())).append(" never deployed, skipped");
+            out.append("; ").append(fmt(r.skipped())).append(" skipped");
         }
         out.append(nl);
         out.append("Train: the oldest ").append(fmt(r.trainRows())).append(" (").append(day(r.trainFrom())).append(" to ")

@@ -36,13 +36,24 @@ import java.util.function.LongConsumer;
  * lines and entropy 0; files, directories and subsystems 1 when lines changed (0 otherwise, and at
  * least 1 when lines changed); commits and authors 1. Entropy in bits (any value above 1, as in
  * ApacheJIT and Kamei et al.'s data) is normalised to 0..1 by log2 of the row's files, like the
- * product's own entropy.
+ * product's own entropy. A history measure empty in at most {@link #MAX_FILLED_SHARE} of the rows is kept (its
+ * empty cells take its median in the rows a model is fitted on), in more rows it is left out; a measure whose
+ * column repeats an earlier measure's values in every row is counted once; rows without an outcome or a time are
+ * skipped. Each of these is said in {@link #notes()}.
  */
 public final class History {
     /** Rows between two progress reports. */
     public static final int PROGRESS_EVERY = 100_000;
     /** Record states of the change records' export that are not outcomes of a deployment: such rows are skipped. */
     private static final int FIX = HistoryColumns.METRICS.indexOf("fix");
+    /**
+     * The largest share of rows in which a history measure may be empty and still be used: its empty cells then take
+     * the measure's median in the rows a model is fitted on. A measure empty in more rows (a history that
+     * began before the product measured it) is left out, so that filled values do not make up most of it.
+     */
+    static final double MAX_FILLED_SHARE = 0.05;
+    /** The fewest rows in which two measures that agree in every row count as one column written twice. */
+    static final int COPY_CHECK_ROWS = 20;
     private static final Set<String> NOT_DEPLOYED = Set.of("BLOCKED", "REJECTED", "ABORTED", "RUNNING", "WAITING_FOR_APPROVAL");
 
     private final String source;
@@ -134,9 +145,11 @@ public final class History {
 
         Columns data = new Columns(metricAt.length, featureAt.length, riskScoreAt >= 0);
         boolean[] metricSeen = new boolean[metricAt.length];
-        boolean[] metricMissing = new boolean[metricAt.length];
+        int[] metricMissing = new int[metricAt.length];
         String[] row = new String[header.size()];
         int skipped = 0;
+        int withoutOutcome = 0;
+        int withoutTime = 0;
         long rowNumber = 0;
         while (true) {
             int fields = csv.next(wanted, row);
@@ -151,6 +164,13 @@ public final class History {
                 throw new RiskGateException("history " + source + " row " + rowNumber + " (line " + csv.recordLine() + ") has "
                         + fields + " fields but the header has " + header.size() + ": fix or remove the row");
             }
+            if (missing(row[outcomeAt]) || missing(row[timeAt])) {
+                // a row without an outcome or a time cannot be placed or scored: left out, counted, and said in a note
+                withoutOutcome += missing(row[outcomeAt]) ? 1 : 0;
+                withoutTime += missing(row[outcomeAt]) ? 0 : 1;
+                skipped++;
+                continue;
+            }
             Boolean outcome = outcome(row[outcomeAt], rowNumber, csv.recordLine(), header.get(outcomeAt), source);
             if (outcome == null) {
                 skipped++;
@@ -162,7 +182,7 @@ public final class History {
             for (int m = 0; m < metricAt.length; m++) {
                 boolean present = metricAt[m] >= 0 && !missing(row[metricAt[m]]);
                 metricSeen[m] |= present;
-                metricMissing[m] |= metricAt[m] >= 0 && !present;
+                metricMissing[m] += metricAt[m] >= 0 && !present ? 1 : 0;
                 data.metrics[m][r] = !present ? Double.NaN : m == FIX
                         ? feature(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source)
                         : number(row[metricAt[m]], rowNumber, csv.recordLine(), header.get(metricAt[m]), source);
@@ -180,7 +200,7 @@ public final class History {
         }
         if (data.size == 0) {
             throw new RiskGateException("history " + source + " has a header but no "
-                    + (skipped > 0 ? "deployed changes (" + skipped + " rows were never deployed)" : "rows")
+                    + (skipped > 0 ? "deployed changes with an outcome and a time (" + skipped + " rows skipped: never deployed, or the outcome or time empty)" : "rows")
                     + ": expected one row per change");
         }
         // metric columns that are empty in every row (an export of changes that were never measured) are not metrics
@@ -191,10 +211,37 @@ public final class History {
             }
         }
         List<String> notes = new ArrayList<>();
+        if (withoutOutcome > 0) {
+            notes.add(withoutOutcome + (withoutOutcome == 1 ? " row has" : " rows have") + " no outcome (column '" + header.get(outcomeAt)
+                    + "' empty or NA): skipped");
+        }
+        if (withoutTime > 0) {
+            notes.add(withoutTime + (withoutTime == 1 ? " row has" : " rows have") + " no time (column '" + header.get(timeAt)
+                    + "' empty or NA): skipped");
+        }
+        for (int m = 0; m < metricAt.length; m++) {
+            int copied = metricAt[m] < 0 ? -1 : data.sameAsEarlier(metricAt, m);
+            if (copied >= 0) {
+                String metric = HistoryColumns.METRICS.get(m);
+                String original = HistoryColumns.METRICS.get(copied);
+                notes.add(metric + " (" + metricColumns.get(metric) + ") holds the same values as " + original + " ("
+                        + metricColumns.get(original) + ") in every row (one column written twice?): counted once, as " + original);
+                metricColumns.remove(metric);
+                metricAt[m] = -1;
+            }
+        }
         for (int m = HistoryColumns.FIRST_HISTORY_METRIC; m < metricAt.length; m++) {
-            if (metricAt[m] >= 0 && metricMissing[m]) {
-                notes.add(partlyMissing(HistoryColumns.METRICS.get(m), metricColumns.get(HistoryColumns.METRICS.get(m))));
-                metricColumns.remove(HistoryColumns.METRICS.get(m));
+            if (metricAt[m] < 0 || metricMissing[m] == 0) {
+                continue;
+            }
+            String metric = HistoryColumns.METRICS.get(m);
+            String named = metric + (metric.equals(metricColumns.get(metric)) ? "" : " (" + metricColumns.get(metric) + ")");
+            if (metricMissing[m] <= MAX_FILLED_SHARE * data.size) {
+                notes.add(named + " is empty in " + metricMissing[m] + " of " + data.size + " rows: those rows take its median in"
+                        + " the rows a model is fitted on");
+            } else {
+                notes.add(partlyMissing(named));
+                metricColumns.remove(metric);
                 metricAt[m] = -1;
             }
         }
@@ -214,8 +261,8 @@ public final class History {
         return data.toHistory(source, metricColumns, metricAt, columns.features(), skipped, notes);
     }
 
-    private static String partlyMissing(String metric, String column) {
-        return metric + (metric.equals(column) ? "" : " (" + column + ")") + " is empty in some rows (changes recorded before the"
+    private static String partlyMissing(String named) {
+        return named + " is empty in more than " + Math.round(MAX_FILLED_SHARE * 100) + "% of the rows (changes recorded before the"
                 + " history measures): left out of the learned model";
     }
 
@@ -367,12 +414,13 @@ public final class History {
     }
 
     /**
-     * A date and time as history files write them: the date, optionally a time of day (seconds and their fraction
+     * A date and time as history files write them: the date (year first; month and day of one or two digits, as
+     * spreadsheets write {@code 2003/1/2}), optionally a time of day (seconds and their fraction
      * optional) after a space or a T, optionally a zone: Z, UTC, GMT or an offset (+01:00, +0100, +01), after
      * the time or a space; without one, UTC.
      */
     private static final java.util.regex.Pattern DATE_TIME = java.util.regex.Pattern.compile(
-            "(\\d{4})[-/](\\d{2})[-/](\\d{2})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,9})?)?)? ?"
+            "(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d{1,9})?)?)? ?"
                     + "(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?", java.util.regex.Pattern.CASE_INSENSITIVE);
     /** git's default date format (git log, Commit Guru's author_date): {@code Wed Mar 1 11:23:15 2017 +0000}. */
     private static final java.time.format.DateTimeFormatter GIT_DATE = new java.time.format.DateTimeFormatterBuilder()
@@ -508,6 +556,42 @@ public final class History {
                 riskScore = riskScore == null ? null : Arrays.copyOf(riskScore, n);
             }
             return size++;
+        }
+
+        /**
+         * The first metric before {@code m} (among those read, {@code metricAt >= 0}) whose values equal metric
+         * {@code m}'s in every row (both missing counts as equal), or -1; never in a history of fewer than
+         * {@link #COPY_CHECK_ROWS} rows, where small counts agree by chance. Two columns that agree in every row of a
+         * longer history, with at least two distinct values, are most likely one column written twice (a data set's
+         * export fault); kept twice, the measure would count twice in the fit and in the explanation, and one of them
+         * alone carries all they know.
+         */
+        int sameAsEarlier(int[] metricAt, int m) {
+            if (size < COPY_CHECK_ROWS) {
+                return -1;
+            }
+            double[] v = metrics[m];
+            boolean varies = false;
+            for (int r = 1; r < size && !varies; r++) {
+                varies = Double.compare(v[r], v[0]) != 0;
+            }
+            if (!varies) {
+                return -1;
+            }
+            for (int e = 0; e < m; e++) {
+                if (metricAt[e] < 0) {
+                    continue;
+                }
+                double[] w = metrics[e];
+                boolean same = true;
+                for (int r = 0; r < size && same; r++) {
+                    same = Double.compare(v[r], w[r]) == 0;
+                }
+                if (same) {
+                    return e;
+                }
+            }
+            return -1;
         }
 
         History toHistory(String source, Map<String, String> metricColumns, int[] metricAt, List<String> featureNames, int skipped,
@@ -647,7 +731,8 @@ public final class History {
     }
 
     /**
-     * Rows skipped: in a never-deployed state of the change records (BLOCKED, REJECTED, ABORTED...), and,
+     * Rows skipped: without an outcome or a time (empty or NA; a note says how many), in a never-deployed state
+     * of the change records (BLOCKED, REJECTED, ABORTED...), and,
      * when the {@code riskScore} column is the default score, rows without a score.
      */
     public int skipped() {

@@ -37,7 +37,7 @@ class HistoryMeasuresLearningTest {
                 .doesNotContainKeys("priorChanges", "subsystemExperience");
         assertThat(h.features()).containsExactly("sexp");
         assertThat(h.notes()).containsExactly(
-                "priorChanges (nuc) is empty in some rows (changes recorded before the history measures): left out of the learned model");
+                "priorChanges (nuc) is empty in more than 5% of the rows (changes recorded before the history measures): left out of the learned model");
         int fix = HistoryColumns.METRICS.indexOf("fix");
         assertThat(new double[] {h.metric(fix, 0), h.metric(fix, 1), h.metric(fix, 2)}).containsExactly(1, 0, 0);
         assertThat(h.metric(HistoryColumns.METRICS.indexOf("age"), 0)).isEqualTo(1.5);
