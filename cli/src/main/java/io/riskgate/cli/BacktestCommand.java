@@ -60,7 +60,7 @@ final class BacktestCommand implements Callable<Integer> {
     String time;
 
     @Option(names = "--map", paramLabel = "METRIC=COLUMN",
-            description = "Read a metric from a column; repeatable. Metrics not mapped are read from a column of the same name, if any.")
+            description = "Read a metric from a column; repeatable. Metrics not mapped are read from a column of the same name, or one of the names public data sets give them (la, ndev, ...).")
     Map<String, String> map = new LinkedHashMap<>();
 
     @Option(names = "--feature", paramLabel = "COLUMN", description = "An extra numeric column for the learned model; repeatable.")

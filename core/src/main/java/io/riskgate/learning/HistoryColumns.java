@@ -32,7 +32,7 @@ public record HistoryColumns(String outcome, String time, Map<String, String> me
     /**
      * Column names that stand for a metric when no column has the metric's own name: Kamei et al.'s
      * and ApacheJIT's ({@code la, ld, nf, nd, ns, ent, ndev, age, nuc, exp/aexp, rexp/arexp, sexp/asexp, fix}), and
-     * the names of Yang et al.'s replication data ({@code nm} for the directories, {@code pd} for the age,
+     * the names of the JiTReliability data sets ({@code nm} for the directories, {@code pd} for the age,
      * {@code npt} for the prior changes).
      */
     public static final Map<String, List<String>> ALIASES = aliases();

@@ -42,7 +42,7 @@ class HistoryDataQualityTest {
     }
 
     @Test
-    void theNamesOfYangEtAlsDataStandForDirectoriesAgeAndPriorChanges() throws IOException {
+    void nmPdAndNptStandForDirectoriesAgeAndPriorChanges() throws IOException {
         Path file = csv("yang.csv", List.of("\"\",\"transactionid\",\"commitdate\",\"ns\",\"nm\",\"nf\",\"entropy\",\"la\",\"ld\",\"lt\",\"fix\",\"ndev\",\"pd\",\"npt\",\"exp\",\"rexp\",\"sexp\",\"bug\"",
                 "\"1\",1,\"2002/2/2 02:42:44\",1,2,3,0.5,10,2,375,0,4,30.5,6,7,2.5,3,0",
                 "\"2\",2,\"2002/2/27 09:02:40\",2,1,4,0.9,20,1,1129,1,5,12,3,9,1.5,4,1"));
